@@ -1,0 +1,23 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+
+class SidebarBoxBlock(SnippetChooserBlock):
+    """A sidebar box is a translatable snippet; visitors see the version in their language."""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        if value is not None:
+            context["value"] = context["self"] = value.localized
+        return context
+
+
+class SidebarBlock(blocks.StreamBlock):
+    info_box = SidebarBoxBlock(
+        "home.InfoBox",
+        label=_("Information box"),
+        template="home/boxes/info_box.html",
+        description=_("A box of free text, such as the hotline or office hours."),
+        icon="info-circle",
+    )

@@ -1,0 +1,30 @@
+from django.utils.functional import SimpleLazyObject
+from wagtail.models import Site
+
+from .models import PortalSettings
+
+
+def _site(request):
+    return Site.find_for_request(request)
+
+
+def _agency(request):
+    agency = PortalSettings.for_request(request).agency if _site(request) else None
+    return agency.localized if agency else None
+
+
+def _site_home(request):
+    site = _site(request)
+    return site.root_page.localized.specific if site else None
+
+
+def portal(request):
+    """What every public page shows, computed on first use only.
+
+    `agency`: the profile of the agency running this site, in the visitor's language;
+    `site_home`: the site's home page in that language.
+    """
+    return {
+        "agency": SimpleLazyObject(lambda: _agency(request)),
+        "site_home": SimpleLazyObject(lambda: _site_home(request)),
+    }

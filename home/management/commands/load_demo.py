@@ -1,0 +1,43 @@
+import importlib.util
+import os
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_ADMIN_USERNAME = "admin"
+DEMO_ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "portal-demo-2026")
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo site: locales, home pages, agency, and each app's demo content "
+        "(its demo.load()). Idempotent: a second run changes nothing. With DEBUG on, also a "
+        "demo administrator whose login is printed."
+    )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for app_config in apps.get_app_configs():
+                if not app_config.path.startswith(str(settings.BASE_DIR)):
+                    continue
+                module_name = f"{app_config.name}.demo"
+                if importlib.util.find_spec(module_name) is None:
+                    continue
+                importlib.import_module(module_name).load()
+                self.stdout.write(f"Demo content of {app_config.label}: ready.")
+        if settings.DEBUG:
+            self._demo_admin()
+
+    def _demo_admin(self):
+        User = get_user_model()
+        if not User.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
+            User.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@example.com", DEMO_ADMIN_PASSWORD)
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo administrator (development only): http://127.0.0.1:8000/admin/ "
+                f"user: {DEMO_ADMIN_USERNAME} password: {DEMO_ADMIN_PASSWORD}"
+            )
+        )

@@ -1,0 +1,142 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .blocks import SidebarBlock
+
+# Rich text of boxes and footers: formatting and links only.
+BOX_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
+
+
+class HomePage(Page):
+    """The root of one agency's site in one language."""
+
+    lead = models.TextField(
+        _("lead"),
+        blank=True,
+        help_text=_("A sentence or two introducing the portal, shown above the news."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("lead")]
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+
+class AgencyProfile(TranslatableMixin, index.Indexed, models.Model):
+    """Who runs a site: its names and contacts, shown in the header and the footer.
+
+    A snippet rather than fields of the site setting, because Wagtail's settings cannot be
+    translated: the setting points at the Vietnamese profile and pages show its translation.
+    """
+
+    portal_name = models.CharField(
+        _("portal name"),
+        max_length=120,
+        help_text=_('The line above the agency\'s name, e.g. "Cổng thông tin điện tử".'),
+    )
+    name = models.CharField(_("agency name"), max_length=200)
+    parent_name = models.CharField(
+        _("parent authority"),
+        max_length=200,
+        blank=True,
+        help_text=_('e.g. "Thành phố Đà Nẵng".'),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    fax = models.CharField(_("fax"), max_length=60, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    footer_text = RichTextField(
+        _("footer text"),
+        features=BOX_RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("Licence, the person responsible for the content, and similar notices."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("portal_name"), FieldPanel("name"), FieldPanel("parent_name"), FieldPanel("logo")],
+            heading=_("Names"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldPanel("phone"), FieldPanel("fax"), FieldPanel("email")],
+            heading=_("Contacts"),
+        ),
+        FieldPanel("footer_text"),
+    ]
+    translatable_fields = [
+        TranslatableField("portal_name"),
+        TranslatableField("name"),
+        TranslatableField("parent_name"),
+        TranslatableField("address"),
+        TranslatableField("footer_text"),
+        SynchronizedField("logo"),
+        SynchronizedField("phone"),
+        SynchronizedField("fax"),
+        SynchronizedField("email"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("agency profile")
+        verbose_name_plural = _("agency profiles")
+
+    def __str__(self):
+        return self.name
+
+
+class InfoBox(TranslatableMixin, models.Model):
+    """A sidebar box of free text, such as a hotline or office hours."""
+
+    title = models.CharField(_("title"), max_length=120)
+    body = RichTextField(_("body"), features=BOX_RICH_TEXT_FEATURES)
+
+    panels = [FieldPanel("title"), FieldPanel("body")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("information box")
+        verbose_name_plural = _("information boxes")
+
+    def __str__(self):
+        return self.title
+
+
+@register_setting(icon="site")
+class PortalSettings(BaseSiteSetting):
+    """Per-site choices: which agency runs the site, and which boxes the sidebar shows."""
+
+    agency = models.ForeignKey(
+        AgencyProfile,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Choose the profile in the site's main language; visitors see its translation."),
+    )
+    sidebar = StreamField(
+        SidebarBlock(),
+        verbose_name=_("sidebar"),
+        blank=True,
+        help_text=_("The boxes beside every page, top to bottom."),
+    )
+
+    panels = [FieldPanel("agency"), FieldPanel("sidebar")]
+
+    class Meta:
+        verbose_name = _("portal settings")

@@ -1,0 +1,59 @@
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from wagtail.models import Locale, Page, Site
+
+from home.demo import translate
+from home.models import AgencyProfile, HomePage, PortalSettings
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def locales(db):
+    return Locale.objects.get(language_code="vi"), Locale.objects.get(language_code="en")
+
+
+@pytest.fixture
+def site(locales):
+    """A small site: the Vietnamese home page as the default site's root, its English
+    translation made through wagtail-localize, and an agency profile in both languages."""
+    vi, en = locales
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Trang chủ", slug="trang-chu", locale=vi))
+    home.save_revision().publish()
+    site = Site.objects.get(is_default_site=True)
+    old_root = site.root_page
+    site.root_page = home
+    site.save()
+    old_root.delete()
+    translate(home, en, {"Trang chủ": "Home"})
+    agency = AgencyProfile.objects.create(
+        locale=vi, portal_name="Cổng thông tin điện tử", name="Ủy ban nhân dân phường Thử Nghiệm"
+    )
+    translate(agency, en, {"Cổng thông tin điện tử": "Web portal", agency.name: "Thu Nghiem Ward People's Committee"})
+    settings = PortalSettings.for_site(site)
+    settings.agency = agency
+    settings.save()
+    return site
+
+
+@pytest.fixture
+def home_vi(site):
+    return site.root_page.specific
+
+
+@pytest.fixture
+def home_en(site, locales):
+    return site.root_page.get_translation(locales[1]).specific
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+    return Site.objects.get(is_default_site=True)

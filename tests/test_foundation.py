@@ -1,0 +1,244 @@
+"""Issue 2: a runnable portal: languages, site settings, layout, demo content, settings."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.utils import translation
+from django.views.defaults import server_error
+from wagtail.models import Site
+
+from home.models import AgencyProfile, HomePage, PortalSettings
+from home.text import fold, slugify_vi
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+# --- Languages and URLs ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "accept_language, expected",
+    [("", "/vi/"), ("vi-VN,vi;q=0.9", "/vi/"), ("en-US,en;q=0.9", "/en/"), ("fr-FR,fr;q=0.9", "/vi/")],
+)
+def test_root_redirects_to_the_visitors_language(client, site, accept_language, expected):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept_language)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_home_page_is_served_in_both_languages(client, site):
+    vi = client.get("/vi/")
+    en = client.get("/en/")
+    assert vi.status_code == en.status_code == 200
+    assert '<html lang="vi">' in vi.text and '<html lang="en">' in en.text
+    assert "Ủy ban nhân dân phường Thử Nghiệm" in vi.text
+    assert "Thu Nghiem Ward People&#x27;s Committee" in en.text
+    assert "Bỏ qua, đến nội dung chính" in vi.text  # the skip link, from the vi catalog
+    assert "Skip to main content" in en.text
+
+
+def test_language_switcher_and_hreflang_point_at_the_other_home(client, site):
+    html = client.get("/vi/").text
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/">' in html
+    assert '<link rel="alternate" hreflang="vi" href="http://testserver/vi/">' in html
+    assert re.search(r'<a href="/en/" hreflang="en" lang="en">English</a>', html)
+    assert re.search(r'<a href="/vi/" hreflang="vi" lang="vi" aria-current="true">Tiếng Việt</a>', html)
+
+
+def test_unknown_pages_get_a_404_in_the_visitors_language(client, site):
+    vi = client.get("/vi/khong-co-trang-nay/")
+    en = client.get("/en/no-such-page/")
+    assert vi.status_code == en.status_code == 404
+    assert "Không tìm thấy trang" in vi.text
+    assert "Page not found" in en.text
+
+
+@pytest.mark.parametrize("language, text", [("vi", "Đã có lỗi xảy ra"), ("en", "Something went wrong")])
+def test_server_error_page_needs_no_database_and_speaks_the_language(rf, language, text):
+    with translation.override(language):
+        response = server_error(rf.get(f"/{language}/"))
+    assert response.status_code == 500
+    assert text in response.content.decode()
+    assert f'<html lang="{language}">' in response.content.decode()
+
+
+# --- Site settings: nothing about one agency is hard-coded ---------------------------------
+
+
+def test_the_agency_comes_from_site_settings(client, site):
+    agency = PortalSettings.for_site(site).agency
+    agency.name = "Ủy ban nhân dân xã Hòa Bắc"
+    agency.phone = "0236 3 000 111"
+    agency.save()
+    html = client.get("/vi/").text
+    assert "Ủy ban nhân dân xã Hòa Bắc" in html
+    assert 'href="tel:02363000111"' in html
+    assert "Thử Nghiệm" not in html
+
+
+def test_one_installation_hosts_several_agencies(client, site, locales):
+    vi, _en = locales
+    other_home = site.root_page.get_parent().add_child(
+        instance=HomePage(title="Trang chủ phường", slug="trang-chu-phuong", locale=vi)
+    )
+    other_home.save_revision().publish()
+    other_site = Site.objects.create(hostname="phuong.example.vn", port=80, root_page=other_home)
+    other_settings = PortalSettings.for_site(other_site)
+    other_settings.agency = AgencyProfile.objects.create(locale=vi, portal_name="Cổng", name="UBND phường Hải Châu")
+    other_settings.save()
+
+    default = client.get("/vi/", HTTP_HOST="testserver").text
+    other = client.get("/vi/", HTTP_HOST="phuong.example.vn").text
+    assert "Ủy ban nhân dân phường Thử Nghiệm" in default and "UBND phường Hải Châu" not in default
+    assert "UBND phường Hải Châu" in other and "Thử Nghiệm" not in other
+
+
+def test_public_pages_load_nothing_from_other_hosts(client, demo):
+    for url in ("/vi/", "/en/", "/vi/khong-co/"):
+        html = client.get(url).text
+        external = re.findall(r'(?:src|href)="(?:https?:)?//(?!testserver|127\.0\.0\.1)[^"]+"', html)
+        assert external == [], url
+        assert "/static/css/portal.css" in html
+
+
+# --- Demo content, `make run` -------------------------------------------------------------
+
+
+def _row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@override_settings(DEBUG=True)
+def test_load_demo_prints_a_working_admin_login_and_is_idempotent(client, db):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    login = re.search(r"user: (\S+) password: (\S+)", out.getvalue())
+    assert login, out.getvalue()
+
+    counts = _row_counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert _row_counts() == counts
+
+    assert client.get("/").status_code == 302
+    assert client.get("/vi/").status_code == 200
+    assert client.get("/en/").status_code == 200
+    response = client.post("/admin/login/", {"username": login[1], "password": login[2]})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_load_demo_creates_no_admin_outside_development(db):
+    from django.contrib.auth import get_user_model
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert not get_user_model().objects.exists()
+
+
+def test_demo_site_is_branded_for_hai_chau_in_both_languages(client, demo):
+    assert "Ủy ban nhân dân quận Hải Châu" in client.get("/vi/").text
+    english = client.get("/en/").text
+    assert "Hai Chau District People&#x27;s Committee" in english
+    assert "Hotline" in english  # the sidebar box, translated
+
+
+# --- Configuration -------------------------------------------------------------------------
+
+
+def test_makemigrations_finds_nothing(db):
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
+
+
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_defaults_follow_the_issue():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.WAGTAIL_I18N_ENABLED
+
+
+def test_vietnamese_formats(db):
+    import datetime
+
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils.formats import date_format
+
+    day = datetime.date(2020, 10, 14)
+    with translation.override("vi"):
+        assert date_format(day) == "14/10/2020"
+        assert intcomma(18029085) == "18.029.085"
+    with translation.override("en"):
+        assert date_format(day) == "14 October 2020"
+        assert intcomma(18029085) == "18,029,085"
+
+
+def _production(env, *args):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _production({}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = _production({"SECRET_KEY": "x" * 60, "DEBUG": "1"}, "check")
+    assert result.returncode != 0
+    assert "DEBUG is on" in result.stderr
+
+
+def test_production_check_deploy_is_clean(tmp_path):
+    env = {
+        "SECRET_KEY": "k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
+        "ALLOWED_HOSTS": "portal.example.vn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    result = _production(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+# --- The one Vietnamese normaliser ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Đà Nẵng", "da nang"),
+        ("ĐÀ NẴNG", "da nang"),
+        ("dân vận khéo", "dan van kheo"),
+        ("Quận Hải Châu", "quan hai chau"),
+    ],
+)
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+def test_slugs_keep_d_stroke():
+    assert slugify_vi("Đà Nẵng tổ chức hội nghị") == "da-nang-to-chuc-hoi-nghi"
+    assert (
+        slugify_vi("Quận Hải Châu: Tiếp tục thực hiện “dân vận khéo”")
+        == "quan-hai-chau-tiep-tuc-thuc-hien-dan-van-kheo"
+    )
