@@ -1,19 +1,29 @@
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def project_catalog_dirs():
+    """The project's catalogs: LOCALE_PATHS, then each project app's own `locale` folder."""
+    dirs = [Path(path) for path in settings.LOCALE_PATHS]
+    for app_config in apps.get_app_configs():
+        if app_config.path.startswith(str(settings.BASE_DIR)):
+            dirs.append(Path(app_config.path) / "locale")
+    return [path for path in dirs if path.is_dir()]
+
+
 class Command(BaseCommand):
     help = (
-        "Compile the project's .po catalogs (LOCALE_PATHS) to .mo with polib, so that no "
-        "system gettext tools are needed."
+        "Compile the project's .po catalogs (LOCALE_PATHS and the apps' locale folders) to .mo "
+        "with polib, so that no system gettext tools are needed."
     )
 
     def handle(self, *args, **options):
-        for locale_path in settings.LOCALE_PATHS:
-            for po_path in sorted(Path(locale_path).glob("*/LC_MESSAGES/*.po")):
+        for catalog_dir in project_catalog_dirs():
+            for po_path in sorted(catalog_dir.glob("*/LC_MESSAGES/*.po")):
                 catalog = polib.pofile(str(po_path))
                 catalog.save_as_mofile(str(po_path.with_suffix(".mo")))
                 self.stdout.write(f"{po_path}: {catalog.percent_translated()}% translated")
