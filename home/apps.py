@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -11,3 +13,11 @@ class HomeConfig(AppConfig):
         from .signals import ensure_content_locales
 
         post_migrate.connect(ensure_content_locales, sender=self)
+
+
+def project_app_configs():
+    """The installed apps that belong to this project (top-level packages beside manage.py)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    return [config for config in apps.get_app_configs() if Path(config.path).parent == Path(settings.BASE_DIR)]

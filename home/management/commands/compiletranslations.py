@@ -1,17 +1,16 @@
 from pathlib import Path
 
 import polib
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from home.apps import project_app_configs
 
 
 def project_catalog_dirs():
     """The project's catalogs: LOCALE_PATHS, then each project app's own `locale` folder."""
     dirs = [Path(path) for path in settings.LOCALE_PATHS]
-    for app_config in apps.get_app_configs():
-        if app_config.path.startswith(str(settings.BASE_DIR)):
-            dirs.append(Path(app_config.path) / "locale")
+    dirs += [Path(app_config.path) / "locale" for app_config in project_app_configs()]
     return [path for path in dirs if path.is_dir()]
 
 

@@ -1,11 +1,12 @@
 import importlib.util
 import os
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from home.apps import project_app_configs
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "portal-demo-2026")
@@ -20,9 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for app_config in apps.get_app_configs():
-                if not app_config.path.startswith(str(settings.BASE_DIR)):
-                    continue
+            for app_config in project_app_configs():
                 module_name = f"{app_config.name}.demo"
                 if importlib.util.find_spec(module_name) is None:
                     continue
