@@ -7,7 +7,7 @@ TEST_SETTINGS := portal.settings.test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo translations lint clean
+.PHONY: run test install install-dev migrate demo translations messages lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,13 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) var static_collected
+
+# Extract translatable strings: the project catalog (locale/: portal, home, templates), and each
+# app that has a catalog of its own (<app>/locale/) from that app's folder. Needs GNU gettext.
+APP_CATALOGS := $(patsubst %/locale,%,$(wildcard */locale))
+messages: install
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py makemessages -l vi -l en --no-location \
+		--ignore=.venv --ignore=var --ignore=static_collected --ignore=tests $(foreach app,$(APP_CATALOGS),--ignore=$(app))
+	for app in $(APP_CATALOGS); do \
+		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/django-admin makemessages -l vi -l en --no-location) || exit 1; \
+	done

@@ -242,3 +242,36 @@ def test_slugs_keep_d_stroke():
         slugify_vi("Quận Hải Châu: Tiếp tục thực hiện “dân vận khéo”")
         == "quan-hai-chau-tiep-tuc-thuc-hien-dan-van-kheo"
     )
+
+
+# --- Recognising visitors without storing them ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (0, "6.6.6.6", "10.0.0.1"),  # no proxy trusted: X-Forwarded-For is the client's own claim
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the one trusted proxy appended the client
+        (2, "6.6.6.6, 203.0.113.7, 10.0.0.9", "203.0.113.7"),
+        (1, "", "10.0.0.1"),
+    ],
+)
+def test_client_ip_trusts_only_the_configured_proxies(rf, settings, proxies, forwarded, expected):
+    from home.visitors import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_visitor_hash_depends_on_key_address_and_browser_and_reveals_neither(rf):
+    from home.visitors import visitor_hash
+
+    request = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Firefox")
+    same = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Firefox")
+    digest = visitor_hash(request, "key-1")
+    assert digest == visitor_hash(same, "key-1")
+    assert digest != visitor_hash(request, "key-2")
+    assert digest != visitor_hash(rf.get("/", REMOTE_ADDR="203.0.113.8", HTTP_USER_AGENT="Firefox"), "key-1")
+    assert digest != visitor_hash(rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Chrome"), "key-1")
+    assert "203.0.113.7" not in digest and len(digest) == 64
