@@ -10,9 +10,13 @@ class HomeConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
         from .signals import ensure_content_locales
 
         post_migrate.connect(ensure_content_locales, sender=self)
+        Image.MAX_IMAGE_PIXELS = settings.PILLOW_MAX_IMAGE_PIXELS
 
 
 def project_app_configs():

@@ -1,0 +1,189 @@
+"""Issue 10: headers, the Content-Security-Policy, login throttling, uploads."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+
+@pytest.fixture
+def admin_client(client, db):
+    """An administrator who reads the admin in English, so that messages can be matched."""
+    from wagtail.users.models import UserProfile
+
+    user = get_user_model().objects.create_superuser("chief", "chief@example.com", "a-long-pass-phrase")
+    UserProfile.get_for_user(user).__class__.objects.filter(user=user).update(preferred_language="en")
+    client.force_login(user)
+    return client
+
+
+def _without_tokens(html):
+    return re.sub(r"(csrfmiddlewaretoken\" value=\"|CSRF_TOKEN\": \")[^\"]+", "", html)
+
+
+def _png(width, height, mode="1"):
+    buffer = io.BytesIO()
+    PILImage.new(mode, (width, height)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _stored_files():
+    return sorted(path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
+
+
+# --- Headers ------------------------------------------------------------------------------
+
+
+def test_public_pages_send_security_headers_and_a_strict_policy(client, site):
+    response = client.get("/vi/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    policy = dict(
+        directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";") if directive
+    )
+    assert policy["script-src"] == "'self'"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'self'"
+
+
+def test_error_pages_carry_the_policy_too(client, site):
+    response = client.get("/vi/khong-co/")
+    assert response.status_code == 404
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_the_admin_gets_its_own_looser_policy(admin_client):
+    response = admin_client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200
+    assert "'unsafe-inline'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_public_templates_have_no_inline_script(client, site):
+    html = client.get("/vi/").text
+    for tag in html.split("<script")[1:]:
+        opening = tag.split(">", 1)[0]
+        assert "src=" in opening or 'type="application/ld+json"' in opening or 'type="application/json"' in opening
+
+
+# --- Login throttling -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_repeated_failed_logins_lock_the_pair_out_with_a_clear_message(client, db, settings, language):
+    settings.AXES_ENABLED = True
+    get_user_model().objects.create_user("bientap", "b@example.com", "the-right-password", is_staff=True)
+    login = reverse("wagtailadmin_login")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(login, {"username": "bientap", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+    response = client.post(login, {"username": "bientap", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 429
+    expected = {"vi": "Tạm khóa đăng nhập", "en": "Sign-in temporarily locked"}[language]
+    assert expected in response.text
+    assert ("15 phút" if language == "vi" else "15 minutes") in response.text
+
+    # Even the right password is refused during the cool-off...
+    response = client.post(login, {"username": "bientap", "password": "the-right-password"})
+    assert response.status_code == 429
+    # ...but the same user name from another address, or another user, can still sign in.
+    response = client.post(login, {"username": "bientap", "password": "the-right-password"}, REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 302
+
+
+def test_login_errors_do_not_reveal_whether_a_user_exists(client, db, settings):
+    settings.AXES_ENABLED = True
+    get_user_model().objects.create_user("bientap", "b@example.com", "the-right-password", is_staff=True)
+    login = reverse("wagtailadmin_login")
+    known = client.post(login, {"username": "bientap", "password": "wrong"}).text
+    unknown = client.post(login, {"username": "khongco", "password": "wrong"}).text
+    assert _without_tokens(known).replace("bientap", "X") == _without_tokens(unknown).replace("khongco", "X")
+
+
+def test_password_reset_does_not_reveal_whether_an_address_is_known(client, db):
+    get_user_model().objects.create_user("bientap", "b@example.com", "the-right-password", is_staff=True)
+    url = reverse("wagtailadmin_password_reset")
+    known = client.post(url, {"email": "b@example.com"})
+    unknown = client.post(url, {"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
+def test_weak_passwords_are_refused(db):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("123456789", "password", "short"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+
+
+# --- Uploads ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("bomb.png", _png(20_000, 20_000), "too many pixels"),
+        ("not-an-image.jpg", b"MZ\x90\x00 this is an executable, not a JPEG" * 20, "Upload a valid image"),
+        (
+            "script.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "Not a supported image format",
+        ),
+    ],
+)
+def test_hostile_image_uploads_are_refused_and_store_nothing(admin_client, name, content, message):
+    before = _stored_files()
+    response = admin_client.post(
+        reverse("wagtailimages:add"),
+        {"title": name, "file": SimpleUploadedFile(name, content), "collection": 1},
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert message in response.text
+    assert get_image_model().objects.count() == 0
+    assert _stored_files() == before
+
+
+def test_oversize_image_upload_is_refused(admin_client, settings):
+    settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10_000
+    content = _png(400, 400, mode="RGB")
+    big = content + b"\0" * (20_000 - len(content)) if len(content) < 20_000 else content
+    response = admin_client.post(
+        reverse("wagtailimages:add"),
+        {"title": "big", "file": SimpleUploadedFile("big.png", big), "collection": 1},
+    )
+    assert "This file is too big" in response.text
+    assert get_image_model().objects.count() == 0
+
+
+def test_a_good_image_is_accepted(admin_client):
+    response = admin_client.post(
+        reverse("wagtailimages:add"),
+        {"title": "ok", "file": SimpleUploadedFile("ok.png", _png(64, 48, mode="RGB")), "collection": 1},
+    )
+    assert response.status_code == 302
+    assert get_image_model().objects.get().width == 64
+
+
+@pytest.mark.parametrize("name", ["tool.exe", "page.html", "drawing.svg", "script.js"])
+def test_documents_outside_the_allow_list_are_refused(admin_client, name):
+    before = _stored_files()
+    response = admin_client.post(
+        reverse("wagtaildocs:add"),
+        {"title": name, "file": SimpleUploadedFile(name, b"content"), "collection": 1},
+    )
+    assert response.status_code == 200
+    assert get_document_model().objects.count() == 0
+    assert _stored_files() == before
