@@ -39,6 +39,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "home",
+    "ops",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -1,0 +1,154 @@
+"""One archive holds a site: the database content as Django fixtures, the uploaded media, and a
+manifest with a SHA-256 checksum of every member. Restoring checks the checksums before it
+changes anything.
+
+Content types and permissions are referred to by natural key and not stored: `migrate` creates
+them, so the archive restores into any database migrated to the same schema. Also left out,
+because they are rebuilt from the rest: the search index, the reference index and image
+renditions; and what is transient: sessions and login attempts.
+"""
+
+import hashlib
+import io
+import json
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils import timezone
+
+FORMAT_VERSION = 1
+DATA_MEMBER = "data.json"
+MANIFEST_MEMBER = "manifest.json"
+MEDIA_PREFIX = "media/"
+KEPT_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+EXCLUDED_MODELS = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+    "wagtailsearch",
+    "wagtailcore.referenceindex",
+    "wagtailimages.rendition",
+]
+RENDITIONS_FOLDER = "images"
+
+
+class BackupError(Exception):
+    pass
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _media_files(folder=""):
+    """Every file in the default storage, renditions excepted (they are regenerated on demand)."""
+    directories, files = default_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for directory in directories:
+        path = f"{folder}/{directory}" if folder else directory
+        if path != RENDITIONS_FOLDER:
+            yield from _media_files(path)
+
+
+def _dump_database():
+    """The whole database content from one consistent snapshot."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as output, transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Every query of the dump must see the same snapshot.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            exclude=EXCLUDED_MODELS,
+            output=output.name,
+            verbosity=0,
+        )
+        return Path(output.name).read_bytes()
+
+
+def _add(archive, name, data):
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(timezone.now().timestamp())
+    archive.addfile(info, io.BytesIO(data))
+
+
+def create_backup(path):
+    """Write the archive to `path`; returns the manifest."""
+    data = _dump_database()
+    members = {DATA_MEMBER: {"sha256": _sha256(data), "size": len(data)}}
+    with tarfile.open(path, "w:gz") as archive:
+        _add(archive, DATA_MEMBER, data)
+        for name in _media_files():
+            with default_storage.open(name, "rb") as media:
+                content = media.read()
+            members[MEDIA_PREFIX + name] = {"sha256": _sha256(content), "size": len(content)}
+            _add(archive, MEDIA_PREFIX + name, content)
+        manifest = {
+            "format": FORMAT_VERSION,
+            "created": timezone.now().isoformat(),
+            "database": connection.vendor,
+            "members": members,
+        }
+        _add(archive, MANIFEST_MEMBER, json.dumps(manifest, indent=2, sort_keys=True).encode())
+    return manifest
+
+
+def _read_verified(path):
+    """The archive's members, after checking every checksum against the manifest."""
+    with tarfile.open(path, "r:gz") as archive:
+        contents = {
+            member.name: archive.extractfile(member).read() for member in archive.getmembers() if member.isfile()
+        }
+    try:
+        manifest = json.loads(contents.pop(MANIFEST_MEMBER))
+    except (KeyError, ValueError) as error:
+        raise BackupError(f"{path}: no readable manifest ({error}).") from error
+    if manifest.get("format") != FORMAT_VERSION:
+        raise BackupError(f"{path}: unknown backup format {manifest.get('format')!r}.")
+    expected = manifest["members"]
+    if set(contents) != set(expected):
+        raise BackupError(f"{path}: members differ from the manifest: {sorted(set(contents) ^ set(expected))}.")
+    for name, content in contents.items():
+        if _sha256(content) != expected[name]["sha256"]:
+            raise BackupError(f"{path}: checksum mismatch for {name}.")
+    return contents
+
+
+def _empty_content_tables():
+    """Delete every row but the content types and permissions that `migrate` made."""
+    tables = [
+        table for table in connection.introspection.django_table_names(only_existing=True) if table not in KEPT_TABLES
+    ]
+    statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=False, allow_cascade=True)
+    connection.ops.execute_sql_flush(statements)
+
+
+def restore_backup(path):
+    """Replace the database content and the media with the archive's. Returns the manifest's
+    member count. The database must be migrated to the same schema as the backup's."""
+    contents = _read_verified(path)
+    data = contents.pop(DATA_MEMBER)
+    with tempfile.NamedTemporaryFile(suffix=".json") as fixture:
+        fixture.write(data)
+        fixture.flush()
+        with transaction.atomic():
+            _empty_content_tables()
+            call_command("loaddata", fixture.name, verbosity=0)
+    for name, content in contents.items():
+        media_name = name.removeprefix(MEDIA_PREFIX)
+        if default_storage.exists(media_name):
+            default_storage.delete(media_name)
+        default_storage.save(media_name, ContentFile(content))
+    call_command("rebuild_references_index", verbosity=0)
+    call_command("update_index", verbosity=0)
+    return len(contents) + 1

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from ops.backups import create_backup
+
+
+class Command(BaseCommand):
+    help = "Write one consistent archive (.tar.gz) of the database content and the media, with a checksummed manifest."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", help="Where to write the archive (default: portal-<time>.tar.gz).")
+
+    def handle(self, *args, path=None, **options):
+        path = path or f"portal-{timezone.now():%Y%m%d-%H%M%S}.tar.gz"
+        manifest = create_backup(path)
+        self.stdout.write(self.style.SUCCESS(f"Backup written to {path}: {len(manifest['members'])} files."))

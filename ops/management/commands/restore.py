@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from ops.backups import BackupError, restore_backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild a site from an archive written by `backup`: checks every checksum, then replaces "
+        "the database content and the media. Run `migrate` first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--no-input", action="store_false", dest="interactive")
+
+    def handle(self, *args, path, interactive=True, **options):
+        if interactive and input("This replaces all content of this site. Type 'yes' to go on: ") != "yes":
+            raise CommandError("Restore cancelled.")
+        try:
+            count = restore_backup(path)
+        except (BackupError, OSError) as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(f"Restored {count} files from {path}."))
