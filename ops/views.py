@@ -1,0 +1,31 @@
+import uuid
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database_ok():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
+
+
+def _cache_ok():
+    key, value = "health-check", uuid.uuid4().hex
+    cache.set(key, value, timeout=10)
+    return cache.get(key) == value
+
+
+@never_cache
+def health(request):
+    """For load balancers: 200 when the database and the cache answer, 503 otherwise."""
+    checks = {}
+    for name, check in (("database", _database_ok), ("cache", _cache_ok)):
+        try:
+            checks[name] = "ok" if check() else "failing"
+        except Exception as error:  # any failure of a dependency means "take me out of rotation"
+            checks[name] = f"failing: {type(error).__name__}"
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "failing", **checks}, status=200 if healthy else 503)
