@@ -131,7 +131,7 @@ def test_admin_catalog_follows_the_glossary():
     assert by_msgid["Publish"] == "Xuất bản"
     assert by_msgid["Unpublish"] == "Hủy xuất bản"
     assert by_msgid["Save draft"] == "Lưu bản nháp"
-    assert by_msgid["Snippets"] == "Nội dung dùng chung"
+    assert by_msgid["Snippets"] == "Nội dung chung"
     assert by_msgid["Workflows"] == "Quy trình duyệt"
     assert by_msgid["Approve"] == "Phê duyệt"
     assert by_msgid["Request changes"] == "Yêu cầu chỉnh sửa"
