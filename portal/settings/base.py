@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "home.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,7 +179,10 @@ LANGUAGES = [
     ("vi", "Tiếng Việt"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the project's own strings; locale_admin/: the Vietnamese of the Wagtail and
+# wagtail-localize admin, whose own vi catalogs cover little of it. Both take precedence over the
+# apps' catalogs, and the first over the second.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_admin"]
 # Django's own vi formats use dashes and "Ngày … tháng …"; the portal shows dd/mm/yyyy and
 # groups thousands with dots.
 FORMAT_MODULE_PATH = ["portal.formats"]
