@@ -7,7 +7,7 @@ TEST_SETTINGS := portal.settings.test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo translations messages lint clean
+.PHONY: run test install install-dev migrate demo translations messages lint audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ messages: install
 	for app in $(APP_CATALOGS); do \
 		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/django-admin makemessages -l vi -l en --no-location) || exit 1; \
 	done
+
+# Known vulnerabilities in the pinned runtime dependencies (pip-audit, PyPI's advisory data).
+audit: install-dev
+	$(BIN)/pip-audit --requirement requirements.txt --vulnerability-service pypi --progress-spinner off
