@@ -37,6 +37,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "home",
+    "visits",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Counts visits and page views; it must stay before (outside) any page cache middleware.
+    "visits.middleware.VisitCounterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,6 +141,10 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Visit counters go to the database directly ("database"), or through a Redis buffer ("redis")
+# flushed every minute; the buffer is the default when Redis is there.
+VISITS_BUFFER = os.environ.get("VISITS_BUFFER", "redis" if REDIS_URL else "database")
 
 # --- Passwords, sessions ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
