@@ -190,6 +190,7 @@ def test_crawlers_count_nothing(client, site, user_agent):
         {"HTTP_SEC_PURPOSE": "prefetch;prerender"},
         {"HTTP_PURPOSE": "prefetch"},
         {"HTTP_X_MOZ": "prefetch"},
+        {"HTTP_X_PURPOSE": "preview"},
     ],
 )
 def test_prefetches_count_nothing(client, site, headers):
@@ -461,6 +462,24 @@ def test_the_settings_of_the_box_are_the_same_in_every_language(box, locales):
     english = box.get_translation(locales[1])
     assert (english.baseline_total, english.odometer_digits, english.show_yesterday) == (42, 7, False)
     assert english.title == "Visit statistics"
+
+
+def test_editors_configure_the_box_in_the_admin_and_bad_input_changes_nothing(client, editor, locales):
+    client.force_login(editor)
+    url = "/admin/snippets/visits/visitstatsbox/add/?locale=vi"
+    form = {"title": "Lượt truy cập", "odometer_digits": "8", "show_today": "on", "baseline_total": "500"}
+    refused = client.post(url, {**form, "odometer_digits": "99"})
+    assert refused.status_code == 200 and "nhỏ hơn hoặc bằng với 20" in refused.text
+    assert not VisitStatsBox.objects.exists()
+    assert client.post(url, form).status_code == 302
+    box = VisitStatsBox.objects.get()
+    assert (box.title, box.odometer_digits, box.show_today, box.show_week, box.baseline_total) == (
+        "Lượt truy cập",
+        8,
+        True,
+        False,
+        500,
+    )
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

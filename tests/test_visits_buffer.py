@@ -13,7 +13,9 @@ import pytest
 import redis
 from django.core.management import CommandError, call_command
 from django.test import Client
+from wagtail.models import Site
 
+from home.models import HomePage
 from tests.visits_support import (
     BROWSER,
     concurrently,
@@ -129,6 +131,22 @@ def test_a_flush_interrupted_after_its_commit_does_not_count_twice(redis_client,
     assert buffer.flush() == 1
     assert visits_today(site) == 6
     assert not list(redis_client.scan_iter(match=buffer._key("batch:*")))
+
+
+def test_counts_of_a_site_deleted_before_the_flush_do_not_block_the_others(redis_client, site, locales):
+    other_home = site.root_page.get_parent().add_child(
+        instance=HomePage(title="Phường", slug="phuong", locale=locales[0])
+    )
+    other = Site.objects.create(hostname="phuong.example.vn", port=80, root_page=other_home)
+    add_visits(other, 2)
+    add_visits(site, 3)
+    other_pk = other.pk
+    other.delete()
+    assert buffer.flush() == 1
+    assert visits_today(site) == 3
+    # No row points at the deleted site (PostgreSQL would refuse the whole batch at commit).
+    assert not DailyCount.objects.filter(site_id=other_pk).exists()
+    assert pending(redis_client) == {}
 
 
 def test_only_one_process_flushes_at_a_time(redis_client, site):

@@ -1,4 +1,3 @@
-from django.forms import Media
 from django.utils.translation import get_language
 from wagtail.admin.ui.components import Component
 from wagtail.models import Site
@@ -40,9 +39,8 @@ class VisitsPanel(Component):
     order = 150
     template_name = "visits/panels/visits.html"
 
-    @property
-    def media(self):
-        return Media(css={"all": ["visits/dashboard.css"]})
+    class Media:
+        css = {"all": ["visits/dashboard.css"]}
 
     def get_context_data(self, parent_context=None):
         sites = list(Site.objects.order_by("-is_default_site", "site_name", "hostname"))

@@ -12,7 +12,7 @@ register = template.Library()
 def visit_stats(context, box):
     """`{% visit_stats box as stats %}`: what a VisitStatsBox shows on the current site (see
     `VisitStatsBox.statistics`), or None outside a site."""
-    site = Site.find_for_request(context["request"])
+    site = Site.find_for_request(context.get("request"))
     return box.statistics(site_figures(site.pk)) if site else None
 
 
