@@ -21,3 +21,10 @@ class SidebarBlock(blocks.StreamBlock):
         description=_("A box of free text, such as the hotline or office hours."),
         icon="info-circle",
     )
+    visit_stats = SidebarBoxBlock(
+        "visits.VisitStatsBox",
+        label=_("Visit statistics"),
+        template="visits/boxes/visit_stats.html",
+        description=_("The visit counter: an odometer of the total and today's, this week's and this month's visits."),
+        icon="table",
+    )

@@ -39,6 +39,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "home",
+    "visits",
     "ops",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Counts visits and page views; it must stay before (outside) any page cache middleware.
+    "visits.middleware.VisitCounterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "home.middleware.AdminLanguageMiddleware",
@@ -147,6 +150,10 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Visit counters go to the database directly ("database"), or through a Redis buffer ("redis")
+# flushed every minute; the buffer is the default when Redis is there.
+VISITS_BUFFER = os.environ.get("VISITS_BUFFER", "redis" if REDIS_URL else "database")
 
 # --- Passwords, sessions, logins -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,237 @@
+"""Issue 5: the optional Redis buffer of the visit counters loses and repeats nothing.
+
+Runs against the Redis of CI_REDIS_URL (redis://127.0.0.1:6379/3 by default); skipped with the
+reason when that Redis cannot be reached. Each test uses keys of its own, removed afterwards.
+"""
+
+import io
+import os
+import pickle
+import uuid
+
+import pytest
+import redis
+from django.core.management import CommandError, call_command
+from django.test import Client
+from wagtail.models import Site
+
+from home.models import HomePage
+from tests.visits_support import (
+    BROWSER,
+    concurrently,
+    distinct_address,
+    distinct_visitors_view,
+    views,
+    visit,
+    visits_today,
+)
+from visits import buffer, counting
+from visits.counting import local_today
+from visits.models import AppliedBatch, DailyCount
+
+REDIS_URL = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+@pytest.fixture
+def redis_client(settings):
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"the Redis buffer tests need Redis at {REDIS_URL} (CI_REDIS_URL), which is unreachable: {error}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.VISITS_BUFFER = "redis"
+    settings.REDIS_URL = REDIS_URL
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+    yield client
+    for key in client.scan_iter(match=f"{{{prefix}:visits}}*"):
+        client.delete(key)
+    client.close()
+
+
+def pending(client):
+    return {field.decode(): int(value) for field, value in client.hgetall(buffer._key("pending")).items()}
+
+
+def add_visits(site, count, day=None):
+    for _ in range(count):
+        counting.add(site.pk, day or local_today(), DailyCount.Kind.VISIT)
+
+
+def test_counts_wait_in_redis_until_a_flush_moves_them_exactly(redis_client, site, home_vi):
+    key = str(home_vi.translation_key)
+    add_visits(site, 37)
+    for _ in range(5):
+        counting.add(site.pk, local_today(), DailyCount.Kind.VIEW, key)
+    assert not DailyCount.objects.exists()
+    assert sum(pending(redis_client).values()) == 42
+
+    assert buffer.flush() == 1
+    assert visits_today(site) == 37 and views(home_vi) == 5
+    assert pending(redis_client) == {}
+    assert buffer.flush() == 0  # nothing left: a second flush adds nothing
+    assert visits_today(site) == 37 and views(home_vi) == 5
+
+
+def test_counts_arriving_during_a_flush_are_kept_for_the_next(redis_client, site, monkeypatch):
+    add_visits(site, 10)
+    increment = DailyCount.objects.increment
+
+    def increment_while_visitors_arrive(*args):
+        add_visits(site, 3)  # requests counting while the batch is being written
+        increment(*args)
+
+    monkeypatch.setattr(DailyCount.objects, "increment", increment_while_visitors_arrive)
+    buffer.flush()
+    monkeypatch.undo()
+    assert visits_today(site) == 10
+    assert sum(pending(redis_client).values()) == 3
+    buffer.flush()
+    assert visits_today(site) == 13
+
+
+def test_a_flush_failing_in_the_database_is_applied_exactly_once_later(redis_client, site, home_vi, monkeypatch):
+    add_visits(site, 8)
+    counting.add(site.pk, local_today(), DailyCount.Kind.VIEW, str(home_vi.translation_key), 4)
+    increment = DailyCount.objects.increment
+    calls = []
+
+    def fail_on_the_second_counter(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        increment(*args)
+
+    monkeypatch.setattr(DailyCount.objects, "increment", fail_on_the_second_counter)
+    with pytest.raises(RuntimeError):
+        buffer.flush()
+    monkeypatch.undo()
+    assert len(calls) == 2  # the first counter was written, then rolled back
+    assert not DailyCount.objects.exists() and not AppliedBatch.objects.exists()
+
+    add_visits(site, 2)  # meanwhile, more visitors
+    buffer.flush()
+    buffer.flush()
+    assert visits_today(site) == 10
+    assert views(home_vi) == 4
+
+
+def test_a_flush_interrupted_after_its_commit_does_not_count_twice(redis_client, site, monkeypatch):
+    add_visits(site, 6)
+
+    def redis_gone(self, *args, **kwargs):
+        raise redis.ConnectionError("Redis went away")
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", redis_gone)
+    with pytest.raises(redis.ConnectionError):
+        buffer.flush()
+    monkeypatch.undo()
+    assert visits_today(site) == 6  # committed, but the batch is still in Redis
+
+    assert buffer.flush() == 1
+    assert visits_today(site) == 6
+    assert not list(redis_client.scan_iter(match=buffer._key("batch:*")))
+
+
+def test_counts_of_a_site_deleted_before_the_flush_do_not_block_the_others(redis_client, site, locales):
+    other_home = site.root_page.get_parent().add_child(
+        instance=HomePage(title="Phường", slug="phuong", locale=locales[0])
+    )
+    other = Site.objects.create(hostname="phuong.example.vn", port=80, root_page=other_home)
+    add_visits(other, 2)
+    add_visits(site, 3)
+    other_pk = other.pk
+    other.delete()
+    assert buffer.flush() == 1
+    assert visits_today(site) == 3
+    # No row points at the deleted site (PostgreSQL would refuse the whole batch at commit).
+    assert not DailyCount.objects.filter(site_id=other_pk).exists()
+    assert pending(redis_client) == {}
+
+
+def test_only_one_process_flushes_at_a_time(redis_client, site):
+    add_visits(site, 3)
+    other = redis_client.lock(buffer._key("flush-lock"), timeout=60)
+    assert other.acquire(blocking=False)
+    out = io.StringIO()
+    call_command("flush_visits", stdout=out)
+    assert "Another process is flushing" in out.getvalue()
+    assert not DailyCount.objects.exists()
+    other.release()
+    call_command("flush_visits", stdout=io.StringIO())
+    assert visits_today(site) == 3
+
+
+def test_requests_flush_when_a_minute_passed_without_a_flush(redis_client, client, site):
+    visit(client, ip="203.0.113.1")  # no flush for a minute (ever): this request flushes
+    assert visits_today(site) == 1
+    visit(client, ip="203.0.113.2")
+    visit(client, ip="203.0.113.3")
+    assert visits_today(site) == 1  # within the minute: buffered
+    assert sum(pending(redis_client).values()) == 4  # two visits and two views
+    redis_client.delete(buffer._key("recent-flush"))  # the minute has passed
+    visit(client, ip="203.0.113.4")
+    assert visits_today(site) == 4
+    assert pending(redis_client) == {}
+
+
+def test_counts_go_to_the_database_while_redis_is_unreachable(client, site, settings):
+    settings.VISITS_BUFFER = "redis"
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    assert visit(client).status_code == 200
+    assert visits_today(site) == 1
+
+
+def test_nothing_of_the_visitor_reaches_redis(redis_client, client, site):
+    address, user_agent = "198.51.100.78", BROWSER + " PrivacyProbe/1.0"
+    visit(client, ip=address, user_agent=user_agent)
+    visit(client, ip="203.0.113.9")  # buffered
+    keys = list(redis_client.scan_iter(match=buffer._key("*")))
+    assert keys
+    for key in keys:
+        kind = redis_client.type(key).decode()
+        if kind == "hash":
+            content = repr(redis_client.hgetall(key))
+        elif kind == "set":
+            content = repr(redis_client.smembers(key))
+        else:
+            content = repr(redis_client.get(key))
+        for text in (key.decode(), content):
+            assert address not in text and "PrivacyProbe" not in text
+    from django.core.cache.backends.locmem import _caches
+
+    for store in _caches.values():
+        for key, value in store.items():
+            assert address not in key and "PrivacyProbe" not in repr(pickle.loads(value))
+
+
+def test_flush_visits_needs_redis(settings):
+    settings.REDIS_URL = ""
+    with pytest.raises(CommandError, match="REDIS_URL is not set"):
+        call_command("flush_visits")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_200_visitors_at_once_through_the_buffer_make_exactly_200_visits(redis_client, site, home_vi):
+    concurrently(distinct_visitors_view("/vi/", 200))
+    call_command("flush_visits", stdout=io.StringIO())
+    assert visits_today(site) == 200
+    assert views(home_vi) == 200
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_flushes_racing_with_visitors_lose_and_repeat_nothing(redis_client, site, home_vi):
+    def flush():
+        call_command("flush_visits", stdout=io.StringIO())
+
+    jobs = []
+    for n in range(100):
+        jobs.append(lambda n=n: visit(Client(), "/vi/", ip=distinct_address(n)))
+        if n % 10 == 0:
+            jobs.append(flush)
+    concurrently(jobs, threads=10)
+    flush()
+    assert visits_today(site) == 100
+    assert views(home_vi) == 100
