@@ -24,3 +24,37 @@ def test_health_check_fails_when_the_cache_does_not_answer(client, db):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["cache"] == "failing: ConnectionError"
+
+
+# --- The cache degrades when Redis is down -----------------------------------------------------
+
+DOWN = {
+    "default": {
+        "BACKEND": "ops.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_an_unreachable_redis_behaves_like_an_empty_cache_that_cannot_store(settings):
+    import pytest
+    from django.core.cache import cache
+
+    settings.CACHES = DOWN
+    assert cache.get("k", "fallback") == "fallback"
+    assert cache.set("k", 1) is False
+    assert cache.add("k", 1) is False
+    assert cache.touch("k") is False
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.get_or_set("k", lambda: "computed") == "computed"
+    with pytest.raises(ValueError):
+        cache.incr("k")
+
+
+def test_pages_and_the_health_check_work_while_redis_is_down(client, site, settings):
+    settings.CACHES = DOWN
+    assert client.get("/vi/").status_code == 200
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "failing", "database": "ok", "cache": "failing"}

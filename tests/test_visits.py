@@ -638,3 +638,18 @@ def test_20_visitors_viewing_a_new_page_at_once_lose_no_view(site, about_vi):
     assert views(about_vi) == 0  # the first hits race to create the day's row
     concurrently(distinct_visitors_view("/vi/gioi-thieu/", 20))
     assert views(about_vi) == 20
+
+
+def test_while_redis_is_down_pages_are_served_and_every_view_counts(client, site, home_vi, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ops.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    for _ in range(3):
+        assert visit(client).status_code == 200
+    # Without a cache no visitor can be recognised again: each view is counted, none is lost.
+    assert visits_today(site) == 3
+    assert views(home_vi) == 3

@@ -68,11 +68,12 @@ def _daily_salt(today):
 
 
 def _first_in_window(key):
-    """True when `key` was not seen in the last 30 minutes; each sighting restarts the window."""
-    if cache.add(key, 1, WINDOW):
-        return True
-    cache.touch(key, WINDOW)
-    return False
+    """True when `key` was not seen in the last 30 minutes; each sighting restarts the window.
+
+    While the cache is unavailable (ops.cache.ResilientRedisCache: `add` and `touch` both
+    answer False) nothing can be remembered, so every view counts as new rather than none.
+    """
+    return cache.add(key, 1, WINDOW) or not cache.touch(key, WINDOW)
 
 
 def record(request, site_id, page_key):
