@@ -21,3 +21,10 @@ class SidebarBlock(blocks.StreamBlock):
         description=_("A box of free text, such as the hotline or office hours."),
         icon="info-circle",
     )
+    poll = SidebarBoxBlock(
+        "feedback.Survey",
+        label=_("Satisfaction poll"),
+        template="feedback/boxes/poll.html",
+        description=_("A poll citizens answer in the sidebar, with its results."),
+        icon="list-ul",
+    )
