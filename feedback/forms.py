@@ -24,7 +24,11 @@ class VoteForm(forms.ModelForm):
     """A vote on `survey` (any language version): answer, then the comment and the service
     the poll asks for."""
 
-    page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The page this vote was cast on is unknown.")},
+    )
 
     class Meta:
         model = SurveyResponse
@@ -37,7 +41,10 @@ class VoteForm(forms.ModelForm):
                 "invalid_choice": _("That answer is not part of this poll."),
             },
             "service": {"invalid_choice": _("That department or service is unknown.")},
-            "comment": {"max_length": _("Please keep your comment to %(limit_value)d characters or fewer.")},
+            "comment": {
+                "max_length": _("Please keep your comment to %(limit_value)d characters or fewer."),
+                "null_characters_not_allowed": _("Your comment contains characters that cannot be stored."),
+            },
         }
 
     def __init__(self, survey, *args, **kwargs):
@@ -58,6 +65,7 @@ class VoteForm(forms.ModelForm):
                 queryset=Service.objects.filter(locale_id=source.locale_id),
                 labels=dict(Service.objects.filter(locale=Locale.get_active()).values_list("translation_key", "name")),
                 required=False,
+                empty_label=_("Not specified"),
                 label=service.label,
                 error_messages=service.error_messages,
             )

@@ -117,12 +117,12 @@ class Survey(TranslatableMixin, ClusterableModel):
             return self
         return self.get_translation_or_none(default) or self
 
-    def is_open(self, now=None):
-        now = now or timezone.now()
+    def is_open(self):
+        now = timezone.now()
         return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
 
-    def has_opened(self, now=None):
-        return self.opens_at <= (now or timezone.now())
+    def has_opened(self):
+        return self.opens_at <= timezone.now()
 
     def visitor_key(self):
         """The key of this poll's visitor tokens: the same for every language version."""

@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from home.visitors import client_ip, visitor_hash
@@ -43,7 +43,7 @@ VOTED_COOKIE_AGE = 365 * 24 * 3600
 def _survey_or_404(pk):
     """The survey `pk` (always a source survey's id) in the visitor's language."""
     source = get_object_or_404(Survey, pk=pk)
-    if source.source.pk != source.pk:
+    if source.source is not source:
         raise Http404
     survey = source.localized
     survey.source = source
@@ -95,7 +95,7 @@ def _rate_limited(request):
 
     Counted in the shared cache (atomic add and incr), keyed by a hash of the address.
     """
-    limit = getattr(settings, "FEEDBACK_VOTE_RATE_LIMIT", 30)
+    limit = settings.FEEDBACK_VOTE_RATE_LIMIT
     address = salted_hmac("feedback.vote.rate", client_ip(request)).hexdigest()
     key = f"feedback:votes:{address}:{int(time.time() // RATE_WINDOW)}"
     cache.add(key, 0, timeout=2 * RATE_WINDOW)
@@ -112,9 +112,7 @@ def _csrf_failed(request):
 
 
 def _results_html(request, survey):
-    return render_to_string(
-        "feedback/includes/results.html", {"results": survey.results(), "survey": survey}, request=request
-    )
+    return render_to_string("feedback/includes/results.html", {"results": survey.results()}, request=request)
 
 
 def _render_page(request, survey, form, status=200, error=""):
@@ -151,7 +149,7 @@ def _answer(request, survey, message, status=200):
 
 @never_cache
 @vary_on_headers("Accept")
-@require_GET
+@require_safe
 def survey_page(request, pk):
     """The survey's form and results; with `Accept: application/json`, the results alone."""
     survey = _survey_or_404(pk)
@@ -218,7 +216,7 @@ def vote(request, pk):
 
 
 @never_cache
-@require_GET
+@require_safe
 def csrf_token(request):
     """A CSRF token (and its cookie) for poll.js, whatever cache served the page around the form."""
     return JsonResponse({"token": get_token(request)})

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import os
 import re
 import threading
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -246,7 +248,33 @@ def test_the_visitor_token_is_a_keyed_hash_not_an_address(rf, poll_box):
     assert poll_box.visitor_key() != make_survey(poll_box.locale, question="Khác?").visitor_key()
 
 
-def test_the_rate_limit_answers_429_per_address(poll_box, settings):
+@pytest.fixture
+def minute_start(time_machine):
+    """The rate limit counts per clock minute: start at the top of one, so that a test's votes
+    never straddle two."""
+    time_machine.move_to(timezone.now().replace(second=0, microsecond=0), tick=True)
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def shared_cache(request, settings):
+    """The cache the rate limit counts in: Django's local memory cache, and Redis (as in
+    production) when CI_REDIS_URL names a database for tests (.ci/run sets it)."""
+    if request.param == "redis":
+        if not os.environ.get("CI_REDIS_URL"):
+            pytest.skip("CI_REDIS_URL is not set")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ["CI_REDIS_URL"],
+                "KEY_PREFIX": "portal-tests",
+            }
+        }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_rate_limit_answers_429_per_address(poll_box, settings, minute_start):
     settings.FEEDBACK_VOTE_RATE_LIMIT = 3
     option = options(poll_box)[0]
     for agent in ("a", "b", "c"):
@@ -263,11 +291,24 @@ def test_the_rate_limit_answers_429_per_address(poll_box, settings):
     assert SurveyResponse.objects.count() == 4
 
 
-def test_the_default_rate_limit_lets_a_shared_address_vote_30_times_a_minute(poll_box, settings):
-    del settings.FEEDBACK_VOTE_RATE_LIMIT
+def test_the_default_rate_limit_lets_a_shared_address_vote_30_times_a_minute(poll_box, settings, minute_start):
+    limit = settings.FEEDBACK_VOTE_RATE_LIMIT
+    assert limit >= 30
     option = options(poll_box)[0]
-    statuses = [post_vote(Client(), poll_box, option, agent=f"phone {i}").status_code for i in range(31)]
-    assert statuses == [302] * 30 + [429]
+    statuses = [post_vote(Client(), poll_box, option, agent=f"phone {i}").status_code for i in range(limit + 1)]
+    assert statuses == [302] * limit + [429]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_rate_limit_holds_when_one_address_votes_concurrently(locales, settings, minute_start, shared_cache):
+    settings.FEEDBACK_VOTE_RATE_LIMIT = 10
+    survey = make_survey(locales[0])
+    statuses = run_concurrently(
+        20, lambda i: post_vote(Client(), survey, options(survey)[i % 5], agent=f"phone {i}", json=True).status_code
+    )
+    assert sorted(statuses) == [200] * 10 + [429] * 10
+    assert survey.responses.count() == 10
 
 
 def test_a_filled_in_honeypot_drops_the_vote_silently(poll_box):
@@ -297,9 +338,22 @@ def _other_surveys_option(survey):
         ({"option": "abc"}, 422, "Phương án này không thuộc cuộc bình chọn."),
         ({}, 422, "Vui lòng chọn một phương án trả lời."),
         ({"option": "first", "comment": "x" * 1001}, 422, "Vui lòng viết ý kiến không quá 1000 ký tự."),
+        ({"option": 10**20}, 422, "Phương án này không thuộc cuộc bình chọn."),
+        ({"option": "first", "comment": "a\x00b"}, 422, "Ý kiến của bạn có ký tự không thể lưu."),
         ({"option": "first", "service": 999999}, 422, "Không tìm thấy phòng ban hoặc dịch vụ này."),
+        ({"option": "first", "page": "trang-chu"}, 422, "Không xác định được trang nơi bạn bình chọn."),
     ],
-    ids=["unknown option", "option of another survey", "not a number", "missing option", "long comment", "service"],
+    ids=[
+        "unknown option",
+        "option of another survey",
+        "not a number",
+        "missing option",
+        "long comment",
+        "huge number",
+        "null character",
+        "unknown service",
+        "page not a number",
+    ],
 )
 @pytest.mark.parametrize("as_json", [False, True], ids=["html", "json"])
 def test_bad_input_gets_a_4xx_with_a_clear_message_and_stores_nothing(survey, data, status, message, as_json):
@@ -360,6 +414,12 @@ def test_unknown_surveys_and_translations_ids_are_404(survey, locales):
             assert Client().get(reverse("feedback:survey", args=[pk])).status_code == 404
             assert Client().post(reverse("feedback:vote", args=[pk]), {"option": 1}).status_code == 404
     assert not SurveyResponse.objects.exists()
+
+
+def test_a_vote_from_a_page_deleted_since_still_counts(survey):
+    for i, page in enumerate((987654, 10**20)):
+        assert post_vote(Client(), survey, options(survey)[0], agent=f"browser {i}", page=page).status_code == 302
+    assert list(SurveyResponse.objects.values_list("page", flat=True)) == [None, None]
 
 
 def test_the_vote_endpoint_only_accepts_post(survey):
@@ -574,6 +634,13 @@ def test_an_answer_with_votes_cannot_be_removed(admin_client, survey):
     assert [o.label for o in survey.options.all()] == [vi for vi, _en in SCALE[:4]]
 
 
+def test_deleting_a_survey_takes_its_votes_with_it(admin_client, survey):
+    _vote_many(survey, [2, 1])
+    assert admin_client.post(admin_url("delete", survey.pk)).status_code == 302
+    assert not Survey.objects.filter(pk=survey.pk).exists()
+    assert not SurveyResponse.objects.exists()
+
+
 def test_question_and_answers_are_translated_with_wagtail_localize(survey, locales):
     source, _created = TranslationSource.get_or_create_from_instance(survey)
     strings = set(StringSegment.objects.filter(source=source).values_list("string__data", flat=True))
@@ -769,31 +836,34 @@ def test_the_report_costs_the_same_queries_whatever_the_number_of_responses(admi
 # --- Concurrency and demo content -------------------------------------------------------------
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_50_concurrent_votes_from_50_visitors_are_all_stored(locales):
-    survey = make_survey(locales[0])
-    vote_url = url("vote", survey)
-    answers = [option.pk for option in options(survey)]
-    barrier = threading.Barrier(50)
-    statuses = []
+def run_concurrently(count, task):
+    """`task(i)` for i in range(count), in as many threads released at once; their results."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
 
-    def vote(i):
+    def run(i):
         try:
-            client = Client()
             barrier.wait()
-            response = client.post(
-                vote_url, {"option": answers[i % 5]}, REMOTE_ADDR=f"198.51.100.{i + 1}", HTTP_ACCEPT="application/json"
-            )
-            statuses.append(response.status_code)
+            results[i] = task(i)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=vote, args=(i,)) for i in range(50)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_50_concurrent_votes_from_50_visitors_are_all_stored(locales):
+    survey = make_survey(locales[0])
+    answers = options(survey)
+    statuses = run_concurrently(
+        50, lambda i: post_vote(Client(), survey, answers[i % 5], address=f"198.51.100.{i + 1}", json=True).status_code
+    )
     assert statuses == [200] * 50
     assert survey.responses.count() == 50
     assert survey.responses.values("visitor_token").distinct().count() == 50

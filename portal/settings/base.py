@@ -140,6 +140,10 @@ else:
         }
     }
 
+# Votes a minute accepted from one address by the satisfaction polls; many citizens may share
+# one carrier NAT address, so keep it at 30 or more.
+FEEDBACK_VOTE_RATE_LIMIT = int(os.environ.get("FEEDBACK_VOTE_RATE_LIMIT", "30"))
+
 # --- Passwords, sessions ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
