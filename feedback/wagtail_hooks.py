@@ -13,8 +13,8 @@ class SurveyCreateView(CreateView):
     def get_initial_form_instance(self):
         """A new survey starts with the five-point scale, in the language it is written in: the
         form shows the answers filled in, for the editor to keep, change or remove."""
-        survey = super().get_initial_form_instance() or Survey()
-        with translation.override(survey.locale.language_code if survey.locale_id else None):
+        survey = super().get_initial_form_instance()
+        with translation.override(survey.locale.language_code):
             survey.options = [
                 SurveyOption(label=str(label), counts_as_satisfied=satisfied) for label, satisfied in DEFAULT_OPTIONS
             ]
@@ -41,6 +41,9 @@ class SurveyViewSet(SnippetViewSet):
     list_display = ["question", "opens_at", "closes_at", "service"]
     add_view_class = SurveyCreateView
     index_view_class = SurveyIndexView
+    # Wagtail's copy form would carry the original's answers, ids and all, into the copy: a new
+    # poll starts from the default scale instead.
+    copy_view_enabled = False
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(report_url_name=self.get_url_name("report"), **kwargs)

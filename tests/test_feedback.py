@@ -798,8 +798,9 @@ def test_the_export_contains_exactly_the_stored_responses(admin_client, survey, 
 
 
 def test_the_survey_listing_links_to_the_report(admin_client, survey):
-    listing = admin_client.get(admin_url("list"))
-    assert admin_url("report", survey.pk) in listing.content.decode()
+    listing = admin_client.get(admin_url("list")).content.decode()
+    assert admin_url("report", survey.pk) in listing
+    assert f"/copy/{survey.pk}/" not in listing
 
 
 def test_the_report_needs_a_permission_on_polls(client, survey, django_user_model):
