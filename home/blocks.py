@@ -21,6 +21,13 @@ class SidebarBlock(blocks.StreamBlock):
         description=_("A box of free text, such as the hotline or office hours."),
         icon="info-circle",
     )
+    poll = SidebarBoxBlock(
+        "feedback.Survey",
+        label=_("Satisfaction poll"),
+        template="feedback/boxes/poll.html",
+        description=_("A poll citizens answer in the sidebar, with its results."),
+        icon="list-ul",
+    )
     visit_stats = SidebarBoxBlock(
         "visits.VisitStatsBox",
         label=_("Visit statistics"),

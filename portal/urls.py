@@ -21,5 +21,6 @@ if settings.DEBUG:
 # Every public URL carries its language: /vi/… and /en/…; "/" redirects to the visitor's
 # language (LocaleMiddleware), Vietnamese when the browser prefers neither.
 urlpatterns += i18n_patterns(
+    path("", include("feedback.urls")),
     path("", include(wagtail_urls)),
 )

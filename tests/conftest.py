@@ -57,3 +57,15 @@ def home_en(site, locales):
 def demo(db):
     call_command("load_demo", verbosity=0)
     return Site.objects.get(is_default_site=True)
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests empty the database when they end, Wagtail's root page, collection and
+    locales included; `serialized_rollback` puts that initial content back for the next one.
+    A transactional test without it breaks the tests that follow, so it is refused here."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, serialized_rollback=True)"
+            )

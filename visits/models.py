@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -91,7 +92,7 @@ class VisitStatsBox(TranslatableMixin, models.Model):
         ("yesterday", _("Yesterday")),
         ("week", _("This week")),
         ("month", _("This month")),
-        ("total", _("Total")),
+        ("total", pgettext_lazy("visit statistics", "Total")),
     ]
     # The same box in every language: saving one version copies these to the others.
     SHARED_FIELDS = [

@@ -39,6 +39,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "home",
+    "feedback",
     "visits",
     "ops",
     "wagtail_localize",
@@ -156,6 +157,10 @@ else:
 # Visit counters go to the database directly ("database"), or through a Redis buffer ("redis")
 # flushed every minute; the buffer is the default when Redis is there.
 VISITS_BUFFER = os.environ.get("VISITS_BUFFER", "redis" if REDIS_URL else "database")
+
+# Votes a minute accepted from one address by the satisfaction polls; many citizens may share
+# one carrier NAT address, so keep it at 30 or more.
+FEEDBACK_VOTE_RATE_LIMIT = int(os.environ.get("FEEDBACK_VOTE_RATE_LIMIT", "30"))
 
 # --- Passwords, sessions, logins -------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

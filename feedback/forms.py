@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale, Page
+
+from .models import Service, SurveyResponse
+
+# The honeypot (feedback/includes/honeypot.html): a field people never see (hidden by CSS and
+# from assistive technology) that form-filling robots fill in; such a vote is dropped unseen.
+HONEYPOT_FIELD = "website"
+
+
+class LabelledChoiceField(forms.ModelChoiceField):
+    """Choices are source objects (what votes refer to), labelled in the visitor's language."""
+
+    def __init__(self, *args, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels = labels
+
+    def label_from_instance(self, obj):
+        return self.labels.get(obj.translation_key, str(obj))
+
+
+class VoteForm(forms.ModelForm):
+    """A vote on `survey` (any language version): answer, then the comment and the service
+    the poll asks for."""
+
+    page = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The page this vote was cast on is unknown.")},
+    )
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["option", "service", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 4})}
+        labels = {"comment": _("Your comment (optional)"), "service": _("Department or service you dealt with")}
+        error_messages = {
+            "option": {
+                "required": _("Please choose an answer."),
+                "invalid_choice": _("That answer is not part of this poll."),
+            },
+            "service": {"invalid_choice": _("That department or service is unknown.")},
+            "comment": {
+                "max_length": _("Please keep your comment to %(limit_value)d characters or fewer."),
+                "null_characters_not_allowed": _("Your comment contains characters that cannot be stored."),
+            },
+        }
+
+    def __init__(self, survey, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        source = survey.source
+        option = self.fields["option"]
+        self.fields["option"] = LabelledChoiceField(
+            queryset=source.options.all(),
+            labels={o.translation_key: o.label for o in survey.options.all()},
+            widget=forms.RadioSelect,
+            empty_label=None,
+            label=_("Your answer"),
+            error_messages=option.error_messages,
+        )
+        if source.service_id is None and Service.objects.exists():
+            service = self.fields["service"]
+            self.fields["service"] = LabelledChoiceField(
+                queryset=Service.objects.filter(locale_id=source.locale_id),
+                labels=dict(Service.objects.filter(locale=Locale.get_active()).values_list("translation_key", "name")),
+                required=False,
+                empty_label=_("Not specified"),
+                label=service.label,
+                error_messages=service.error_messages,
+            )
+        else:
+            del self.fields["service"]
+        if not source.allow_comment:
+            del self.fields["comment"]
+
+    def clean_page(self):
+        """The page the vote was cast on; a page deleted since is no reason to refuse the vote."""
+        page_id = self.cleaned_data["page"]
+        return Page.objects.filter(pk=page_id).first() if page_id else None

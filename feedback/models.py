@@ -1,0 +1,205 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Locale, Orderable, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .results import survey_results
+
+COMMENT_MAX_LENGTH = 1000
+
+# The five-point scale of Vietnamese public-service satisfaction surveys, best first; the two
+# best answers make the satisfaction rate. A new survey starts with these answers.
+DEFAULT_OPTIONS = [
+    (_("Very satisfied"), True),
+    (_("Satisfied"), True),
+    (_("Neutral"), False),
+    (_("Dissatisfied"), False),
+    (_("Very dissatisfied"), False),
+]
+
+
+class Service(TranslatableMixin, index.Indexed, models.Model):
+    """A department or public service that a survey, or a citizen's answer, is about."""
+
+    name = models.CharField(_("name"), max_length=200)
+
+    panels = [FieldPanel("name")]
+    translatable_fields = [TranslatableField("name")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("department or service")
+        verbose_name_plural = _("departments and services")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SurveyAdminForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        removed = [form.instance.pk for form in self.formsets["options"].deleted_forms if form.instance.pk]
+        if removed and self.instance.responses.filter(option__in=removed).exists():
+            raise ValidationError(
+                _("An answer that has votes cannot be removed. Close this poll and start a new one instead.")
+            )
+        return cleaned_data
+
+
+class Survey(TranslatableMixin, ClusterableModel):
+    """A poll: a question and its answers, open for votes during a period.
+
+    Every language version is the same poll: votes are stored against the version in the
+    default language (`source`), so a vote on the English page counts in the Vietnamese results.
+    """
+
+    question = models.CharField(_("question"), max_length=300)
+    opens_at = models.DateTimeField(_("opens at"), default=timezone.now)
+    closes_at = models.DateTimeField(
+        _("closes at"), null=True, blank=True, help_text=_("Leave empty to keep the poll open.")
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("department or service"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="surveys",
+        help_text=_("What the poll is about, if it is about one only. Otherwise voters may name the one they used."),
+    )
+    allow_comment = models.BooleanField(_("offer a comment field"), default=True)
+
+    base_form_class = SurveyAdminForm
+    panels = [
+        FieldPanel("question"),
+        InlinePanel("options", label=_("Answers"), min_num=2),
+        MultiFieldPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Voting period")),
+        FieldPanel("service"),
+        FieldPanel("allow_comment"),
+    ]
+    translatable_fields = [
+        TranslatableField("question"),
+        TranslatableField("options"),
+        SynchronizedField("opens_at", overridable=False),
+        SynchronizedField("closes_at", overridable=False),
+        SynchronizedField("service", overridable=False),
+        SynchronizedField("allow_comment", overridable=False),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("satisfaction poll")
+        verbose_name_plural = _("satisfaction polls")
+
+    def __str__(self):
+        return self.question
+
+    def clean(self):
+        super().clean()
+        if self.closes_at and self.opens_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The poll must close after it opens.")})
+
+    @cached_property
+    def source(self):
+        """The version votes are counted against: the one in the default language (or this
+        one, when there is none)."""
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return self
+        return self.get_translation_or_none(default) or self
+
+    def is_open(self):
+        now = timezone.now()
+        return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)
+
+    def has_opened(self):
+        return self.opens_at <= timezone.now()
+
+    def visitor_key(self):
+        """The key of this poll's visitor tokens: the same for every language version."""
+        return salted_hmac("feedback.survey.visitor", str(self.translation_key)).hexdigest()
+
+    def labelled_options(self):
+        """The source's options (what votes refer to), each with `label` in this version's language."""
+        source = self.source
+        options = list(source.options.all())
+        if source.pk != self.pk:
+            labels = dict(self.options.values_list("translation_key", "label"))
+            for option in options:
+                option.label = labels.get(option.translation_key, option.label)
+        return options
+
+    def results(self):
+        return survey_results(self)
+
+
+class SurveyOption(TranslatableMixin, Orderable):
+    survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("answer"), max_length=120)
+    counts_as_satisfied = models.BooleanField(
+        _("counts as satisfied"),
+        default=False,
+        help_text=_("Votes for this answer count towards the satisfaction rate (usually the two best answers)."),
+    )
+
+    panels = [FieldPanel("label"), FieldPanel("counts_as_satisfied")]
+    translatable_fields = [TranslatableField("label"), SynchronizedField("counts_as_satisfied", overridable=False)]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.label
+
+
+class SurveyResponse(models.Model):
+    """One citizen's vote. The visitor is recorded only as a keyed hash, never an address."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="responses")
+    # RESTRICT, not PROTECT: deleting the survey still takes its options and votes with it.
+    option = models.ForeignKey(
+        SurveyOption, verbose_name=_("answer"), on_delete=models.RESTRICT, related_name="responses"
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("department or service"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=15)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.TextField(pgettext_lazy("poll response", "comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    visitor_token = models.CharField(_("visitor token"), max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "visitor_token"], name="feedback_one_vote_per_visitor"),
+        ]
+        indexes = [models.Index(fields=["survey", "created_at"], name="feedback_response_survey_time")]
+
+    def __str__(self):
+        return f"{self.survey} – {self.option}"

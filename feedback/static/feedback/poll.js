@@ -1,0 +1,85 @@
+/* Satisfaction poll box: vote and show the results in place.
+
+Without JavaScript the box's form leads to the poll's own page (which holds the real POST form);
+here the vote is posted straight away with a CSRF token fetched fresh from the server, because
+the page around the box may come from a cache and must not carry anybody's token. */
+(function () {
+    "use strict";
+
+    function getJSON(url) {
+        return fetch(url, {
+            headers: { Accept: "application/json" },
+            credentials: "same-origin",
+            cache: "no-store",
+        }).then(function (response) {
+            return response.json();
+        });
+    }
+
+    function showResults(box, data) {
+        var body = box.querySelector("[data-poll-body]");
+        var status = box.querySelector("[data-poll-status]");
+        status.textContent = data.message || "";
+        if (data.html) {
+            body.innerHTML = data.html;
+            // The button that had focus is gone: take the keyboard to the results.
+            body.tabIndex = -1;
+            body.focus();
+        }
+    }
+
+    function vote(box, form) {
+        var button = form.querySelector("[type=submit]");
+        button.disabled = true;
+        getJSON(box.dataset.pollCsrfUrl)
+            .then(function (csrf) {
+                return fetch(box.dataset.pollVoteUrl, {
+                    method: "POST",
+                    headers: { Accept: "application/json", "X-CSRFToken": csrf.token },
+                    credentials: "same-origin",
+                    body: new URLSearchParams(new FormData(form)),
+                });
+            })
+            .then(function (response) {
+                return response.json();
+            })
+            .then(function (data) {
+                showResults(box, data);
+                if (!data.html) {
+                    button.disabled = false;
+                }
+            })
+            .catch(function () {
+                // No answer we understand: take the way that works without JavaScript.
+                form.submit();
+            });
+    }
+
+    function init(box) {
+        if (box.dataset.pollReady) {
+            return;
+        }
+        box.dataset.pollReady = "1";
+        var form = box.querySelector("[data-poll-form]");
+        if (!form) {
+            return;
+        }
+        form.addEventListener("submit", function (event) {
+            event.preventDefault();
+            vote(box, form);
+        });
+        var link = box.querySelector("[data-poll-show-results]");
+        link.addEventListener("click", function (event) {
+            event.preventDefault();
+            getJSON(link.href)
+                .then(function (data) {
+                    showResults(box, data);
+                })
+                .catch(function () {
+                    window.location.href = link.href;
+                });
+        });
+    }
+
+    document.querySelectorAll("[data-poll]").forEach(init);
+})();

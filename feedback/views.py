@@ -1,0 +1,222 @@
+"""The public side of the polls: each survey's page, the vote, a fresh CSRF token.
+
+Caching and CSRF: the sidebar box appears on pages that a page cache may serve to everybody,
+so it carries no CSRF token and nothing about the visitor. Its form leads (GET) to the
+survey's own page, which is never cached and holds the real POST form with a token; with
+JavaScript, poll.js fetches a fresh token from `csrf_token` (never cached) and posts the box's
+form to `vote` directly.
+"""
+
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from home.visitors import client_ip, visitor_hash
+
+from .forms import HONEYPOT_FIELD, VoteForm
+from .models import Survey
+
+RATE_WINDOW = 60  # seconds; FEEDBACK_VOTE_RATE_LIMIT counts the votes of one address per window
+VOTED_COOKIE_SALT = "feedback.voted"
+VOTED_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _survey_or_404(pk):
+    """The survey `pk` (always a source survey's id) in the visitor's language."""
+    source = get_object_or_404(Survey, pk=pk)
+    if source.source is not source:
+        raise Http404
+    survey = source.localized
+    survey.source = source
+    return survey
+
+
+def _wants_json(request):
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def _safe_next(request, survey, url):
+    """`url` if it leads to a page of this site other than the survey's, else ""."""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if allowed and urlsplit(url).path != _survey_url(survey) else ""
+
+
+def _survey_url(survey, next_url=""):
+    url = reverse("feedback:survey", args=[survey.source.pk])
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _cookie_name(source):
+    return f"feedback_voted_{source.pk}"
+
+
+def _has_voted(request, survey):
+    source = survey.source
+    if request.get_signed_cookie(_cookie_name(source), default=None, salt=VOTED_COOKIE_SALT):
+        return True
+    return source.responses.filter(visitor_token=visitor_hash(request, source.visitor_key())).exists()
+
+
+def _remember_vote(request, response, survey):
+    response.set_signed_cookie(
+        _cookie_name(survey.source),
+        "1",
+        salt=VOTED_COOKIE_SALT,
+        max_age=VOTED_COOKIE_AGE,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _rate_limited(request):
+    """True once an address has sent more than FEEDBACK_VOTE_RATE_LIMIT votes in this minute.
+
+    Counted in the shared cache (atomic add and incr), keyed by a hash of the address.
+    """
+    limit = settings.FEEDBACK_VOTE_RATE_LIMIT
+    address = salted_hmac("feedback.vote.rate", client_ip(request)).hexdigest()
+    key = f"feedback:votes:{address}:{int(time.time() // RATE_WINDOW)}"
+    cache.add(key, 0, timeout=2 * RATE_WINDOW)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the key expired between add and incr: a new window has begun
+        return False
+
+
+def _csrf_failed(request):
+    """Django's own CSRF check (cookie and token, origin), run by the view rather than the
+    middleware so that a refusal is answered in the visitor's language and format."""
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is not None
+
+
+def _results_html(request, survey):
+    return render_to_string("feedback/includes/results.html", {"results": survey.results()}, request=request)
+
+
+def _render_page(request, survey, form, status=200, error=""):
+    next_url = _safe_next(request, survey, request.POST.get("next") or request.GET.get("next"))
+    context = {
+        "survey": survey,
+        "form": form,
+        "results": survey.results(),
+        "voted": _has_voted(request, survey),
+        "next_url": next_url,
+        "error": error,
+    }
+    return render(request, "feedback/survey_page.html", context, status=status)
+
+
+def _refuse(request, survey, status, message, form=None):
+    if _wants_json(request):
+        return JsonResponse({"ok": False, "message": message}, status=status)
+    return _render_page(request, survey, form or VoteForm(survey), status=status, error=message)
+
+
+def _answer(request, survey, message, status=200):
+    """The answer to a vote that was counted (or is treated as if it had been)."""
+    if _wants_json(request):
+        return JsonResponse(
+            {"ok": status == 200, "message": message, "html": _results_html(request, survey)}, status=status
+        )
+    if status == 200:
+        messages.success(request, message)
+    # Otherwise the survey's page says "You have already voted" itself.
+    next_url = _safe_next(request, survey, request.POST.get("next"))
+    return HttpResponseRedirect(_survey_url(survey, next_url) + "#results")
+
+
+@never_cache
+@vary_on_headers("Accept")
+@require_safe
+def survey_page(request, pk):
+    """The survey's form and results; with `Accept: application/json`, the results alone."""
+    survey = _survey_or_404(pk)
+    if _wants_json(request):
+        return JsonResponse({"html": _results_html(request, survey)})
+    initial = {"option": request.GET.get("option"), "page": request.GET.get("page")}
+    return _render_page(request, survey, VoteForm(survey, initial=initial))
+
+
+@csrf_exempt  # checked in the view: see _csrf_failed
+@never_cache
+@require_POST
+def vote(request, pk):
+    survey = _survey_or_404(pk)
+    try:
+        if _csrf_failed(request):
+            return _refuse(
+                request,
+                survey,
+                403,
+                _("Your vote could not be verified. Please reload the page and vote again."),
+            )
+        if _rate_limited(request):
+            return _refuse(
+                request,
+                survey,
+                429,
+                _("Too many votes have come from your network in the last minute. Please try again shortly."),
+            )
+        form = VoteForm(survey, request.POST)
+    except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent):
+        return _refuse(request, survey, 400, _("Your vote could not be read. Please vote again using the form."))
+
+    if request.POST.get(HONEYPOT_FIELD):
+        return _answer(request, survey, _("Thank you, your vote has been counted."))
+    if not survey.is_open():
+        if survey.has_opened():
+            return _refuse(request, survey, 409, _("This poll is closed."))
+        return _refuse(request, survey, 409, _("This poll is not open yet."))
+    if not form.is_valid():
+        message = next(iter(form.errors.values()))[0]
+        return _refuse(request, survey, 422, message, form)
+    if request.get_signed_cookie(_cookie_name(survey.source), default=None, salt=VOTED_COOKIE_SALT):
+        return _answer(request, survey, _("You have already voted"), status=409)
+
+    source = survey.source
+    response = form.save(commit=False)
+    response.survey = source
+    response.service = source.service or form.cleaned_data.get("service")
+    response.page = form.cleaned_data["page"]
+    response.language = get_language()
+    response.visitor_token = visitor_hash(request, source.visitor_key())
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        if not source.responses.filter(visitor_token=response.visitor_token).exists():
+            raise
+        answer = _answer(request, survey, _("You have already voted"), status=409)
+    else:
+        answer = _answer(request, survey, _("Thank you, your vote has been counted."))
+    _remember_vote(request, answer, survey)
+    return answer
+
+
+@never_cache
+@require_safe
+def csrf_token(request):
+    """A CSRF token (and its cookie) for poll.js, whatever cache served the page around the form."""
+    return JsonResponse({"token": get_token(request)})

@@ -1,0 +1,82 @@
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from .models import DEFAULT_OPTIONS, Service, Survey, SurveyOption
+from .reports import SurveyReportView
+
+
+class SurveyCreateView(CreateView):
+    def get_initial_form_instance(self):
+        """A new survey starts with the five-point scale, in the language it is written in: the
+        form shows the answers filled in, for the editor to keep, change or remove."""
+        survey = super().get_initial_form_instance()
+        with translation.override(survey.locale.language_code):
+            survey.options = [
+                SurveyOption(label=str(label), counts_as_satisfied=satisfied) for label, satisfied in DEFAULT_OPTIONS
+            ]
+        return survey
+
+
+class SurveyIndexView(IndexView):
+    report_url_name = None
+
+    def get_list_buttons(self, instance):
+        report = ListingButton(
+            _("Report"),
+            url=reverse(self.report_url_name, args=[instance.pk]),
+            icon_name="list-ul",
+            attrs={"aria-label": _("Report of '%(title)s'") % {"title": str(instance)}},
+        )
+        return [report, *super().get_list_buttons(instance)]
+
+
+class SurveyViewSet(SnippetViewSet):
+    model = Survey
+    icon = "list-ul"
+    menu_label = _("Polls")
+    list_display = ["question", "opens_at", "closes_at", "service"]
+    add_view_class = SurveyCreateView
+    index_view_class = SurveyIndexView
+    # Wagtail's copy form would carry the original's answers, ids and all, into the copy: a new
+    # poll starts from the default scale instead.
+    copy_view_enabled = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(report_url_name=self.get_url_name("report"), **kwargs)
+
+    def report_view(self, results_only=False):
+        return self.construct_view(
+            SurveyReportView,
+            index_url_name=self.get_url_name("report"),
+            index_results_url_name=self.get_url_name("report_results"),
+            survey_list_url_name=self.get_url_name("list"),
+            results_only=results_only,
+        )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("report/<int:pk>/", self.report_view(), name="report"),
+            path("report/<int:pk>/results/", self.report_view(results_only=True), name="report_results"),
+        ]
+
+
+class ServiceViewSet(SnippetViewSet):
+    model = Service
+    icon = "group"
+    menu_label = _("Departments and services")
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class FeedbackViewSetGroup(SnippetViewSetGroup):
+    items = (SurveyViewSet, ServiceViewSet)
+    menu_icon = "list-ul"
+    menu_label = _("Satisfaction polls")
+    menu_order = 250
+
+
+register_snippet(FeedbackViewSetGroup)

@@ -1,0 +1,888 @@
+"""Issue 4: citizen satisfaction polls: voting, results, reports, demo content."""
+
+import csv
+import datetime
+import io
+import os
+import re
+import threading
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
+from wagtail.models import Site
+from wagtail_localize.models import StringSegment, TranslationSource
+
+from feedback.models import Service, Survey, SurveyOption, SurveyResponse
+from feedback.results import largest_remainder, satisfaction_rate
+from home.demo import add_sidebar_box, translate
+from home.models import HomePage, PortalSettings
+from home.visitors import visitor_hash
+
+SCALE = [
+    ("Rất hài lòng", "Very satisfied"),
+    ("Hài lòng", "Satisfied"),
+    ("Bình thường", "Neutral"),
+    ("Không hài lòng", "Dissatisfied"),
+    ("Rất không hài lòng", "Very dissatisfied"),
+]
+QUESTION = "Bạn có hài lòng với chất lượng phục vụ của UBND phường?"
+QUESTION_EN = "Are you satisfied with the service of the ward People's Committee?"
+AGENCY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def make_survey(locale, question=QUESTION, labels=None, opens_in_days=-30, closes_in_days=None, **fields):
+    """A survey with the five-point scale (or `labels`), the first two counting as satisfied."""
+    now = timezone.now()
+    survey = Survey(
+        locale=locale,
+        question=question,
+        opens_at=now + datetime.timedelta(days=opens_in_days),
+        closes_at=now + datetime.timedelta(days=closes_in_days) if closes_in_days is not None else None,
+        **fields,
+    )
+    labels = labels or [vi for vi, _en in SCALE]
+    survey.options = [SurveyOption(label=label, counts_as_satisfied=i < 2) for i, label in enumerate(labels)]
+    survey.save()
+    return survey
+
+
+@pytest.fixture
+def survey(locales):
+    vi, en = locales
+    survey = make_survey(vi)
+    translate(survey, en, {QUESTION: QUESTION_EN, **dict(SCALE)})
+    return survey
+
+
+@pytest.fixture
+def poll_box(site, survey):
+    add_sidebar_box(site, "poll", survey)
+    return survey
+
+
+def url(name, survey=None, language="vi"):
+    with translation.override(language):
+        return reverse(f"feedback:{name}", args=[survey.pk] if survey else [])
+
+
+def options(survey):
+    return list(survey.options.all())
+
+
+def soup(response):
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def shown_results(html_or_soup):
+    """{label: votes} and the total, read from the data-poll-* marks of rendered results."""
+    page = BeautifulSoup(html_or_soup, "html.parser") if isinstance(html_or_soup, str) else html_or_soup
+    votes = {}
+    for mark in page.select("[data-poll-votes]"):
+        label = mark.find_parent("li").select_one(".poll-results__label").get_text(strip=True)
+        assert mark.get_text(strip=True).replace(".", "").replace(",", "") == mark["data-poll-votes"]
+        votes[label] = int(mark["data-poll-votes"])
+    total = page.select_one("[data-poll-total]")
+    return votes, int(total["data-poll-total"])
+
+
+def post_vote(client, survey, option, language="vi", address="203.0.113.10", agent="Firefox", json=False, **data):
+    headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    return client.post(
+        url("vote", survey, language),
+        {"option": option.pk if hasattr(option, "pk") else option, **data},
+        REMOTE_ADDR=address,
+        HTTP_USER_AGENT=agent,
+        **headers,
+    )
+
+
+def form_fields(form):
+    """What a browser submits for `form`: its fields' names and values (checked boxes only)."""
+    fields = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        kind = field.get("type", "text")
+        if field.find_parent("template") or kind in ("submit", "button"):
+            continue
+        if kind in ("radio", "checkbox") and not field.has_attr("checked"):
+            continue
+        if field.name == "textarea":
+            fields[field["name"]] = field.get_text().lstrip("\n")
+        elif field.name == "select":
+            chosen = field.select_one("option[selected]")
+            fields[field["name"]] = chosen["value"] if chosen else ""
+        else:
+            fields[field["name"]] = field.get("value", "on" if kind in ("radio", "checkbox") else "")
+    return fields
+
+
+# --- Voting through the real form ---------------------------------------------------------------
+
+
+def test_a_vote_through_the_real_form_is_stored_once_and_shows_in_the_results(poll_box, home_vi):
+    browser = Client(enforce_csrf_checks=True, HTTP_USER_AGENT="Firefox", REMOTE_ADDR="203.0.113.10")
+    home = soup(browser.get("/vi/"))
+    box = home.select_one("[data-poll]")
+    assert box.select_one(".box__title").get_text(strip=True) == QUESTION
+    assert [label.get_text(strip=True) for label in box.select(".poll__option")] == [vi for vi, _en in SCALE]
+
+    # Without JavaScript the box's form leads to the poll's own page, where the POST form is.
+    box_form = box.select_one("form")
+    choice = box_form.select("input[name=option]")[1]
+    choice["checked"] = "checked"
+    page = browser.get(box_form["action"], form_fields(box_form))
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    form = soup(page).select_one("form.poll-form")
+    assert form.select_one("input[name=option][checked]")["value"] == choice["value"]
+
+    response = browser.post(form["action"], form_fields(form))
+    assert response.status_code == 302
+    assert response["Location"] == url("survey", poll_box) + "?next=%2Fvi%2F#results"
+
+    stored = SurveyResponse.objects.get()
+    assert stored.survey == poll_box and stored.option == options(poll_box)[1]
+    assert stored.language == "vi" and stored.page.pk == home_vi.pk
+
+    after = browser.get(response["Location"])
+    text = after.content.decode()
+    assert "Cảm ơn bạn, phiếu bình chọn đã được ghi nhận." in text
+    assert "Bạn đã bình chọn" in text
+    votes, total = shown_results(soup(after).select_one("#results"))
+    assert votes == {"Rất hài lòng": 0, "Hài lòng": 1, "Bình thường": 0, "Không hài lòng": 0, "Rất không hài lòng": 0}
+    assert total == 1
+    assert soup(after).select_one("main a[href='/vi/']").get_text(strip=True) == "Quay lại trang bạn đang xem"
+
+
+def test_a_post_without_a_valid_csrf_token_is_refused_in_the_visitors_language(poll_box):
+    browser = Client(enforce_csrf_checks=True)
+    option = options(poll_box)[0]
+
+    page = post_vote(browser, poll_box, option)
+    assert page.status_code == 403
+    assert "Không xác thực được phiếu bình chọn của bạn" in page.content.decode()
+
+    forged = browser.post(url("vote", poll_box, "en"), {"option": option.pk, "csrfmiddlewaretoken": "x" * 64})
+    assert forged.status_code == 403
+    assert "Your vote could not be verified" in forged.content.decode()
+
+    as_json = post_vote(browser, poll_box, option, json=True)
+    assert as_json.status_code == 403
+    assert "Không xác thực được" in as_json.json()["message"]
+    assert not SurveyResponse.objects.exists()
+
+
+def test_cached_pages_carry_no_token_and_the_javascript_vote_gets_a_fresh_one(poll_box):
+    # The page as a page cache would keep it, after another visitor's request.
+    first = Client(enforce_csrf_checks=True)
+    cached = first.get("/vi/")
+    assert "csrftoken" not in cached.cookies
+    html = cached.content.decode()
+    assert "csrfmiddlewaretoken" not in html and "csrf_token" not in html
+
+    # A different visitor gets that very HTML, and votes as poll.js does.
+    box = BeautifulSoup(html, "html.parser").select_one("[data-poll]")
+    visitor = Client(enforce_csrf_checks=True)
+    token_response = visitor.get(box["data-poll-csrf-url"], HTTP_ACCEPT="application/json")
+    assert "no-store" in token_response["Cache-Control"]
+    token = token_response.json()["token"]
+    form = box.select_one("form")
+    form.select("input[name=option]")[0]["checked"] = "checked"
+    response = visitor.post(
+        box["data-poll-vote-url"], form_fields(form), HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 200
+    assert response.json()["ok"] is True
+    votes, total = shown_results(response.json()["html"])
+    assert votes["Rất hài lòng"] == 1 and total == 1
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_show_results_answers_with_the_results_alone_for_javascript(poll_box):
+    post_vote(Client(), poll_box, options(poll_box)[2])
+    response = Client().get(url("survey", poll_box), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert "Accept" in response["Vary"]
+    votes, total = shown_results(response.json()["html"])
+    assert votes["Bình thường"] == 1 and total == 1
+
+
+def test_a_second_vote_of_the_same_visitor_is_not_stored(poll_box):
+    browser = Client()
+    first, second = options(poll_box)[0], options(poll_box)[3]
+    assert post_vote(browser, poll_box, first).status_code == 302
+
+    again = post_vote(browser, poll_box, second)
+    assert again.status_code == 302
+    page = browser.get(again["Location"])
+    assert "Bạn đã bình chọn" in page.content.decode()
+    assert shown_results(soup(page).select_one("#results"))[1] == 1
+
+    as_json = post_vote(browser, poll_box, second, json=True)
+    assert as_json.status_code == 409
+    assert as_json.json()["message"] == "Bạn đã bình chọn"
+    assert shown_results(as_json.json()["html"])[0]["Rất hài lòng"] == 1
+
+    # Without the cookie, the same address and browser are still recognised.
+    cookieless = post_vote(Client(), poll_box, second, json=True)
+    assert cookieless.status_code == 409
+    assert list(SurveyResponse.objects.values_list("option", flat=True)) == [first.pk]
+
+
+def test_the_visitor_token_is_a_keyed_hash_not_an_address(rf, poll_box):
+    post_vote(Client(), poll_box, options(poll_box)[0], address="198.51.100.23", agent="Firefox")
+    token = SurveyResponse.objects.get().visitor_token
+    assert re.fullmatch(r"[0-9a-f]{64}", token)
+    assert "198.51.100.23" not in token
+    request = rf.get("/", REMOTE_ADDR="198.51.100.23", HTTP_USER_AGENT="Firefox")
+    assert token == visitor_hash(request, poll_box.visitor_key())
+    assert poll_box.visitor_key() != make_survey(poll_box.locale, question="Khác?").visitor_key()
+
+
+@pytest.fixture
+def minute_start(time_machine):
+    """The rate limit counts per clock minute: start at the top of one, so that a test's votes
+    never straddle two."""
+    time_machine.move_to(timezone.now().replace(second=0, microsecond=0), tick=True)
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def shared_cache(request, settings):
+    """The cache the rate limit counts in: Django's local memory cache, and Redis (as in
+    production) when CI_REDIS_URL names a database for tests (.ci/run sets it)."""
+    if request.param == "redis":
+        if not os.environ.get("CI_REDIS_URL"):
+            pytest.skip("CI_REDIS_URL is not set")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ["CI_REDIS_URL"],
+                "KEY_PREFIX": "portal-tests",
+            }
+        }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_rate_limit_answers_429_per_address(poll_box, settings, minute_start):
+    settings.FEEDBACK_VOTE_RATE_LIMIT = 3
+    option = options(poll_box)[0]
+    for agent in ("a", "b", "c"):
+        assert post_vote(Client(), poll_box, option, agent=agent).status_code == 302
+    refused = post_vote(Client(), poll_box, option, agent="d", json=True)
+    assert refused.status_code == 429
+    assert "Có quá nhiều lượt bình chọn từ mạng của bạn" in refused.json()["message"]
+    refused_html = post_vote(Client(), poll_box, option, agent="e", language="en")
+    assert refused_html.status_code == 429
+    assert "Too many votes have come from your network" in refused_html.content.decode()
+    assert SurveyResponse.objects.count() == 3
+
+    assert post_vote(Client(), poll_box, option, address="203.0.113.99").status_code == 302
+    assert SurveyResponse.objects.count() == 4
+
+
+def test_the_default_rate_limit_lets_a_shared_address_vote_30_times_a_minute(poll_box, settings, minute_start):
+    limit = settings.FEEDBACK_VOTE_RATE_LIMIT
+    assert limit >= 30
+    option = options(poll_box)[0]
+    statuses = [post_vote(Client(), poll_box, option, agent=f"phone {i}").status_code for i in range(limit + 1)]
+    assert statuses == [302] * limit + [429]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_rate_limit_holds_when_one_address_votes_concurrently(locales, settings, minute_start, shared_cache):
+    settings.FEEDBACK_VOTE_RATE_LIMIT = 10
+    survey = make_survey(locales[0])
+    statuses = run_concurrently(
+        20, lambda i: post_vote(Client(), survey, options(survey)[i % 5], agent=f"phone {i}", json=True).status_code
+    )
+    assert sorted(statuses) == [200] * 10 + [429] * 10
+    assert survey.responses.count() == 10
+
+
+def test_a_filled_in_honeypot_drops_the_vote_silently(poll_box):
+    browser = Client()
+    response = post_vote(browser, poll_box, options(poll_box)[0], website="http://spam.example/")
+    assert response.status_code == 302
+    page = browser.get(response["Location"])
+    assert "Cảm ơn bạn, phiếu bình chọn đã được ghi nhận." in page.content.decode()
+    as_json = post_vote(browser, poll_box, options(poll_box)[0], json=True, website="x")
+    assert as_json.status_code == 200 and as_json.json()["ok"] is True
+    assert not SurveyResponse.objects.exists()
+    assert not any(name.startswith("feedback_voted") for name in browser.cookies)
+
+
+# --- Bad input --------------------------------------------------------------------------------
+
+
+def _other_surveys_option(survey):
+    return options(make_survey(survey.locale, question="Một cuộc bình chọn khác?"))[0].pk
+
+
+@pytest.mark.parametrize(
+    "data, status, message",
+    [
+        ({"option": 999999}, 422, "Phương án này không thuộc cuộc bình chọn."),
+        ({"option": _other_surveys_option}, 422, "Phương án này không thuộc cuộc bình chọn."),
+        ({"option": "abc"}, 422, "Phương án này không thuộc cuộc bình chọn."),
+        ({}, 422, "Vui lòng chọn một phương án trả lời."),
+        ({"option": "first", "comment": "x" * 1001}, 422, "Vui lòng viết ý kiến không quá 1000 ký tự."),
+        ({"option": 10**20}, 422, "Phương án này không thuộc cuộc bình chọn."),
+        ({"option": "first", "comment": "a\x00b"}, 422, "Ý kiến của bạn có ký tự không thể lưu."),
+        ({"option": "first", "service": 999999}, 422, "Không tìm thấy phòng ban hoặc dịch vụ này."),
+        ({"option": "first", "page": "trang-chu"}, 422, "Không xác định được trang nơi bạn bình chọn."),
+    ],
+    ids=[
+        "unknown option",
+        "option of another survey",
+        "not a number",
+        "missing option",
+        "long comment",
+        "huge number",
+        "null character",
+        "unknown service",
+        "page not a number",
+    ],
+)
+@pytest.mark.parametrize("as_json", [False, True], ids=["html", "json"])
+def test_bad_input_gets_a_4xx_with_a_clear_message_and_stores_nothing(survey, data, status, message, as_json):
+    Service.objects.create(locale=survey.locale, name="Phòng Tư pháp")
+    data = dict(data)
+    if callable(data.get("option")):
+        data["option"] = data["option"](survey)
+    if data.get("option") == "first":
+        data["option"] = options(survey)[0].pk
+    headers = {"HTTP_ACCEPT": "application/json"} if as_json else {}
+    response = Client().post(url("vote", survey), data, **headers)
+    assert response.status_code == status
+    if as_json:
+        assert response.json() == {"ok": False, "message": message}
+    else:
+        assert message in response.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "opens, closes, message, message_en",
+    [
+        (-30, -1, "Cuộc bình chọn đã kết thúc.", "This poll is closed."),
+        (2, None, "Cuộc bình chọn chưa bắt đầu.", "This poll is not open yet."),
+    ],
+)
+def test_a_closed_or_not_yet_open_survey_refuses_votes(locales, opens, closes, message, message_en):
+    vi, en = locales
+    survey = make_survey(vi, opens_in_days=opens, closes_in_days=closes)
+    translate(survey, en, {QUESTION: QUESTION_EN})
+    option = options(survey)[0]
+    vi_response = post_vote(Client(), survey, option, json=True)
+    en_response = post_vote(Client(), survey, option, language="en")
+    assert vi_response.status_code == en_response.status_code == 409
+    assert vi_response.json()["message"] == message
+    assert message_en in en_response.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_malformed_body_gets_a_400(survey):
+    response = Client().post(
+        url("vote", survey),
+        data=b"option=1",
+        content_type="multipart/form-data",  # no boundary: the body cannot be split into fields
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("Không đọc được phiếu bình chọn của bạn")
+    garbage = Client().post(url("vote", survey), data=b"\xff\xfe{not json", content_type="application/json")
+    assert garbage.status_code == 422
+    assert not SurveyResponse.objects.exists()
+
+
+def test_unknown_surveys_and_translations_ids_are_404(survey, locales):
+    english = survey.get_translation(locales[1])
+    for pk in (999999, english.pk):
+        with translation.override("vi"):
+            assert Client().get(reverse("feedback:survey", args=[pk])).status_code == 404
+            assert Client().post(reverse("feedback:vote", args=[pk]), {"option": 1}).status_code == 404
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_vote_from_a_page_deleted_since_still_counts(survey):
+    for i, page in enumerate((987654, 10**20)):
+        assert post_vote(Client(), survey, options(survey)[0], agent=f"browser {i}", page=page).status_code == 302
+    assert list(SurveyResponse.objects.values_list("page", flat=True)) == [None, None]
+
+
+def test_the_vote_endpoint_only_accepts_post(survey):
+    assert Client().get(url("vote", survey)).status_code == 405
+
+
+def test_redirects_only_back_to_this_site(survey):
+    response = post_vote(Client(), survey, options(survey)[0], next="https://evil.example/")
+    assert response["Location"] == url("survey", survey) + "#results"
+
+
+# --- Languages -------------------------------------------------------------------------------
+
+
+def test_a_vote_on_the_english_translation_counts_in_the_vietnamese_results(poll_box, home_en, locales):
+    english_box = soup(Client().get("/en/")).select_one("[data-poll]")
+    assert english_box.select_one(".box__title").get_text(strip=True) == QUESTION_EN
+    choice = english_box.select("input[name=option]")[0]
+    assert choice.parent.get_text(strip=True) == "Very satisfied"
+
+    response = Client().post(
+        english_box["data-poll-vote-url"],
+        {"option": choice["value"], "page": home_en.pk},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert shown_results(response.json()["html"]) == (
+        {"Very satisfied": 1, "Satisfied": 0, "Neutral": 0, "Dissatisfied": 0, "Very dissatisfied": 0},
+        1,
+    )
+    stored = SurveyResponse.objects.get()
+    assert stored.survey == poll_box and stored.option == options(poll_box)[0]
+    assert stored.language == "en" and stored.page.pk == home_en.pk
+
+    vietnamese = shown_results(soup(Client().get(url("survey", poll_box))).select_one("#results"))
+    assert vietnamese == (
+        {"Rất hài lòng": 1, "Hài lòng": 0, "Bình thường": 0, "Không hài lòng": 0, "Rất không hài lòng": 0},
+        1,
+    )
+    # The English version is the same survey: a second vote from that visitor in Vietnamese is refused.
+    assert (
+        post_vote(Client(), poll_box, options(poll_box)[1], address="127.0.0.1", agent="", json=True).status_code == 409
+    )
+
+
+def test_the_poll_page_has_language_versions(survey):
+    vi_url, en_url = url("survey", survey, "vi"), url("survey", survey, "en")
+    assert vi_url == f"/vi/binh-chon/{survey.pk}/" and en_url == f"/en/polls/{survey.pk}/"
+    page = soup(Client().get(vi_url))
+    assert page.select_one(f"a[hreflang=en][href='{en_url}']")
+    assert page.select_one("h1").get_text(strip=True) == QUESTION
+    assert soup(Client().get(en_url)).select_one("h1").get_text(strip=True) == QUESTION_EN
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "counts, shares",
+    [
+        ([1, 1, 1], [34, 33, 33]),
+        ([0, 0, 0, 0, 0], [0, 0, 0, 0, 0]),
+        ([2, 1], [67, 33]),
+        ([1, 0, 0], [100, 0, 0]),
+        ([1, 1, 1, 1, 1, 1, 1], [15, 15, 14, 14, 14, 14, 14]),
+        ([5, 3, 1, 1], [50, 30, 10, 10]),
+    ],
+)
+def test_largest_remainder(counts, shares):
+    assert largest_remainder(counts) == shares
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=12).filter(any))
+def test_percentages_always_add_up_to_100_and_stay_within_one_of_the_exact_share(counts):
+    shares = largest_remainder(counts)
+    assert sum(shares) == 100
+    total = sum(counts)
+    for count, share in zip(counts, shares, strict=True):
+        assert abs(share - 100 * count / total) < 1
+
+
+@pytest.mark.parametrize(
+    "counts, satisfied, rate",
+    [
+        ([3, 1, 2, 1, 1], [True, True, False, False, False], 50),
+        ([1, 1, 1], [True, True, False], 67),
+        ([1, 2], [True, False], 33),
+        ([0, 0], [True, False], None),
+        ([4, 4], [False, False], None),
+    ],
+)
+def test_satisfaction_rate(counts, satisfied, rate):
+    assert satisfaction_rate(counts, satisfied) == rate
+
+
+def _vote_many(survey, counts, **fields):
+    """Store votes straight away: `counts[i]` votes for the i-th option."""
+    responses = [
+        SurveyResponse(survey=survey, option=option, language="vi", visitor_token=f"{option.pk}-{i}", **fields)
+        for option, count in zip(options(survey), counts, strict=False)
+        for i in range(count)
+    ]
+    SurveyResponse.objects.bulk_create(responses)
+
+
+def test_results_show_counts_percentages_total_period_and_satisfaction_rate(survey):
+    _vote_many(survey, [1, 1, 1])
+    page = soup(Client().get(url("survey", survey)))
+    results = page.select_one("#results")
+    assert shown_results(results) == (
+        {"Rất hài lòng": 1, "Hài lòng": 1, "Bình thường": 1, "Không hài lòng": 0, "Rất không hài lòng": 0},
+        3,
+    )
+    percents = [int(mark["data-poll-percent"]) for mark in results.select("[data-poll-percent]")]
+    assert percents == [34, 33, 33, 0, 0]
+    assert sum(percents) == 100
+    assert results.select_one("[data-poll-satisfaction]")["data-poll-satisfaction"] == "67"
+    assert "Tỷ lệ hài lòng: 67%" in results.get_text(" ", strip=True)
+    opened = timezone.localdate(survey.opens_at)
+    assert f"Tính từ {opened:%d/%m/%Y}" in results.get_text()
+    english = soup(Client().get(url("survey", survey, "en"))).select_one("#results").get_text(" ", strip=True)
+    assert f"Since {opened.day} {opened:%B %Y}" in english
+    assert "Satisfaction rate: 67%" in english
+
+
+def test_counts_are_grouped_for_the_visitors_language(survey):
+    _vote_many(survey, [1234])
+    vi_mark = soup(Client().get(url("survey", survey))).select_one("[data-poll-votes='1234']")
+    en_mark = soup(Client().get(url("survey", survey, "en"))).select_one("[data-poll-votes='1234']")
+    assert vi_mark.get_text() == "1.234" and en_mark.get_text() == "1,234"
+
+
+def test_a_closed_survey_box_shows_the_results_instead_of_the_form(site, locales):
+    survey = make_survey(locales[0], closes_in_days=-1, opens_in_days=-10)
+    _vote_many(survey, [2, 1])
+    add_sidebar_box(site, "poll", survey)
+    box = soup(Client().get("/vi/")).select_one("[data-poll]")
+    assert box.select_one("form") is None
+    assert shown_results(box)[1] == 3
+
+
+def _queries(path, client=None):
+    """Queries of a warm request to `path` (the first request fills Wagtail's site caches)."""
+    client = client or Client()
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_the_sidebar_box_and_the_poll_page_cost_the_same_queries_whatever_the_poll_size(site, locales):
+    vi, en = locales
+    counts = []
+    for labels, votes in ((["Có", "Không"], 0), ([f"Phương án {i}" for i in range(9)], 40)):
+        survey = make_survey(vi, labels=labels)
+        translate(survey, en, {})
+        _vote_many(survey, [votes] * len(labels))
+        portal_settings = PortalSettings.for_site(site)
+        portal_settings.sidebar = [("poll", survey)]
+        portal_settings.save()
+        counts.append([_queries(path) for path in ("/vi/", "/en/", url("survey", survey), url("survey", survey, "en"))])
+    assert counts[0] == counts[1]
+
+
+# --- Editing ----------------------------------------------------------------------------------
+
+
+def admin_url(name, *args):
+    return reverse(f"wagtailsnippets_feedback_survey:{name}", args=args)
+
+
+def admin_form(response):
+    return soup(response).select_one("form:has(input[name=options-TOTAL_FORMS])")
+
+
+def test_a_new_survey_starts_with_the_five_point_scale(admin_client, locales):
+    page = admin_client.get(admin_url("add") + "?locale=vi")
+    form = admin_form(page)
+    data = form_fields(form)
+    assert [data[f"options-{i}-label"] for i in range(5)] == [vi for vi, _en in SCALE]
+    assert [f"options-{i}-counts_as_satisfied" in data for i in range(5)] == [True, True, False, False, False]
+    assert "options-5-label" not in data
+
+    # The editor writes the question and keeps the answers as they are.
+    data["question"] = QUESTION
+    response = admin_client.post(admin_url("add") + "?locale=vi", data)
+    assert response.status_code == 302
+    survey = Survey.objects.get()
+    assert survey.locale == locales[0]
+    assert [(o.label, o.counts_as_satisfied) for o in survey.options.all()] == [
+        ("Rất hài lòng", True),
+        ("Hài lòng", True),
+        ("Bình thường", False),
+        ("Không hài lòng", False),
+        ("Rất không hài lòng", False),
+    ]
+
+
+def test_an_answer_with_votes_cannot_be_removed(admin_client, survey):
+    _vote_many(survey, [1])
+    edit_url = admin_url("edit", survey.pk)
+    data = form_fields(admin_form(admin_client.get(edit_url)))
+    data["options-0-DELETE"] = "1"
+    refused = admin_client.post(edit_url, data)
+    assert refused.status_code == 200
+    assert "Không thể xóa phương án đã có người bình chọn" in refused.content.decode()
+    assert survey.options.count() == 5
+
+    del data["options-0-DELETE"]
+    data["options-4-DELETE"] = "1"
+    assert admin_client.post(edit_url, data).status_code == 302
+    assert [o.label for o in survey.options.all()] == [vi for vi, _en in SCALE[:4]]
+
+
+def test_deleting_a_survey_takes_its_votes_with_it(admin_client, survey):
+    _vote_many(survey, [2, 1])
+    assert admin_client.post(admin_url("delete", survey.pk)).status_code == 302
+    assert not Survey.objects.filter(pk=survey.pk).exists()
+    assert not SurveyResponse.objects.exists()
+
+
+def test_question_and_answers_are_translated_with_wagtail_localize(survey, locales):
+    source, _created = TranslationSource.get_or_create_from_instance(survey)
+    strings = set(StringSegment.objects.filter(source=source).values_list("string__data", flat=True))
+    assert strings == {QUESTION, *(vi for vi, _en in SCALE)}
+    english = survey.get_translation(locales[1])
+    assert english.question == QUESTION_EN
+    assert [(o.label, o.counts_as_satisfied) for o in english.options.all()] == [
+        (en, i < 2) for i, (_vi, en) in enumerate(SCALE)
+    ]
+    assert english.source == survey
+
+
+def test_each_site_chooses_its_own_poll(client, site, locales, survey):
+    other_survey = make_survey(locales[0], question="Phường Hòa Cường phục vụ thế nào?")
+    other_home = site.root_page.get_parent().add_child(
+        instance=HomePage(title="Trang chủ phường", slug="trang-chu-phuong", locale=locales[0])
+    )
+    other_home.save_revision().publish()
+    other_site = Site.objects.create(hostname="phuong.example.vn", port=80, root_page=other_home)
+    add_sidebar_box(site, "poll", survey)
+    add_sidebar_box(other_site, "poll", other_survey)
+
+    default = soup(client.get("/vi/", HTTP_HOST="testserver")).select_one("[data-poll] .box__title")
+    other = soup(client.get("/vi/", HTTP_HOST="phuong.example.vn")).select_one("[data-poll] .box__title")
+    assert default.get_text(strip=True) == QUESTION
+    assert other.get_text(strip=True) == "Phường Hòa Cường phục vụ thế nào?"
+
+
+# --- The admin report ----------------------------------------------------------------------------
+
+
+def local(*args):
+    return datetime.datetime(*args, tzinfo=AGENCY_TZ)
+
+
+@pytest.fixture
+def report_data(survey):
+    """Responses across months, services and languages; March has none."""
+    justice = Service.objects.create(locale=survey.locale, name="Phòng Tư pháp")
+    urban = Service.objects.create(locale=survey.locale, name="Phòng Quản lý đô thị")
+    rows = [
+        (local(2026, 1, 5, 9, 0), 0, justice, "Thủ tục nhanh gọn."),
+        (local(2026, 1, 31, 23, 30), 1, None, ""),  # January in Đà Nẵng, though 16:30 UTC
+        (local(2026, 2, 1, 0, 30), 3, urban, "Chờ lâu quá."),  # February in Đà Nẵng, 31 January in UTC
+        (local(2026, 2, 14, 10, 0), 0, urban, ""),
+        (local(2026, 4, 2, 8, 0), 4, justice, "Thiếu chỗ ngồi chờ."),
+    ]
+    answers = options(survey)
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(
+            survey=survey,
+            option=answers[option],
+            service=service,
+            created_at=created_at,
+            comment=comment,
+            language=["vi", "en"][i % 2],
+            visitor_token=f"visitor-{i}",
+        )
+        for i, (created_at, option, service, comment) in enumerate(rows)
+    )
+    # Another survey's vote, in no report or export of this one.
+    other = make_survey(survey.locale, question="Khác?")
+    SurveyResponse.objects.create(survey=other, option=options(other)[0], language="vi", visitor_token="other")
+    return rows
+
+
+def table_rows(table):
+    """{row heading: ([votes per answer], total)} of a figures table."""
+    return {
+        tr.select_one("th").get_text(strip=True): (
+            [int(td["data-votes"]) for td in tr.select("[data-votes]")],
+            int(tr.select_one("[data-total]")["data-total"]),
+        )
+        for tr in table.select("tbody tr")
+    }
+
+
+def test_the_report_gives_the_figures_per_month_in_the_agencys_time_zone(admin_client, survey, report_data):
+    expected = {}
+    for created_at, option, _service, _comment in report_data:
+        month = f"{created_at:%Y-%m}"
+        counts = expected.setdefault(month, [0] * 5)
+        counts[option] += 1
+    expected["2026-03"] = [0] * 5  # the months between are shown, empty
+
+    page = soup(admin_client.get(admin_url("report", survey.pk)))
+    months = {
+        tr["data-month"]: [int(td["data-votes"]) for td in tr.select("[data-votes]")]
+        for tr in page.select("tr[data-month]")
+    }
+    assert months == expected
+    assert [tr["data-month"] for tr in page.select("tr[data-month]")] == ["2026-01", "2026-02", "2026-03", "2026-04"]
+    assert len(page.select(".feedback-report__chart rect[fill]")) == len(page.select(".feedback-report__legend li")) + 5
+    overall = table_rows(page.select_one("table[aria-labelledby=overall-title]"))
+    assert overall == {"Tất cả phiếu trong khoảng thời gian": ([2, 1, 0, 1, 1], 5)}
+
+    services = table_rows(page.select_one("table[aria-labelledby=services-title]"))
+    assert services == {
+        "Phòng Quản lý đô thị": ([1, 0, 0, 1, 0], 2),
+        "Phòng Tư pháp": ([1, 0, 0, 0, 1], 2),
+        "Không nêu phòng ban hoặc dịch vụ": ([0, 1, 0, 0, 0], 1),
+    }
+    comments = [td.get_text(strip=True) for td in page.select("table[aria-labelledby=responses-title] td:last-child")]
+    assert comments == ["Thiếu chỗ ngồi chờ.", "", "Chờ lâu quá.", "", "Thủ tục nhanh gọn."]
+
+
+def test_the_report_filters_by_date_range_and_comment(admin_client, survey, report_data):
+    february = soup(
+        admin_client.get(
+            admin_url("report", survey.pk), {"created_at_from": "2026-02-01", "created_at_to": "2026-02-28"}
+        )
+    )
+    assert [tr["data-month"] for tr in february.select("tr[data-month]")] == ["2026-02"]
+    overall = table_rows(february.select_one("table[aria-labelledby=overall-title]"))
+    assert list(overall.values()) == [([1, 0, 0, 1, 0], 2)]
+
+    commented = soup(admin_client.get(admin_url("report_results", survey.pk), {"has_comment": "true"}))
+    comments = [
+        td.get_text(strip=True) for td in commented.select("table[aria-labelledby=responses-title] td:last-child")
+    ]
+    assert comments == ["Thiếu chỗ ngồi chờ.", "Chờ lâu quá.", "Thủ tục nhanh gọn."]
+
+
+def _export(admin_client, survey, export_format, **filters):
+    response = admin_client.get(admin_url("report", survey.pk), {"export": export_format, **filters})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_the_export_contains_exactly_the_stored_responses(admin_client, survey, report_data):
+    stored = {
+        r.pk: (r.created_at, r.option.label, r.service.name if r.service else "", r.language, r.comment)
+        for r in survey.responses.select_related("option", "service")
+    }
+
+    header, *rows = csv.reader(io.StringIO(_export(admin_client, survey, "csv").decode()))
+    assert header == ["Mã", "Thời gian", "Phương án", "Phòng ban hoặc dịch vụ", "Ngôn ngữ", "Trang", "Ý kiến"]
+    from_csv = {
+        int(pk): (datetime.datetime.fromisoformat(time), option, service, language, comment)
+        for pk, time, option, service, language, _page, comment in rows
+    }
+    assert from_csv == stored
+
+    sheet = openpyxl.load_workbook(io.BytesIO(_export(admin_client, survey, "xlsx"))).active
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert header[0] == "Mã"
+    from_xlsx = {
+        pk: (time.replace(tzinfo=AGENCY_TZ), option, service or "", language, comment or "")
+        for pk, time, option, service, language, _page, comment in rows
+    }
+    assert from_xlsx == stored
+
+    january = _export(admin_client, survey, "csv", created_at_from="2026-01-01", created_at_to="2026-01-31")
+    assert len(list(csv.reader(io.StringIO(january.decode())))) == 1 + 2
+
+
+def test_the_survey_listing_links_to_the_report(admin_client, survey):
+    listing = admin_client.get(admin_url("list")).content.decode()
+    assert admin_url("report", survey.pk) in listing
+    assert f"/copy/{survey.pk}/" not in listing
+
+
+def test_the_report_needs_a_permission_on_polls(client, survey, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("editor", password="x")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    assert client.get(admin_url("report", survey.pk)).status_code in (302, 403)
+    editor.user_permissions.add(Permission.objects.get(codename="view_survey"))
+    assert client.get(admin_url("report", survey.pk)).status_code == 200
+
+
+def test_the_report_costs_the_same_queries_whatever_the_number_of_responses(admin_client, survey, locales):
+    Service.objects.create(locale=locales[0], name="Phòng Tư pháp")
+    counts = []
+    for extra in (3, 60):
+        SurveyResponse.objects.bulk_create(
+            SurveyResponse(
+                survey=survey,
+                option=options(survey)[i % 5],
+                service=Service.objects.first() if i % 2 else None,
+                created_at=timezone.now() - datetime.timedelta(days=7 * i),
+                comment="Ý kiến" if i % 3 else "",
+                language="vi",
+                visitor_token=f"{extra}-{i}",
+            )
+            for i in range(extra)
+        )
+        counts.append(_queries(admin_url("report", survey.pk), admin_client))
+    assert counts[0] == counts[1]
+
+
+# --- Concurrency and demo content -------------------------------------------------------------
+
+
+def run_concurrently(count, task):
+    """`task(i)` for i in range(count), in as many threads released at once; their results."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = task(i)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_50_concurrent_votes_from_50_visitors_are_all_stored(locales):
+    survey = make_survey(locales[0])
+    answers = options(survey)
+    statuses = run_concurrently(
+        50, lambda i: post_vote(Client(), survey, answers[i % 5], address=f"198.51.100.{i + 1}", json=True).status_code
+    )
+    assert statuses == [200] * 50
+    assert survey.responses.count() == 50
+    assert survey.responses.values("visitor_token").distinct().count() == 50
+    assert shown_results(soup(Client().get(url("survey", survey))).select_one("#results"))[1] == 50
+
+
+def test_the_demo_poll_has_votes_over_months_and_services_in_both_languages(client, demo):
+    survey = Survey.objects.get(question="Đánh giá mức độ hài lòng với chất lượng phục vụ của UBND Quận Hải Châu")
+    responses = survey.responses
+    assert responses.count() >= 200
+    assert responses.dates("created_at", "month").count() >= 5
+    assert responses.exclude(service=None).values("service").distinct().count() >= 3
+    assert responses.exclude(comment="").exists()
+
+    vietnamese = soup(client.get("/vi/")).select_one("[data-poll]")
+    assert vietnamese.select_one(".box__title").get_text(strip=True) == survey.question
+    english = soup(client.get("/en/")).select_one("[data-poll]")
+    assert "Hai Chau District People's Committee" in english.select_one(".box__title").get_text()
+    assert english.select_one(".poll__option").get_text(strip=True) == "Very satisfied"
+    page = soup(client.get(url("survey", survey, "en")))
+    assert shown_results(page.select_one("#results"))[1] == responses.count()
