@@ -7,6 +7,7 @@ JavaScript, poll.js fetches a fresh token from `csrf_token` (never cached) and p
 form to `vote` directly.
 """
 
+import secrets
 import time
 from urllib.parse import urlsplit
 
@@ -38,6 +39,8 @@ from .models import Survey
 RATE_WINDOW = 60  # seconds; FEEDBACK_VOTE_RATE_LIMIT counts the votes of one address per window
 VOTED_COOKIE_SALT = "feedback.voted"
 VOTED_COOKIE_AGE = 365 * 24 * 3600
+VOTER_COOKIE = "feedback_voter"
+VOTER_COOKIE_SALT = "feedback.voter"
 
 
 def _survey_or_404(pk):
@@ -71,11 +74,41 @@ def _cookie_name(source):
     return f"feedback_voted_{source.pk}"
 
 
+def _voter_id(request):
+    return request.get_signed_cookie(VOTER_COOKIE, default="", salt=VOTER_COOKIE_SALT)
+
+
+def _issue_voter_id(request, response):
+    """Give this browser a random voter id, before it votes (the survey page and the CSRF token
+    endpoint are where a vote starts).
+
+    Many citizens share one carrier NAT address, and phones of one model send the same user
+    agent: the address and browser alone would let only the first of them vote. The id tells
+    their browsers apart; a browser that refuses cookies falls back to address and browser.
+    """
+    if not _voter_id(request):
+        response.set_signed_cookie(
+            VOTER_COOKIE,
+            secrets.token_hex(16),
+            salt=VOTER_COOKIE_SALT,
+            max_age=VOTED_COOKIE_AGE,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _visitor_token(request, source):
+    """The stored, salted hash that allows one vote per visitor per survey."""
+    return visitor_hash(request, source.visitor_key() + _voter_id(request))
+
+
 def _has_voted(request, survey):
     source = survey.source
     if request.get_signed_cookie(_cookie_name(source), default=None, salt=VOTED_COOKIE_SALT):
         return True
-    return source.responses.filter(visitor_token=visitor_hash(request, source.visitor_key())).exists()
+    return source.responses.filter(visitor_token=_visitor_token(request, source)).exists()
 
 
 def _remember_vote(request, response, survey):
@@ -156,7 +189,7 @@ def survey_page(request, pk):
     if _wants_json(request):
         return JsonResponse({"html": _results_html(request, survey)})
     initial = {"option": request.GET.get("option"), "page": request.GET.get("page")}
-    return _render_page(request, survey, VoteForm(survey, initial=initial))
+    return _issue_voter_id(request, _render_page(request, survey, VoteForm(survey, initial=initial)))
 
 
 @csrf_exempt  # checked in the view: see _csrf_failed
@@ -201,7 +234,7 @@ def vote(request, pk):
     response.service = source.service or form.cleaned_data.get("service")
     response.page = form.cleaned_data["page"]
     response.language = get_language()
-    response.visitor_token = visitor_hash(request, source.visitor_key())
+    response.visitor_token = _visitor_token(request, source)
     try:
         with transaction.atomic():
             response.save()
@@ -219,4 +252,4 @@ def vote(request, pk):
 @require_safe
 def csrf_token(request):
     """A CSRF token (and its cookie) for poll.js, whatever cache served the page around the form."""
-    return JsonResponse({"token": get_token(request)})
+    return _issue_voter_id(request, JsonResponse({"token": get_token(request)}))

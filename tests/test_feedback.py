@@ -95,7 +95,21 @@ def shown_results(html_or_soup):
     return votes, int(total["data-poll-total"])
 
 
-def post_vote(client, survey, option, language="vi", address="203.0.113.10", agent="Firefox", json=False, **data):
+def post_vote(
+    client,
+    survey,
+    option,
+    language="vi",
+    address="203.0.113.10",
+    agent="Firefox",
+    json=False,
+    voter_cookie=True,
+    **data,
+):
+    """A vote as a browser sends it; unless `voter_cookie` is False, the browser first got its
+    voter id where a vote starts (the CSRF token endpoint, as poll.js does)."""
+    if voter_cookie and "feedback_voter" not in client.cookies:
+        client.get(url("csrf", language=language), REMOTE_ADDR=address, HTTP_USER_AGENT=agent)
     headers = {"HTTP_ACCEPT": "application/json"} if json else {}
     return client.post(
         url("vote", survey, language),
@@ -232,19 +246,38 @@ def test_a_second_vote_of_the_same_visitor_is_not_stored(poll_box):
     assert as_json.json()["message"] == "Bạn đã bình chọn"
     assert shown_results(as_json.json()["html"])[0]["Rất hài lòng"] == 1
 
-    # Without the cookie, the same address and browser are still recognised.
-    cookieless = post_vote(Client(), poll_box, second, json=True)
-    assert cookieless.status_code == 409
+    # Having lost its "voted" cookie, the same browser is still recognised by its voter id.
+    del browser.cookies[f"feedback_voted_{poll_box.pk}"]
+    assert post_vote(browser, poll_box, second, json=True).status_code == 409
     assert list(SurveyResponse.objects.values_list("option", flat=True)) == [first.pk]
 
 
+def test_a_browser_without_cookies_is_recognised_by_address_and_browser(poll_box):
+    first, second = options(poll_box)[0], options(poll_box)[3]
+    assert post_vote(Client(), poll_box, first, json=True, voter_cookie=False).status_code == 200
+    assert post_vote(Client(), poll_box, second, json=True, voter_cookie=False).status_code == 409
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_citizens_behind_one_carrier_address_with_the_same_phone_each_vote(poll_box):
+    """Carrier NAT: one address, and every phone of one model sends the same user agent."""
+    for option in options(poll_box)[:3]:
+        assert post_vote(Client(), poll_box, option, json=True).status_code == 200
+    assert SurveyResponse.objects.count() == 3
+    assert SurveyResponse.objects.values("visitor_token").distinct().count() == 3
+
+
 def test_the_visitor_token_is_a_keyed_hash_not_an_address(rf, poll_box):
-    post_vote(Client(), poll_box, options(poll_box)[0], address="198.51.100.23", agent="Firefox")
+    browser = Client()
+    post_vote(browser, poll_box, options(poll_box)[0], address="198.51.100.23", agent="Firefox")
     token = SurveyResponse.objects.get().visitor_token
     assert re.fullmatch(r"[0-9a-f]{64}", token)
     assert "198.51.100.23" not in token
     request = rf.get("/", REMOTE_ADDR="198.51.100.23", HTTP_USER_AGENT="Firefox")
-    assert token == visitor_hash(request, poll_box.visitor_key())
+    request.COOKIES = dict((name, morsel.value) for name, morsel in browser.cookies.items())
+    voter_id = request.get_signed_cookie("feedback_voter", salt="feedback.voter")
+    assert voter_id not in token
+    assert token == visitor_hash(request, poll_box.visitor_key() + voter_id)
     assert poll_box.visitor_key() != make_survey(poll_box.locale, question="Khác?").visitor_key()
 
 
@@ -440,7 +473,8 @@ def test_a_vote_on_the_english_translation_counts_in_the_vietnamese_results(poll
     choice = english_box.select("input[name=option]")[0]
     assert choice.parent.get_text(strip=True) == "Very satisfied"
 
-    response = Client().post(
+    browser = Client()
+    response = browser.post(
         english_box["data-poll-vote-url"],
         {"option": choice["value"], "page": home_en.pk},
         HTTP_ACCEPT="application/json",
@@ -460,9 +494,8 @@ def test_a_vote_on_the_english_translation_counts_in_the_vietnamese_results(poll
         1,
     )
     # The English version is the same survey: a second vote from that visitor in Vietnamese is refused.
-    assert (
-        post_vote(Client(), poll_box, options(poll_box)[1], address="127.0.0.1", agent="", json=True).status_code == 409
-    )
+    again = post_vote(browser, poll_box, options(poll_box)[1], address="127.0.0.1", agent="", json=True)
+    assert again.status_code == 409
 
 
 def test_the_poll_page_has_language_versions(survey):
