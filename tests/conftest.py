@@ -57,3 +57,48 @@ def home_en(site, locales):
 def demo(db):
     call_command("load_demo", verbosity=0)
     return Site.objects.get(is_default_site=True)
+
+
+# --- News (tests/test_news*.py) -------------------------------------------------------------
+
+
+@pytest.fixture
+def department(locales):
+    """The publishing unit "Văn phòng", translated into English."""
+    from news.models import Department
+
+    vi, en = locales
+    department = Department.objects.create(locale=vi, name="Văn phòng")
+    translate(department, en, {"Văn phòng": "Office"})
+    return department
+
+
+@pytest.fixture
+def news_category(home_vi):
+    from news.models import NewsIndexPage
+
+    category = home_vi.add_child(instance=NewsIndexPage(title="Tin tức - Sự kiện"))
+    category.save_revision().publish()
+    return category
+
+
+@pytest.fixture
+def make_article(news_category, department):
+    """Publish an article (in `news_category` unless `parent` is given)."""
+    from wagtail.rich_text import RichText
+
+    from news.models import NewsArticlePage
+
+    def make(title, parent=None, tags=(), **fields):
+        fields = {
+            "lead": f"Tóm tắt: {title}",
+            "department": department,
+            "body": [("paragraph", RichText(f"<p>Nội dung: {title}</p>"))],
+            **fields,
+        }
+        article = (parent or news_category).add_child(instance=NewsArticlePage(title=title, **fields))
+        article.tags.add(*tags)
+        article.save_revision().publish()
+        return article
+
+    return make
