@@ -160,6 +160,11 @@ def test_an_editor_creates_and_publishes_an_article_with_every_block_type(
     )
     add_url = reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", news_category.pk))
     assert admin_client.get(add_url).status_code == 200
+    preview_url = reverse("wagtailadmin_pages:preview_on_add", args=("news", "newsarticlepage", news_category.pk))
+    assert admin_client.post(preview_url, data).json()["is_valid"]
+    preview = admin_client.get(preview_url).text
+    assert title in preview and "Tin được chọn liên quan" in preview
+
     response = admin_client.post(add_url, data)
 
     assert response.status_code == 302, (
@@ -523,8 +528,10 @@ def test_listings_show_ten_articles_a_page_with_thumbnails(client, make_article,
     titles = [[card.text for card in page.select(".article-card__title")] for page in pages]
     assert titles == [newest_first[:10], newest_first[10:20], newest_first[20:]]
     assert ARTICLES_PER_PAGE == 10
-    thumbnail = pages[0].select_one(".article-card__image picture img")
-    assert thumbnail["srcset"] and thumbnail["width"] and thumbnail["loading"] == "lazy"
+    thumbnails = pages[0].select(".article-card__image picture img")
+    assert len(thumbnails) == 10 and all(img["srcset"] and img["width"] and img["height"] for img in thumbnails)
+    # The first thumbnail is in view at once; the others load as the visitor scrolls.
+    assert [img["loading"] for img in thumbnails] == ["eager"] + ["lazy"] * 9
     assert pages[0].select_one('a[rel="next"]')["href"] == "?page=2"
 
 

@@ -2,7 +2,6 @@ import json
 from urllib.parse import urljoin
 
 from django import template
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -35,8 +34,12 @@ def breadcrumb(context, page):
 
 def json_ld(data):
     """A <script type="application/ld+json"> element: data for search engines, not code."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
 @register.inclusion_tag("news/includes/article_head.html", takes_context=True)
@@ -63,8 +66,8 @@ def article_head(context, page):
         "description": description,
         "inLanguage": translation.get_language(),
         "mainEntityOfPage": url,
-        "datePublished": timezone.localtime(page.publication_date) if page.publication_date else None,
-        "dateModified": timezone.localtime(modified) if modified else None,
+        "datePublished": _iso(page.publication_date),
+        "dateModified": _iso(modified),
         "author": (
             {"@type": "Person", "name": page.byline}
             if page.byline
