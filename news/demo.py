@@ -85,7 +85,7 @@ ARTICLES = [
     (
         "news",
         DAN_VAN_KHEO,
-        "Sáng 12/10, Ban Dân vận Quận ủy tổ chức hội nghị sơ kết phong trào thi đua “dân vận khéo”, "
+        "Sáng nay, Ban Dân vận Quận ủy tổ chức hội nghị sơ kết phong trào thi đua “dân vận khéo”, "
         "biểu dương 24 mô hình tiêu biểu của các phường, cơ quan và đơn vị trên địa bàn.",
         [
             "Sau ba năm triển khai, phong trào đã lan tỏa đến từng tổ dân phố. Nhiều mô hình gắn với "
@@ -119,13 +119,13 @@ ARTICLES = [
     (
         "news",
         "Khai mạc Lễ hội ẩm thực đường phố bên sông Hàn",
-        "Tối 20/6, lễ hội ẩm thực đường phố lần thứ ba khai mạc tại công viên APEC với gần 100 gian "
+        "Tối qua, lễ hội ẩm thực đường phố lần thứ ba khai mạc tại công viên APEC với gần 100 gian "
         "hàng đặc sản của Đà Nẵng và các tỉnh miền Trung.",
         [
             "Du khách có thể thưởng thức mì Quảng, bánh tráng cuốn thịt heo, bún chả cá và nhiều món ăn "
             "dân dã khác. Ban tổ chức bố trí khu vực phân loại rác và khuyến khích các gian hàng dùng "
             "bao bì thân thiện với môi trường.",
-            "Lễ hội kéo dài đến hết ngày 23/6, mở cửa từ 16 giờ đến 23 giờ mỗi ngày, kèm theo chương "
+            "Lễ hội kéo dài bốn ngày, mở cửa từ 16 giờ đến 23 giờ mỗi ngày, kèm theo chương "
             "trình biểu diễn nghệ thuật đường phố.",
         ],
         "culture",
@@ -531,7 +531,7 @@ ENGLISH = dict(
             0,
             "Hai Chau District keeps the “skilful mass mobilisation” movement going",
             "hai-chau-skilful-mass-mobilisation",
-            "On the morning of 12 October, the Mass Mobilisation Board of the district Party Committee reviewed "
+            "This morning, the Mass Mobilisation Board of the district Party Committee reviewed "
             "the “skilful mass mobilisation” emulation movement and commended 24 outstanding models of the "
             "wards, agencies and units of the district.",
             [
@@ -557,13 +557,13 @@ ENGLISH = dict(
             2,
             "Street food festival opens by the Han River",
             "street-food-festival-opens-by-the-han-river",
-            "On the evening of 20 June, the third street food festival opened in APEC Park with nearly 100 "
+            "Last night, the third street food festival opened in APEC Park with nearly 100 "
             "stalls of specialities from Da Nang and the central provinces.",
             [
                 "Visitors can taste Quang noodles, rice paper rolls with pork, fish cake noodle soup and many other "
                 "homely dishes. The organisers set up waste sorting points and encourage the stalls to use "
                 "environmentally friendly packaging.",
-                "The festival runs until 23 June, from 4 pm to 11 pm every day, with street performances.",
+                "The festival lasts four days, from 4 pm to 11 pm every day, with street performances.",
             ],
             {
                 "Gian hàng mì Quảng tại lễ hội": "A Quang noodle stall at the festival",
@@ -676,33 +676,22 @@ def _document():
     return document
 
 
-def _extra_blocks(title, images):
-    """Blocks beyond the paragraphs, for the articles that show them."""
+def _body(title, paragraphs, images):
+    """The paragraphs, with a heading, quote, photos, table or file for the articles that have one."""
+    body = [("paragraph", RichText(f"<p>{paragraph}</p>")) for paragraph in paragraphs]
     if title == DAN_VAN_KHEO:
-        return [
-            ("heading", "Kết quả nổi bật"),
-            (
-                "quote",
-                {
-                    "quote": "Công tác dân vận phải bắt đầu từ việc lắng nghe người dân.",
-                    "attribution": "Bí thư Quận ủy",
-                },
-            ),
-            (
-                "gallery",
-                {
-                    "intro": "Một số hình ảnh tại Hội nghị:",
-                    "images": [
-                        {"image": image, "caption": caption}
-                        for image, (_title, caption, _en) in zip(images, GALLERY, strict=True)
-                    ],
-                },
-            ),
+        quote = {"quote": "Công tác dân vận phải bắt đầu từ việc lắng nghe người dân.", "attribution": "Bí thư Quận ủy"}
+        photos = [
+            {"image": image, "caption": caption} for image, (_title, caption, _en) in zip(images, GALLERY, strict=True)
         ]
-    if title == "Khai mạc Lễ hội ẩm thực đường phố bên sông Hàn":
+        body.insert(1, ("heading", "Kết quả nổi bật"))
+        body += [("quote", quote), ("gallery", {"intro": "Một số hình ảnh tại Hội nghị:", "images": photos})]
+    elif title == "Khai mạc Lễ hội ẩm thực đường phố bên sông Hàn":
         image = demo_image("Gian hàng mì Quảng tại lễ hội ẩm thực", seed=330)
-        return [("image", {"image": image, "caption": "Gian hàng mì Quảng tại lễ hội", "credit": "Ảnh: Hoài Thu"})]
-    if title == "Sơ kết sáu tháng thực hiện nhiệm vụ phát triển kinh tế - xã hội":
+        body.insert(
+            1, ("image", {"image": image, "caption": "Gian hàng mì Quảng tại lễ hội", "credit": "Ảnh: Hoài Thu"})
+        )
+    elif title == "Sơ kết sáu tháng thực hiện nhiệm vụ phát triển kinh tế - xã hội":
         table = {
             "first_row_is_table_header": True,
             "first_col_is_header": True,
@@ -714,10 +703,10 @@ def _extra_blocks(title, images):
                 ["Hộ nghèo giảm (hộ)", "120", "74"],
             ],
         }
-        return [("table", table)]
-    if title == "Kế hoạch tuyển sinh lớp 1 và lớp 6 năm học mới":
-        return [("document", {"document": _document(), "title": "Kế hoạch tuyển sinh (tệp văn bản)"})]
-    return []
+        body.append(("table", table))
+    elif title == "Kế hoạch tuyển sinh lớp 1 và lớp 6 năm học mới":
+        body.append(("document", {"document": _document(), "title": "Kế hoạch tuyển sinh (tệp văn bản)"}))
+    return body
 
 
 def _articles(categories, departments, en):
@@ -729,7 +718,6 @@ def _articles(categories, departments, en):
         category = categories[category_key]
         article = NewsArticlePage.objects.child_of(category).filter(slug=slugify_vi(title)).first()
         if article is None:
-            body = [("paragraph", RichText(f"<p>{paragraph}</p>")) for paragraph in paragraphs]
             article = category.add_child(
                 instance=NewsArticlePage(
                     title=title,
@@ -740,7 +728,7 @@ def _articles(categories, departments, en):
                     publication_date=(now - timedelta(days=3 + number * 23)).replace(
                         hour=8 + number % 9, minute=0, second=0, microsecond=0
                     ),
-                    body=body + _extra_blocks(title, gallery),
+                    body=_body(title, paragraphs, gallery),
                 )
             )
             article.tags.add(*tags)

@@ -235,7 +235,11 @@ class NewsArticlePage(AsciiSlugMixin, Page):
         articles; the translations in this page's language are shown.
         """
         keys = list(self.related_links.values_list("page__translation_key", flat=True))
-        chosen_first = Case(*(When(translation_key=key, then=rank) for rank, key in enumerate(keys)), default=len(keys))
+        ordering = [F("publication_date").desc(nulls_last=True), "-pk"]
+        if keys:
+            ordering.insert(
+                0, Case(*(When(translation_key=key, then=rank) for rank, key in enumerate(keys)), default=len(keys))
+            )
         return list(
             NewsArticlePage.objects.live()
             .public()
@@ -243,7 +247,7 @@ class NewsArticlePage(AsciiSlugMixin, Page):
             .filter(locale_id=self.locale_id)
             .exclude(translation_key=self.translation_key)
             .defer_streamfields()
-            .order_by(chosen_first, F("publication_date").desc(nulls_last=True), "-pk")[:RELATED_LIMIT]
+            .order_by(*ordering)[:RELATED_LIMIT]
         )
 
 

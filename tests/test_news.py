@@ -444,6 +444,8 @@ def test_print_link_and_print_view(client, article):
     assert soup.find("link", href=re.compile(r"news/print\.css$"))["media"] == "print"
     assert soup.find("script", src=re.compile(r"news/print\.js$"), defer=True)
 
+    assert soup.select_one(".article__source").text == f"Nguồn: {article.get_full_url()}"  # shown on paper only
+
     printable = soup_of(client.get(article.url + "?print"))
     assert printable.find("link", href=re.compile(r"news/print\.css$"))["media"] == "all"
     assert printable.find("meta", attrs={"name": "robots"})["content"] == "noindex"
