@@ -74,12 +74,26 @@ def department(locales):
 
 
 @pytest.fixture
-def news_category(home_vi):
+def make_category(home_vi):
+    """Publish a news category (under the Vietnamese home page unless `parent` is given)."""
     from news.models import NewsIndexPage
 
-    category = home_vi.add_child(instance=NewsIndexPage(title="Tin tức - Sự kiện"))
-    category.save_revision().publish()
-    return category
+    def make(title, parent=None):
+        category = (parent or home_vi).add_child(instance=NewsIndexPage(title=title))
+        category.save_revision().publish()
+        return category
+
+    return make
+
+
+@pytest.fixture
+def news_category(make_category):
+    return make_category("Tin tức - Sự kiện")
+
+
+@pytest.fixture
+def sub_category(make_category, news_category):
+    return make_category("Chuyển đổi số", parent=news_category)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.urls import reverse
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.exceptions import EmbedNotFoundException
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import RichText
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -393,12 +393,13 @@ def test_related_links_show_the_translation_in_the_pages_language(client, articl
     assert soup.select_one(".related-list a")["href"].startswith("/en/")
 
 
-def test_related_news_are_topped_up_with_the_newest_of_the_category_up_to_the_limit(make_article, news_category):
+def test_related_news_are_topped_up_with_the_newest_of_the_category_up_to_the_limit(
+    make_article, make_category, news_category
+):
     others = [
         make_article(f"Tin {number}", publication_date=PUBLISHED + timedelta(days=number)) for number in range(12)
     ]
-    elsewhere = news_category.get_parent().add_child(instance=NewsIndexPage(title="Thông báo"))
-    elsewhere.save_revision().publish()
+    elsewhere = make_category("Thông báo")
     outside = make_article("Thông báo được chọn", parent=elsewhere)
     article = make_article("Bài chính", related_links=[RelatedArticle(page=outside), RelatedArticle(page=others[0])])
 
@@ -494,13 +495,6 @@ def _publish_articles(make_article, parent, count, prefix):
         )
         for number in range(count)
     ]
-
-
-@pytest.fixture
-def sub_category(news_category):
-    sub = news_category.add_child(instance=NewsIndexPage(title="Chuyển đổi số"))
-    sub.save_revision().publish()
-    return sub
 
 
 def test_a_category_lists_its_and_its_sub_categories_articles_newest_first(
@@ -613,12 +607,8 @@ def test_article_queries_do_not_grow_with_the_gallery(client, make_article, djan
     _assert_same_queries(client, django_assert_num_queries, one.url, many.url)
 
 
-def test_article_queries_do_not_grow_with_related_news(client, make_article, home_vi, django_assert_num_queries):
-    categories = []
-    for title in ("Chuyên mục A", "Chuyên mục B"):
-        category = home_vi.add_child(instance=NewsIndexPage(title=title))
-        category.save_revision().publish()
-        categories.append(category)
+def test_article_queries_do_not_grow_with_related_news(client, make_article, make_category, django_assert_num_queries):
+    categories = [make_category("Chuyên mục A"), make_category("Chuyên mục B")]
     alone = make_article("Không có tin liên quan", parent=categories[0])
     others = [make_article(f"Tin {number}", parent=categories[1]) for number in range(10)]
     linked = make_article(
@@ -631,14 +621,12 @@ def test_article_queries_do_not_grow_with_related_news(client, make_article, hom
 
 
 def test_listing_queries_do_not_grow_with_the_number_of_articles(
-    client, make_article, home_vi, django_assert_num_queries
+    client, make_article, make_category, django_assert_num_queries
 ):
     categories = []
     for title, count in (("Ít tin", 2), ("Nhiều tin", 25)):
-        category = home_vi.add_child(instance=NewsIndexPage(title=title))
-        category.save_revision().publish()
-        _publish_articles(make_article, category, count, title)
-        categories.append(category)
+        categories.append(make_category(title))
+        _publish_articles(make_article, categories[-1], count, title)
     _assert_same_queries(client, django_assert_num_queries, categories[0].url, categories[1].url)
 
 
@@ -651,11 +639,8 @@ def test_home_page_queries_do_not_grow_with_the_news(client, make_article, news_
         client.get("/vi/")
 
 
-def test_unpublished_and_private_pages_are_not_listed(client, make_article, news_category):
-    from wagtail.models import PageViewRestriction
-
-    private = news_category.add_child(instance=NewsIndexPage(title="Nội bộ"))
-    private.save_revision().publish()
+def test_unpublished_and_private_pages_are_not_listed(client, make_article, make_category, news_category):
+    private = make_category("Nội bộ", parent=news_category)
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     make_article("Tin nội bộ", parent=private)
     make_article("Tin công khai")

@@ -46,17 +46,8 @@ def feed_links(soup):
 
 
 @pytest.fixture
-def sub_category(news_category):
-    sub = news_category.add_child(instance=NewsIndexPage(title="Chuyển đổi số"))
-    sub.save_revision().publish()
-    return sub
-
-
-@pytest.fixture
-def other_category(home_vi):
-    other = home_vi.add_child(instance=NewsIndexPage(title="Thông báo"))
-    other.save_revision().publish()
-    return other
+def other_category(make_category):
+    return make_category("Thông báo")
 
 
 @pytest.fixture
