@@ -736,7 +736,9 @@ def _articles(categories, departments, en):
         articles[title] = article
     dan_van = articles[DAN_VAN_KHEO]
     if not dan_van.related_links.exists():
-        dan_van.related_links = [RelatedArticle(page=articles[ARTICLES[number][1]]) for number in (16, 1)]
+        dan_van.related_links = [
+            RelatedArticle(page=articles[ARTICLES[number][1]], sort_order=order) for order, number in enumerate((16, 1))
+        ]
         dan_van.save_revision().publish()
     for title, strings in ENGLISH.items():
         translate(articles[title], en, strings)

@@ -235,7 +235,7 @@ class NewsArticlePage(AsciiSlugMixin, Page):
         Related links are shared by every translation and point at the source language's
         articles; the translations in this page's language are shown.
         """
-        keys = list(self.related_links.values_list("page__translation_key", flat=True))
+        keys = list(self.related_links.order_by("sort_order", "pk").values_list("page__translation_key", flat=True))
         ordering = [F("publication_date").desc(nulls_last=True), "-pk"]
         if keys:
             ordering.insert(
