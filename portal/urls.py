@@ -3,14 +3,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from news.sitemaps import TranslatedSitemap
 from ops.views import health
 
 urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}),
 ]
 
 if settings.DEBUG:
@@ -21,6 +24,7 @@ if settings.DEBUG:
 # Every public URL carries its language: /vi/… and /en/…; "/" redirects to the visitor's
 # language (LocaleMiddleware), Vietnamese when the browser prefers neither.
 urlpatterns += i18n_patterns(
+    path("", include("news.urls")),
     path("", include("feedback.urls")),
     path("", include(wagtail_urls)),
 )

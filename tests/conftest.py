@@ -69,3 +69,62 @@ def pytest_collection_modifyitems(items):
             raise pytest.UsageError(
                 f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, serialized_rollback=True)"
             )
+
+
+# --- News (tests/test_news*.py) -------------------------------------------------------------
+
+
+@pytest.fixture
+def department(locales):
+    """The publishing unit "Văn phòng", translated into English."""
+    from news.models import Department
+
+    vi, en = locales
+    department = Department.objects.create(locale=vi, name="Văn phòng")
+    translate(department, en, {"Văn phòng": "Office"})
+    return department
+
+
+@pytest.fixture
+def make_category(home_vi):
+    """Publish a news category (under the Vietnamese home page unless `parent` is given)."""
+    from news.models import NewsIndexPage
+
+    def make(title, parent=None):
+        category = (parent or home_vi).add_child(instance=NewsIndexPage(title=title))
+        category.save_revision().publish()
+        return category
+
+    return make
+
+
+@pytest.fixture
+def news_category(make_category):
+    return make_category("Tin tức - Sự kiện")
+
+
+@pytest.fixture
+def sub_category(make_category, news_category):
+    return make_category("Chuyển đổi số", parent=news_category)
+
+
+@pytest.fixture
+def make_article(news_category, department):
+    """Publish an article (in `news_category` unless `parent` is given)."""
+    from wagtail.rich_text import RichText
+
+    from news.models import NewsArticlePage
+
+    def make(title, parent=None, tags=(), **fields):
+        fields = {
+            "lead": f"Tóm tắt: {title}",
+            "department": department,
+            "body": [("paragraph", RichText(f"<p>Nội dung: {title}</p>"))],
+            **fields,
+        }
+        article = (parent or news_category).add_child(instance=NewsArticlePage(title=title, **fields))
+        article.tags.add(*tags)
+        article.save_revision().publish()
+        return article
+
+    return make

@@ -1,0 +1,43 @@
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Rss201rev2Feed
+
+FEED_LENGTH = 20
+
+
+class NewsFeed(Feed):
+    """RSS 2.0 of the newest `articles` (a NewsArticlePage queryset) of `scope`, a category or a
+    site's home page. One instance serves one request."""
+
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, scope, articles, title, description=""):
+        super().__init__()
+        self.scope = scope
+        self.articles = articles
+        self.title = title
+        self.description = description or title
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def link(self):
+        return self.scope.get_full_url(self.request)
+
+    def items(self):
+        return self.articles.newest_first().defer_streamfields()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_link(self, item):
+        return item.get_full_url(self.request)
+
+    def item_pubdate(self, item):
+        return item.publication_date
+
+    def item_author_name(self, item):
+        return item.byline or None

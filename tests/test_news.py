@@ -1,0 +1,698 @@
+"""Issue 3: news categories and articles: page types, the admin, the article page, galleries,
+related news, listings, slugs and query counts. Feeds, sitemap, SEO and demo content are in
+test_news_discovery.py."""
+
+import json
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.embeds.exceptions import EmbedNotFoundException
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction
+from wagtail.rich_text import RichText
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from home.demo import demo_image, translate
+from home.models import HomePage
+from home.text import slugify_vi
+from news.blocks import PARAGRAPH_FEATURES, ArticleBodyBlock
+from news.models import ARTICLES_PER_PAGE, RELATED_LIMIT, NewsArticlePage, NewsIndexPage, RelatedArticle
+from tests.visits_support import concurrently, distinct_visitors_view, views, visit
+from visits.models import DailyCount
+
+PUBLISHED = datetime(2020, 10, 14, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+VIDEO_URL = "https://www.youtube.com/watch?v=portal-demo"
+
+
+def small_image(title, seed):
+    return demo_image(title, seed=seed, size=(64, 48))
+
+
+def gallery(images, intro="Một số hình ảnh tại Hội nghị:"):
+    return ("gallery", {"intro": intro, "images": [{"image": image, "caption": image.title} for image in images]})
+
+
+def soup_of(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def meta_line(soup):
+    return {item["data-meta"]: item.get_text(" ", strip=True) for item in soup.select(".article-meta [data-meta]")}
+
+
+class FakeVideoFinder:
+    """An oEmbed provider that answers without the network."""
+
+    def accept(self, url):
+        return True
+
+    def find_embed(self, url, max_width=None, max_height=None):
+        return {
+            "title": "Phóng sự",
+            "author_name": "",
+            "provider_name": "Video",
+            "type": "video",
+            "thumbnail_url": "",
+            "width": 800,
+            "height": 450,
+            "html": f'<iframe title="Phóng sự" src="{url}/embed" width="800" height="450"></iframe>',
+        }
+
+
+class UnreachableFinder:
+    """What the oEmbed finder does on a closed network: the provider cannot be reached."""
+
+    def accept(self, url):
+        return True
+
+    def find_embed(self, url, max_width=None, max_height=None):
+        raise EmbedNotFoundException
+
+
+@pytest.fixture
+def video_finder(monkeypatch):
+    monkeypatch.setattr("wagtail.embeds.embeds.get_finders", lambda: [FakeVideoFinder()])
+
+
+# --- Page types --------------------------------------------------------------------------------
+
+
+class TestPageTypes(WagtailPageTestCase):
+    def test_categories_live_under_the_home_page_or_another_category(self):
+        self.assertAllowedParentPageTypes(NewsIndexPage, {HomePage, NewsIndexPage})
+        self.assertAllowedSubpageTypes(NewsIndexPage, {NewsIndexPage, NewsArticlePage})
+
+    def test_articles_live_only_under_a_category_and_have_no_children(self):
+        self.assertAllowedParentPageTypes(NewsArticlePage, {NewsIndexPage})
+        self.assertAllowedSubpageTypes(NewsArticlePage, set())
+        self.assertCanNotCreateAt(HomePage, NewsArticlePage)
+
+
+# --- The admin ---------------------------------------------------------------------------------
+
+
+def list_block(values):
+    """Form data of a ListBlock (Wagtail's streamfield() helper, without block types)."""
+    data = {
+        str(index): {"value": value, "deleted": "", "order": str(index), "id": ""} for index, value in enumerate(values)
+    }
+    data["count"] = str(len(values))
+    return data
+
+
+def test_an_editor_creates_and_publishes_an_article_with_every_block_type(
+    admin_client, news_category, department, make_article, video_finder
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    photo = small_image("Quang cảnh hội nghị", 600)
+    document = get_document_model()(title="Kế hoạch tổ chức")
+    document.file.save("ke-hoach.txt", ContentFile(b"Ke hoach"), save=False)
+    document.save()
+    related = make_article("Tin được chọn liên quan")
+    table = {
+        "data": [["Chỉ tiêu", "Kết quả"], ["Hồ sơ đúng hạn", "99%"]],
+        "first_row_is_table_header": True,
+        "first_col_is_header": False,
+        "table_caption": "Kết quả cải cách hành chính",
+        "table_header_choice": "row",  # what the admin's table editor sends
+    }
+    body = [
+        ("paragraph", rich_text("<p>Đoạn văn <b>đậm</b> và <i>nghiêng</i>.</p>", features=PARAGRAPH_FEATURES)),
+        ("heading", "Kết quả nổi bật"),
+        ("image", {"image": photo.pk, "caption": "Toàn cảnh", "credit": "Ảnh: Minh Anh"}),
+        (
+            "gallery",
+            {"intro": "Một số hình ảnh tại Hội nghị:", "images": list_block([{"image": photo.pk, "caption": "Ảnh 1"}])},
+        ),
+        ("quote", {"quote": "Dân biết, dân bàn, dân làm.", "attribution": "Chủ tịch UBND quận"}),
+        ("video", {"video": VIDEO_URL, "caption": "Phóng sự hội nghị"}),
+        ("document", {"document": document.pk, "title": ""}),
+        ("table", json.dumps(table)),
+    ]
+    title = "Đà Nẵng tổ chức hội nghị về “dân vận khéo”"
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": slugify_vi(title),
+            "lead": "Sáng nay, quận tổ chức hội nghị.",
+            "publication_date": "",
+            "department": department.pk,
+            "byline": "Minh Anh",
+            "featured_image": photo.pk,
+            "tags": "dân vận khéo, môi trường",
+            "body": streamfield(body),
+            "related_links": inline_formset([{"page": related.pk}]),
+            "seo_title": "",
+            "search_description": "",
+            "action-publish": "action-publish",
+        }
+    )
+    add_url = reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", news_category.pk))
+    assert admin_client.get(add_url).status_code == 200
+    preview_url = reverse("wagtailadmin_pages:preview_on_add", args=("news", "newsarticlepage", news_category.pk))
+    assert admin_client.post(preview_url, data).json()["is_valid"]
+    preview = admin_client.get(preview_url).text
+    assert title in preview and "Tin được chọn liên quan" in preview
+
+    response = admin_client.post(add_url, data)
+
+    assert response.status_code == 302, (
+        response.context["form"].errors.as_data()["body"][0].as_json_data() if response.context else response
+    )
+    article = NewsArticlePage.objects.get(slug="da-nang-to-chuc-hoi-nghi-ve-dan-van-kheo")
+    assert article.live and article.get_parent().pk == news_category.pk
+    assert [block.block_type for block in article.body] == [name for name, _value in body]
+    assert set(ArticleBodyBlock.base_blocks) == {name for name, _value in body}  # every block type there is
+    assert article.publication_date == article.first_published_at
+    assert [link.page.pk for link in article.related_links.all()] == [related.pk]
+    assert sorted(article.tags.names()) == ["dân vận khéo", "môi trường"]
+
+    html = admin_client.get(article.url).text
+    for text in (
+        "Đoạn văn <b>đậm</b>",
+        '<h2 class="article-heading">Kết quả nổi bật</h2>',
+        "Ảnh: Minh Anh",
+        "Một số hình ảnh tại Hội nghị:",
+        "Dân biết, dân bàn, dân làm.",
+        f'src="{VIDEO_URL}/embed"',
+        f'href="{document.url}"',
+        "<caption>Kết quả cải cách hành chính</caption>",
+        "Tin được chọn liên quan",
+    ):
+        assert text in html
+
+
+def test_every_block_has_a_preview_in_the_block_picker(admin_client, video_finder):
+    small_image("Ảnh xem trước", 601)
+    for name, block in ArticleBodyBlock.base_blocks.items():
+        assert block.is_previewable and block.get_description(), name
+        response = admin_client.get(reverse("wagtailadmin_block_preview") + f"?id={block.definition_prefix}")
+        assert response.status_code == 200, name
+        assert f"block-{name}" in response.text
+        assert "news/news.css" in response.text
+
+
+def test_department_snippets_are_managed_in_the_admin(admin_client, department):
+    response = admin_client.get(reverse("wagtailsnippets_news_department:list"))
+    assert response.status_code == 200
+    assert "Văn phòng" in response.text
+
+
+# --- Slugs -------------------------------------------------------------------------------------
+
+
+def test_pages_saved_without_a_slug_get_a_readable_ascii_one(news_category, make_article):
+    first = make_article("Đà Nẵng tổ chức hội nghị")
+    second = make_article("Đà Nẵng tổ chức hội nghị")
+    sub = news_category.add_child(instance=NewsIndexPage(title="Đời sống - Xã hội"))
+    assert first.slug == "da-nang-to-chuc-hoi-nghi"
+    assert second.slug == "da-nang-to-chuc-hoi-nghi-2"
+    assert sub.slug == "doi-song-xa-hoi"
+
+
+def browser_urlify(title, formatters, allow_unicode):
+    """What Wagtail 8's `w-slug` controller (`urlify`, in wagtailadmin/js/core.js) makes of a
+    title: trim, apply the input's formatters, (if unicode is not allowed, Django's downcode
+    tables, which only touch non-ASCII characters), lower-case, drop everything but word
+    characters, spaces and hyphens, join runs of spaces and hyphens with "-", cut at 255
+    characters and drop trailing hyphens."""
+    value = title.strip()
+    for (pattern, _flags), replacement in formatters:  # flags "gu": replace all, Unicode
+        value = re.sub(pattern, lambda _match, replacement=replacement: replacement, value)
+    value = value.lower()
+    # /[^-_\p{L}\p{N}\s]/gu with unicode allowed, /[^-\w\s]/g (ASCII \w) otherwise
+    value = re.sub(r"[^\w\s-]", "", value, flags=0 if allow_unicode else re.ASCII)
+    value = re.sub(r"[-\s]+", "-", value)[:255]
+    return re.sub(r"-+$", "", value)
+
+
+VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Đà Nẵng tổ chức hội nghị",
+        "ĐẢNG BỘ QUẬN HẢI CHÂU: ĐẠI HỘI ĐẠI BIỂU LẦN THỨ XXIII",
+        "Quận Hải Châu: Tiếp tục thực hiện hiệu quả phong trào “dân vận khéo”",
+        "Trồng 200 cây xanh trên 1.500 m² đất – phường Bình Hiên",
+        "Người dân góp ý dự thảo (lần 2)…",
+        VIETNAMESE + " " + VIETNAMESE.upper(),
+        "Họp báo: Đà Nẵng — bản ổn định",
+        # Tone marks typed as combining characters (NFD), as some keyboards do
+        "Ho\u0302\u0300i nghi\u0323 Đa\u0300 Na\u0306\u0303ng",
+    ],
+)
+def test_the_admin_slug_field_gives_the_servers_slug(admin_client, news_category, title):
+    response = admin_client.get(reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", news_category.pk)))
+    slug_input = BeautifulSoup(response.content, "html.parser").find("input", attrs={"name": "slug"})
+    assert slug_input["data-controller"] == "w-slug"
+    formatters = json.loads(slug_input["data-w-slug-formatters-value"])
+    allow_unicode = slug_input["data-w-slug-allow-unicode-value"] == "True"
+
+    assert browser_urlify(title, formatters, allow_unicode) == slugify_vi(title)
+    assert slugify_vi(title).isascii()
+
+
+def test_wagtails_slug_controller_applies_the_formatters_before_urlify():
+    """The compiled controller this reasoning relies on (see browser_urlify)."""
+    import wagtail.admin
+
+    core_js = (Path(wagtail.admin.__file__).parent / "static/wagtailadmin/js/core.js").read_text()
+    assert "formattersValue.reduce" in core_js
+    assert re.search(
+        r"urlify\(e,\{ignoreUpdate:t=!1,runFormat:r=!t\}=\{\}\)\{.{0,80}prepareValue\(n,\{runFormat:r\}\)", core_js
+    )
+    assert 'a.replace(/[^-_\\p{L}\\p{N}\\s]/gu,"")' in core_js
+
+
+# --- The article page --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def article(make_article, news_category):
+    images = [small_image(f"Đại biểu dự hội nghị {number}", 510 + number) for number in range(3)]
+    chosen = make_article("Tin được chọn", publication_date=PUBLISHED - timedelta(days=400))
+    make_article("Tin mới nhất cùng chuyên mục")
+    return make_article(
+        "Quận Hải Châu: Tiếp tục thực hiện hiệu quả phong trào “dân vận khéo”",
+        publication_date=PUBLISHED,
+        byline="Minh Anh",
+        lead="Sáng 12/10, Ban Dân vận Quận ủy tổ chức hội nghị sơ kết.",
+        body=[("paragraph", RichText("<p>Phong trào đã lan tỏa đến từng tổ dân phố.</p>")), gallery(images)],
+        related_links=[RelatedArticle(page=chosen)],
+    )
+
+
+def test_the_article_shows_its_parts_in_the_designs_order_with_vietnamese_labels(client, article, news_category):
+    response = client.get(article.url)
+    soup = soup_of(response)
+    html = response.text
+
+    assert meta_line(soup) == {
+        "unit": "Người đăng tin: Văn phòng",
+        "date": "Ngày đăng tin: 14/10/2020",
+        "views": "Lượt xem: 0",  # this view is counted once the page has been sent
+    }
+    assert soup.select_one(".article__lead").get_text(strip=True) == article.lead
+    assert soup.select_one(".article__byline").get_text(strip=True) == "Minh Anh"
+    category_link = soup.select_one(".article-related__category a")
+    assert category_link["href"] == news_category.url and category_link.text == "Tin tức - Sự kiện"
+    assert "Chuyên mục, tin tức liên quan" in html
+    # Editor's choice first, then the newest of the category; never the article itself.
+    related = [link.text for link in soup.select(".related-list a")]
+    assert related == ["Tin được chọn", "Tin mới nhất cùng chuyên mục"]
+
+    order = [
+        'class="breadcrumb"',
+        'class="article__title"',
+        'class="article-meta"',
+        'class="article__lead"',
+        "Phong trào đã lan tỏa",
+        'class="gallery"',
+        'class="article__byline"',
+        'class="article-related__category"',
+        'class="related-list"',
+    ]
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions)
+
+
+def test_the_byline_is_right_aligned_in_capitals():
+    css = (Path(settings.BASE_DIR) / "news/static/news/news.css").read_text()
+    rule = re.search(r"\.article__byline \{([^}]*)\}", css)[1]
+    assert "text-transform: uppercase" in rule and "text-align: right" in rule
+
+
+def test_the_gallery_is_a_grid_of_responsive_thumbnails_linking_to_the_full_photos(client, article):
+    soup = soup_of(client.get(article.url))
+    section = soup.select_one("[data-gallery]")
+    assert section.select_one(".gallery__intro").text == "Một số hình ảnh tại Hội nghị:"
+    links = section.select("a.gallery__link")
+    assert len(links) == 3
+    Rendition = get_image_model().get_rendition_model()
+    for link in links:
+        full = Rendition.objects.get(file=link["href"].removeprefix(settings.MEDIA_URL))
+        assert full.filter_spec == "max-1600x1600"
+        sources = {source["type"]: source["srcset"] for source in link.select("picture source")}
+        assert set(sources) == {"image/avif", "image/webp"}
+        img = link.select_one("picture img")
+        assert img["srcset"] and img["sizes"] and img["width"] and img["height"]
+        assert img["loading"] == "lazy" and img["alt"]
+        assert all(len(candidate.split()) == 2 for candidate in img["srcset"].split(","))
+    assert [caption.text for caption in section.select("figcaption")] == [
+        f"Đại biểu dự hội nghị {number}" for number in range(3)
+    ]
+    assert soup.find("script", src=re.compile(r"/static/news/gallery\.js$"), defer=True)
+
+
+def test_the_lightbox_is_keyboard_accessible_and_needs_no_other_library():
+    js = (Path(settings.BASE_DIR) / "news/static/news/gallery.js").read_text()
+    for needle in ("showModal", "ArrowLeft:", "ArrowRight:", '"Tab"', '"close"', ".focus()", "aria-label"):
+        assert needle in js
+    assert "import " not in js and "http" not in js
+
+
+def test_pages_have_no_inline_script(client, article, news_category):
+    for url in (article.url, news_category.url, "/vi/"):
+        soup = soup_of(client.get(url))
+        for script in soup.find_all("script"):
+            assert script.get("src") or script.get("type") == "application/ld+json", (url, script)
+
+
+def test_the_english_version_shows_english_labels_and_the_translated_department(
+    client, article, news_category, locales
+):
+    _vi, en = locales
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    english = translate(article, en, {article.title: "Hai Chau keeps skilful mass mobilisation going"})
+
+    soup = soup_of(client.get(english.url))
+    assert english.url.startswith("/en/")
+    assert meta_line(soup) == {
+        "unit": "Posted by: Office",
+        "date": "Published on: 14 October 2020",
+        "views": "Views: 0",
+    }
+    assert "Category and related news" in soup.text
+    assert soup.select_one(".article-related__category a").text == "News and events"
+
+
+def test_related_links_show_the_translation_in_the_pages_language(client, article, news_category, locales):
+    _vi, en = locales
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    chosen = article.related_links.get().page
+    translate(chosen, en, {"Tin được chọn": "A chosen article"})
+    english = translate(article, en, {})
+
+    soup = soup_of(client.get(english.url))
+    assert [link.text for link in soup.select(".related-list a")] == ["A chosen article"]
+    assert soup.select_one(".related-list a")["href"].startswith("/en/")
+
+
+def test_related_news_are_topped_up_with_the_newest_of_the_category_up_to_the_limit(
+    make_article, make_category, news_category
+):
+    others = [
+        make_article(f"Tin {number}", publication_date=PUBLISHED + timedelta(days=number)) for number in range(12)
+    ]
+    elsewhere = make_category("Thông báo")
+    outside = make_article("Thông báo được chọn", parent=elsewhere)
+    article = make_article("Bài chính", related_links=[RelatedArticle(page=outside), RelatedArticle(page=others[0])])
+
+    related = article.related_articles(news_category)
+    newest = [other.title for other in sorted(others[1:], key=lambda page: page.publication_date, reverse=True)]
+    assert [page.title for page in related] == ["Thông báo được chọn", "Tin 0"] + newest[: RELATED_LIMIT - 2]
+
+
+def test_an_embedded_video_is_a_link_when_the_provider_cannot_be_reached(client, make_article, monkeypatch):
+    monkeypatch.setattr("wagtail.embeds.embeds.get_finders", lambda: [UnreachableFinder()])
+    article = make_article("Phóng sự", body=[("video", {"video": VIDEO_URL, "caption": "Phóng sự"})])
+    soup = soup_of(client.get(article.url))
+    assert soup.select_one(".article-video__link a")["href"] == VIDEO_URL
+    assert not soup.find("iframe")
+
+
+def test_tables_are_translated_cell_by_cell(client, make_article, news_category, locales):
+    _vi, en = locales
+    table = {
+        "data": [["Chỉ tiêu", "Kết quả"], ["Hồ sơ đúng hạn", "99%"]],
+        "first_row_is_table_header": True,
+        "first_col_is_header": False,
+        "table_caption": "Kết quả",
+    }
+    article = make_article("Sơ kết", body=[("table", table)])
+    translate(news_category, en, {})
+    english = translate(article, en, {"Chỉ tiêu": "Indicator", "Kết quả": "Result", "Hồ sơ đúng hạn": "Files on time"})
+    soup = soup_of(client.get(english.url))
+    assert [cell.get_text(strip=True) for cell in soup.select("table th, table td")] == [
+        "Indicator",
+        "Result",
+        "Files on time",
+        "99%",
+    ]
+    assert soup.select_one("table caption").text == "Result"
+    assert isinstance(ArticleBodyBlock.base_blocks["table"], TableBlock)
+
+
+def test_print_link_and_print_view(client, article):
+    soup = soup_of(client.get(article.url))
+    link = soup.select_one("a[data-print]")
+    assert link["href"] == "?print" and link.text == "In bài viết"
+    assert soup.find("link", href=re.compile(r"news/print\.css$"))["media"] == "print"
+    assert soup.find("script", src=re.compile(r"news/print\.js$"), defer=True)
+
+    assert soup.select_one(".article__source").text == f"Nguồn: {article.get_full_url()}"  # shown on paper only
+
+    printable = soup_of(client.get(article.url + "?print"))
+    assert printable.find("link", href=re.compile(r"news/print\.css$"))["media"] == "all"
+    assert printable.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+    css = (Path(settings.BASE_DIR) / "news/static/news/print.css").read_text()
+    assert ".site-header" in css and ".layout__sidebar" in css and ".article-related" in css
+
+
+# --- Publication date --------------------------------------------------------------------------
+
+
+def test_the_publication_date_defaults_to_the_first_publication_and_stays(news_category, department):
+    article = news_category.add_child(
+        instance=NewsArticlePage(title="Bản nháp", lead="Tóm tắt", department=department, live=False)
+    )
+    article.save_revision()
+    assert NewsArticlePage.objects.get(pk=article.pk).publication_date is None
+
+    article.get_latest_revision().publish()
+    article.refresh_from_db()
+    assert article.publication_date == article.first_published_at
+
+    first = article.publication_date
+    draft = article.get_latest_revision_as_object()
+    draft.title = "Bản sửa"
+    draft.save_revision().publish()
+    article.refresh_from_db()
+    assert article.title == "Bản sửa" and article.publication_date == first
+
+
+def test_a_back_dated_article_keeps_its_date(make_article):
+    article = make_article("Tin cũ", publication_date=PUBLISHED)
+    article.refresh_from_db()
+    assert article.publication_date == PUBLISHED
+
+
+# --- Listings ----------------------------------------------------------------------------------
+
+
+def _publish_articles(make_article, parent, count, prefix):
+    return [
+        make_article(
+            f"{prefix} {number}",
+            parent=parent,
+            publication_date=PUBLISHED + timedelta(days=number),
+            featured_image=small_image(f"{prefix} ảnh {number}", 700 + number),
+        )
+        for number in range(count)
+    ]
+
+
+def test_a_category_lists_its_and_its_sub_categories_articles_newest_first(
+    client, make_article, news_category, sub_category
+):
+    own = make_article("Tin của chuyên mục", publication_date=PUBLISHED)
+    nested = make_article("Tin của chuyên mục con", parent=sub_category, publication_date=PUBLISHED + timedelta(1))
+    make_article("Bản nháp", publication_date=PUBLISHED + timedelta(2)).unpublish()
+
+    soup = soup_of(client.get(news_category.url))
+    cards = soup.select(".article-card")
+    assert [card.select_one(".article-card__title").text for card in cards] == [nested.title, own.title]
+    assert [card.select_one(".article-card__meta a").text for card in cards] == ["Chuyển đổi số", "Tin tức - Sự kiện"]
+    assert cards[0].select_one("time").text.strip() == "15/10/2020"
+    assert cards[0].select_one(".article-card__lead").text == nested.lead
+    assert soup.select_one(".subcategories a")["href"] == sub_category.url
+
+    sub = soup_of(client.get(sub_category.url))
+    assert [card.text for card in sub.select(".article-card__title")] == [nested.title]
+
+
+def test_listings_show_ten_articles_a_page_with_thumbnails(client, make_article, news_category):
+    articles = _publish_articles(make_article, news_category, 25, "Tin")
+    newest_first = [article.title for article in reversed(articles)]
+
+    pages = [soup_of(client.get(f"{news_category.url}?page={number}")) for number in (1, 2, 3)]
+    titles = [[card.text for card in page.select(".article-card__title")] for page in pages]
+    assert titles == [newest_first[:10], newest_first[10:20], newest_first[20:]]
+    assert ARTICLES_PER_PAGE == 10
+    thumbnails = pages[0].select(".article-card__image picture img")
+    assert len(thumbnails) == 10 and all(img["srcset"] and img["width"] and img["height"] for img in thumbnails)
+    # The first thumbnail is in view at once; the others load as the visitor scrolls.
+    assert [img["loading"] for img in thumbnails] == ["eager"] + ["lazy"] * 9
+    assert pages[0].select_one('a[rel="next"]')["href"] == "?page=2"
+
+
+@pytest.mark.parametrize(
+    "page, status",
+    [
+        ("abc", 200),
+        ("", 200),
+        ("1.5", 200),
+        ("3", 200),
+        ("4", 404),
+        ("0", 404),
+        ("-1", 404),
+        ("99999999999999999999", 404),
+    ],
+)
+def test_page_numbers_never_give_a_server_error(client, make_article, news_category, page, status):
+    _publish_articles(make_article, news_category, 25, "Tin")
+    response = client.get(news_category.url, {"page": page})
+    assert response.status_code == status
+    if page in ("abc", "", "1.5"):
+        assert "Tin 24" in response.text  # the first page
+
+
+def test_an_articles_tags_link_to_the_category_listing_by_tag(client, make_article, news_category):
+    tagged = make_article("Có thẻ", tags=["dân vận khéo"])
+    make_article("Không có thẻ")
+    tag_link = soup_of(client.get(tagged.url)).select_one('.article-related__tags a[rel="tag"]')
+    assert tag_link.text == "dân vận khéo"
+
+    soup = soup_of(client.get(tag_link["href"]))
+    assert [card.text for card in soup.select(".article-card__title")] == ["Có thẻ"]
+    assert soup.h1.text == "Tin tức - Sự kiện: từ khóa “dân vận khéo”"
+
+
+def test_categories_appear_in_the_main_menu(client, news_category, sub_category):
+    menu = soup_of(client.get("/vi/")).select_one(".main-menu")
+    assert [link.text for link in menu.select("a")] == ["Trang chủ", "Tin tức - Sự kiện"]
+
+
+def test_the_home_page_shows_the_latest_news_in_its_language(client, make_article, news_category, locales):
+    _vi, en = locales
+    articles = _publish_articles(make_article, news_category, 8, "Tin")
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    translate(articles[0], en, {"Tin 0": "News 0"})
+
+    home = soup_of(client.get("/vi/"))
+    assert [card.text for card in home.select(".latest-news .article-card__title")] == [
+        f"Tin {number}" for number in range(7, 1, -1)
+    ]
+    english = soup_of(client.get("/en/"))
+    assert [card.text for card in english.select(".latest-news .article-card__title")] == ["News 0"]
+
+
+# --- Constant query counts ---------------------------------------------------------------------
+
+
+def _queries(client, url):
+    client.get(url)  # the first view makes the renditions
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _assert_same_queries(client, django_assert_num_queries, small_url, big_url):
+    expected = _queries(client, small_url)
+    client.get(big_url)
+    with django_assert_num_queries(expected):
+        assert client.get(big_url).status_code == 200
+
+
+def test_article_queries_do_not_grow_with_the_gallery(client, make_article, django_assert_num_queries):
+    images = [small_image(f"Ảnh {number}", 800 + number) for number in range(24)]
+    one = make_article("Một ảnh", body=[gallery(images[:1])])
+    many = make_article("Nhiều ảnh", body=[gallery(images)])
+    assert client.get(many.url).text.count('class="gallery__link"') == 24
+    _assert_same_queries(client, django_assert_num_queries, one.url, many.url)
+
+
+def test_article_queries_do_not_grow_with_related_news(client, make_article, make_category, django_assert_num_queries):
+    categories = [make_category("Chuyên mục A"), make_category("Chuyên mục B")]
+    alone = make_article("Không có tin liên quan", parent=categories[0])
+    others = [make_article(f"Tin {number}", parent=categories[1]) for number in range(10)]
+    linked = make_article(
+        "Mười tin liên quan", parent=categories[1], related_links=[RelatedArticle(page=other) for other in others]
+    )
+    assert RELATED_LIMIT >= 10
+    assert client.get(alone.url).text.count("<li><a") < client.get(linked.url).text.count("<li><a")
+    assert len(soup_of(client.get(linked.url)).select(".related-list li")) == 10
+    _assert_same_queries(client, django_assert_num_queries, alone.url, linked.url)
+
+
+def test_listing_queries_do_not_grow_with_the_number_of_articles(
+    client, make_article, make_category, django_assert_num_queries
+):
+    categories = []
+    for title, count in (("Ít tin", 2), ("Nhiều tin", 25)):
+        categories.append(make_category(title))
+        _publish_articles(make_article, categories[-1], count, title)
+    _assert_same_queries(client, django_assert_num_queries, categories[0].url, categories[1].url)
+
+
+def test_home_page_queries_do_not_grow_with_the_news(client, make_article, news_category, django_assert_num_queries):
+    _publish_articles(make_article, news_category, 1, "Tin")
+    expected = _queries(client, "/vi/")
+    _publish_articles(make_article, news_category, 8, "Thêm")
+    client.get("/vi/")
+    with django_assert_num_queries(expected):
+        client.get("/vi/")
+
+
+def test_unpublished_and_private_pages_are_not_listed(client, make_article, make_category, news_category):
+    private = make_category("Nội bộ", parent=news_category)
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    make_article("Tin nội bộ", parent=private)
+    make_article("Tin công khai")
+    assert [card.text for card in soup_of(client.get(news_category.url)).select(".article-card__title")] == [
+        "Tin công khai"
+    ]
+    assert Page.objects.filter(title="Tin nội bộ").exists()
+
+
+# --- "Lượt xem": the view counter of the visits app ---------------------------------------------
+
+
+def test_the_view_count_counts_each_human_visit_once_for_both_languages(client, article, news_category, locales):
+    _vi, en = locales
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    english = translate(article, en, {article.title: "Hai Chau keeps skilful mass mobilisation going"})
+    DailyCount.objects.create(
+        site_id=article.get_site().pk,
+        day="2020-10-14",
+        kind=DailyCount.Kind.VIEW,
+        key=str(article.translation_key),
+        count=1233,
+    )
+    visit(Client(), article.url, ip="203.0.113.1")  # a visitor
+    visit(Client(), article.url, ip="203.0.113.1")  # ...reloading within 30 minutes
+    visit(Client(), english.url, ip="203.0.113.2")  # another, reading the English version
+    visit(Client(), article.url, ip="203.0.113.3", user_agent="Mozilla/5.0 (compatible; Googlebot/2.1)")
+    visit(Client(), article.url, ip="203.0.113.4", HTTP_SEC_PURPOSE="prefetch")
+
+    assert meta_line(soup_of(visit(Client(), article.url, ip="203.0.113.9")))["views"] == "Lượt xem: 1.235"
+    assert meta_line(soup_of(visit(Client(), english.url, ip="203.0.113.9")))["views"] == "Views: 1,236"
+
+
+def test_editors_previews_never_count(admin_client, article):
+    response = admin_client.get(reverse("wagtailadmin_pages:view_draft", args=[article.pk]))
+    assert response.status_code == 200
+    assert not DailyCount.objects.filter(key=str(article.translation_key)).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_readers_at_once_lose_no_view(make_article):
+    article = make_article("Tin nhiều người đọc")
+    concurrently(distinct_visitors_view(article.url, 20))
+    assert views(article) == 20
