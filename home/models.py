@@ -8,12 +8,13 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import SidebarBlock
+from .slugs import AsciiSlugMixin
 
 # Rich text of boxes and footers: formatting and links only.
 BOX_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
 
-class HomePage(Page):
+class HomePage(AsciiSlugMixin, Page):
     """The root of one agency's site in one language."""
 
     lead = models.TextField(

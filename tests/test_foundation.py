@@ -275,3 +275,10 @@ def test_visitor_hash_depends_on_key_address_and_browser_and_reveals_neither(rf)
     assert digest != visitor_hash(rf.get("/", REMOTE_ADDR="203.0.113.8", HTTP_USER_AGENT="Firefox"), "key-1")
     assert digest != visitor_hash(rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Chrome"), "key-1")
     assert "203.0.113.7" not in digest and len(digest) == 64
+
+
+def test_every_page_type_gets_an_ascii_slug_from_a_vietnamese_title(site, locales):
+    from wagtail.models import Page
+
+    page = Page.get_first_root_node().add_child(instance=HomePage(title="Trang chủ Đà Nẵng", locale=locales[0]))
+    assert page.slug == "trang-chu-da-nang"

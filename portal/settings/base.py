@@ -229,6 +229,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # --- Wagtail -----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", _("Web portal"))
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Slugs are ASCII: "Đà Nẵng tổ chức hội nghị" -> da-nang-to-chuc-hoi-nghi (home/slugs.py).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The admin reaches no other host either: no Gravatar avatars, no check for new Wagtail releases.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
