@@ -4,6 +4,7 @@ unescaped: no script, no javascript: link, no event handler, no raw HTML."""
 import json
 import re
 
+import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -34,8 +35,9 @@ def assert_nothing_executable(html):
     assert '<iframe src="https://evil' not in lowered and "<object" not in lowered
 
 
+@pytest.mark.usefixtures("video_finder")
 def test_hostile_markup_in_every_article_field_and_block_is_neutralised(
-    admin_client, client, news_category, department, video_finder
+    admin_client, client, news_category, department
 ):
     photo = small_image("Ảnh", 700)
     table = {
@@ -137,9 +139,9 @@ def test_hostile_markup_in_snippets_and_settings_is_neutralised(admin_client, cl
     settings.sidebar = [("info_box", box)]
     settings.save()
 
-    edit = lambda model, obj: reverse(
-        f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:edit", args=[obj.pk]
-    )  # noqa: E731
+    def edit(model, obj):
+        return reverse(f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}:edit", args=[obj.pk])
+
     response = admin_client.post(
         edit(InfoBox, box),
         nested_form_data({"title": SCRIPT, "body": rich_text(HOSTILE_HTML, features=["bold", "italic", "link"])}),
