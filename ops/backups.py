@@ -1,4 +1,4 @@
-"""One archive holds a site: the database content as Django fixtures, the uploaded media, and a
+"""One archive holds a site: the database content as a Django fixture (ops/serializers.py), the uploaded media, and a
 manifest with a SHA-256 checksum of every member. Restoring checks the checksums before it
 changes anything.
 
@@ -67,6 +67,7 @@ def _dump_database():
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         call_command(
             "dumpdata",
+            format="precise-json",
             natural_foreign=True,
             exclude=EXCLUDED_MODELS,
             output=output.name,

@@ -9,8 +9,11 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
+from wagtail_localize.models import TranslationSource
 
+from feedback.models import SurveyResponse
 from home.models import PortalSettings
+from visits.models import DailyCount
 
 
 def _snapshot():
@@ -23,6 +26,15 @@ def _snapshot():
         "site": [(s.hostname, s.port, s.root_page.title) for s in Site.objects.all()],
         "agency": str(PortalSettings.for_site(Site.objects.get(is_default_site=True)).agency),
         "sidebar": [b.block_type for b in PortalSettings.for_site(Site.objects.get(is_default_site=True)).sidebar],
+        "votes": sorted(
+            SurveyResponse.objects.values_list(
+                "survey__translation_key", "option__sort_order", "visitor_token", "created_at"
+            )
+        ),
+        "counters": sorted(DailyCount.objects.values_list("site_id", "day", "kind", "key", "count")),
+        "translations": sorted(
+            TranslationSource.objects.values_list("object_id", "specific_content_type__model", "locale__language_code")
+        ),
         "images": sorted(
             (i.title, i.width, i.height, default_storage.open(i.file.name).read()) for i in Image.objects.all()
         ),
@@ -37,6 +49,7 @@ def _snapshot_is_empty():
 def test_backup_and_restore_round_trip(tmp_path):
     call_command("load_demo", verbosity=0)
     before = _snapshot()
+    assert before["votes"] and before["counters"] and before["translations"]
     archive = tmp_path / "site.tar.gz"
     call_command("backup", str(archive), verbosity=0)
 
@@ -51,6 +64,8 @@ def test_backup_and_restore_round_trip(tmp_path):
         image.delete()
     Site.objects.all().delete()
     Page.objects.filter(depth__gt=1).delete()
+    SurveyResponse.objects.all().delete()
+    DailyCount.objects.all().delete()
     assert _snapshot_is_empty()
 
     call_command("restore", str(archive), interactive=False, verbosity=0)

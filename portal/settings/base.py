@@ -136,6 +136,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Fixtures that keep datetimes to the microsecond, for backups (ops/backups.py).
+SERIALIZATION_MODULES = {"precise-json": "ops.serializers"}
 
 # --- Cache ----------------------------------------------------------------------------
 # Redis when REDIS_URL is set (required with several application servers); otherwise a
