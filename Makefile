@@ -51,10 +51,10 @@ clean:
 # app that has a catalog of its own (<app>/locale/) from that app's folder. Needs GNU gettext.
 APP_CATALOGS := $(patsubst %/locale,%,$(wildcard */locale))
 messages: install
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py makemessages -l vi -l en --no-location \
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py makemessages -l vi -l en --no-location --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=static_collected --ignore=tests $(foreach app,$(APP_CATALOGS),--ignore=$(app))
 	for app in $(APP_CATALOGS); do \
-		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/django-admin makemessages -l vi -l en --no-location) || exit 1; \
+		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/django-admin makemessages -l vi -l en --no-location --no-obsolete) || exit 1; \
 	done
 
 # Known vulnerabilities in the pinned runtime dependencies (pip-audit, PyPI's advisory data).

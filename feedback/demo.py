@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from wagtail.models import Site
 
-from home.demo import add_sidebar_box, locales, translate
+from home.demo import add_sidebar_box, department, locales, translate
 from home.models import HomePage
 
-from .models import Service, Survey, SurveyOption, SurveyResponse
+from .models import Survey, SurveyOption, SurveyResponse
 
 QUESTION = "Đánh giá mức độ hài lòng với chất lượng phục vụ của UBND Quận Hải Châu"
 QUESTION_EN = "How satisfied are you with the service of the Hai Chau District People's Committee?"
@@ -43,13 +43,8 @@ RESPONSES = 360
 DAYS = 180
 
 
-def _services(vi, en):
-    services = []
-    for name, name_en in SERVICES.items():
-        service = Service.objects.filter(locale=vi, name=name).first() or Service.objects.create(locale=vi, name=name)
-        translate(service, en, {name: name_en})
-        services.append(service)
-    return services
+def _services():
+    return [department(name, name_en) for name, name_en in SERVICES.items()]
 
 
 def _survey(vi, en, opens_at):
@@ -87,7 +82,7 @@ def _responses(survey, services, pages, now):
 def load():
     vi, en = locales()
     now = timezone.now()
-    services = _services(vi, en)
+    services = _services()
     survey = _survey(vi, en, opens_at=now - timedelta(days=DAYS + 1))
     if not survey.responses.exists():
         pages = {page.locale.language_code: page for page in HomePage.objects.select_related("locale")}

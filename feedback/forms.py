@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
-from .models import Service, SurveyResponse
+from home.models import Department
+
+from .models import SurveyResponse
 
 # The honeypot (feedback/includes/honeypot.html): a field people never see (hidden by CSS and
 # from assistive technology) that form-filling robots fill in; such a vote is dropped unseen.
@@ -59,11 +61,13 @@ class VoteForm(forms.ModelForm):
             label=_("Your answer"),
             error_messages=option.error_messages,
         )
-        if source.service_id is None and Service.objects.exists():
+        if source.service_id is None and Department.objects.exists():
             service = self.fields["service"]
             self.fields["service"] = LabelledChoiceField(
-                queryset=Service.objects.filter(locale_id=source.locale_id),
-                labels=dict(Service.objects.filter(locale=Locale.get_active()).values_list("translation_key", "name")),
+                queryset=Department.objects.filter(locale_id=source.locale_id),
+                labels=dict(
+                    Department.objects.filter(locale=Locale.get_active()).values_list("translation_key", "name")
+                ),
                 required=False,
                 empty_label=_("Not specified"),
                 label=service.label,

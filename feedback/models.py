@@ -10,7 +10,6 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Locale, Orderable, TranslatableMixin
-from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .results import survey_results
@@ -26,24 +25,6 @@ DEFAULT_OPTIONS = [
     (_("Dissatisfied"), False),
     (_("Very dissatisfied"), False),
 ]
-
-
-class Service(TranslatableMixin, index.Indexed, models.Model):
-    """A department or public service that a survey, or a citizen's answer, is about."""
-
-    name = models.CharField(_("name"), max_length=200)
-
-    panels = [FieldPanel("name")]
-    translatable_fields = [TranslatableField("name")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = _("department or service")
-        verbose_name_plural = _("departments and services")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class SurveyAdminForm(WagtailAdminModelForm):
@@ -70,7 +51,7 @@ class Survey(TranslatableMixin, ClusterableModel):
         _("closes at"), null=True, blank=True, help_text=_("Leave empty to keep the poll open.")
     )
     service = models.ForeignKey(
-        Service,
+        "home.Department",
         verbose_name=_("department or service"),
         null=True,
         blank=True,
@@ -173,7 +154,7 @@ class SurveyResponse(models.Model):
         SurveyOption, verbose_name=_("answer"), on_delete=models.RESTRICT, related_name="responses"
     )
     service = models.ForeignKey(
-        Service,
+        "home.Department",
         verbose_name=_("department or service"),
         null=True,
         blank=True,

@@ -17,7 +17,9 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from .models import Service, Survey, SurveyResponse
+from home.models import Department
+
+from .models import Survey, SurveyResponse
 from .results import Results, tally
 
 # One colour per answer, best to worst (dark enough for 3:1 against white); more answers repeat them.
@@ -39,7 +41,7 @@ class ResponseFilterSet(WagtailFilterSet):
     def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["option"].queryset = survey.options.all()
-        self.filters["service"].queryset = Service.objects.filter(locale_id=survey.locale_id)
+        self.filters["service"].queryset = Department.objects.filter(locale_id=survey.locale_id)
 
     def filter_has_comment(self, queryset, name, value):
         return queryset.exclude(comment="") if value else queryset.filter(comment="")

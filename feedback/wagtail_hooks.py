@@ -3,9 +3,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
-from .models import DEFAULT_OPTIONS, Service, Survey, SurveyOption
+from .models import DEFAULT_OPTIONS, Survey, SurveyOption
 from .reports import SurveyReportView
 
 
@@ -37,7 +37,9 @@ class SurveyIndexView(IndexView):
 class SurveyViewSet(SnippetViewSet):
     model = Survey
     icon = "list-ul"
-    menu_label = _("Polls")
+    menu_label = _("Satisfaction polls")
+    menu_order = 250
+    add_to_admin_menu = True
     list_display = ["question", "opens_at", "closes_at", "service"]
     add_view_class = SurveyCreateView
     index_view_class = SurveyIndexView
@@ -64,19 +66,4 @@ class SurveyViewSet(SnippetViewSet):
         ]
 
 
-class ServiceViewSet(SnippetViewSet):
-    model = Service
-    icon = "group"
-    menu_label = _("Departments and services")
-    list_display = ["name"]
-    search_fields = ["name"]
-
-
-class FeedbackViewSetGroup(SnippetViewSetGroup):
-    items = (SurveyViewSet, ServiceViewSet)
-    menu_icon = "list-ul"
-    menu_label = _("Satisfaction polls")
-    menu_order = 250
-
-
-register_snippet(FeedbackViewSetGroup)
+register_snippet(SurveyViewSet)

@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, DraftStateMixin, Locale, Page, Site
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
-from .models import AgencyProfile, HomePage, InfoBox, PortalSettings
+from .models import AgencyProfile, Department, HomePage, InfoBox, PortalSettings
 
 DEMO_COLLECTION = "Ảnh minh họa"
 
@@ -169,6 +169,14 @@ def _hotline_box(vi, en):
         },
     )
     return box
+
+
+def department(name, english):
+    """The department called `name`, with its English translation (news and polls share them)."""
+    vi, en = locales()
+    unit = Department.objects.filter(locale=vi, name=name).first() or Department.objects.create(locale=vi, name=name)
+    translate(unit, en, {name: english})
+    return unit
 
 
 def add_sidebar_box(site, block_type, value):

@@ -117,6 +117,25 @@ class InfoBox(TranslatableMixin, models.Model):
         return self.title
 
 
+class Department(TranslatableMixin, index.Indexed, models.Model):
+    """A unit of the agency (đơn vị): an office, a division, a service desk. It publishes news
+    ("Người đăng tin") and citizens rate its service in the polls."""
+
+    name = models.CharField(_("name"), max_length=200)
+
+    panels = [FieldPanel("name")]
+    translatable_fields = [TranslatableField("name")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 @register_setting(icon="site")
 class PortalSettings(BaseSiteSetting):
     """Per-site choices: which agency runs the site, and which boxes the sidebar shows."""

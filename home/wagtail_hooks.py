@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import AgencyProfile, InfoBox
+from .models import AgencyProfile, Department, InfoBox
 
 
 class AgencyProfileViewSet(SnippetViewSet):
@@ -20,5 +20,14 @@ class InfoBoxViewSet(SnippetViewSet):
     list_display = ["title"]
 
 
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "group"
+    menu_label = _("Departments")
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
 register_snippet(AgencyProfileViewSet)
+register_snippet(DepartmentViewSet)
 register_snippet(InfoBoxViewSet)

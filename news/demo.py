@@ -9,10 +9,10 @@ from wagtail.documents import get_document_model
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
-from home.demo import demo_image, locales, translate
+from home.demo import demo_image, department, locales, translate
 from home.text import slugify_vi
 
-from .models import Department, NewsArticlePage, NewsIndexPage, RelatedArticle
+from .models import NewsArticlePage, NewsIndexPage, RelatedArticle
 
 DEPARTMENTS = {
     "office": ("Văn phòng", "Office"),
@@ -635,15 +635,8 @@ ENGLISH = dict(
 )
 
 
-def _departments(vi, en):
-    departments = {}
-    for key, (name, english) in DEPARTMENTS.items():
-        department = Department.objects.filter(locale=vi, name=name).first()
-        if department is None:
-            department = Department.objects.create(locale=vi, name=name)
-        translate(department, en, {name: english})
-        departments[key] = department
-    return departments
+def _departments():
+    return {key: department(name, english) for key, (name, english) in DEPARTMENTS.items()}
 
 
 def _categories(home, en):
@@ -747,6 +740,6 @@ def _articles(categories, departments, en):
 def load():
     vi, en = locales()
     home = Site.objects.get(is_default_site=True).root_page
-    departments = _departments(vi, en)
+    departments = _departments()
     categories = _categories(home, en)
     _articles(categories, departments, en)

@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
@@ -22,24 +22,6 @@ from .feeds import NewsFeed
 
 ARTICLES_PER_PAGE = 10
 RELATED_LIMIT = 10
-
-
-class Department(TranslatableMixin, index.Indexed, models.Model):
-    """A unit of the agency that publishes news ("Người đăng tin"): Văn phòng, Phòng Văn hóa -
-    Thông tin… Articles point at the Vietnamese department and show its translation."""
-
-    name = models.CharField(_("name"), max_length=200)
-
-    panels = [FieldPanel("name")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = _("department")
-        verbose_name_plural = _("departments")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 def paginate(request, items, per_page):
@@ -129,7 +111,7 @@ class NewsArticlePage(AsciiSlugMixin, Page):
         help_text=_("Filled in on first publication; change it for back-dated news."),
     )
     department = models.ForeignKey(
-        Department,
+        "home.Department",
         verbose_name=_("posted by"),
         null=True,
         on_delete=models.PROTECT,

@@ -77,7 +77,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def department(locales):
     """The publishing unit "Văn phòng", translated into English."""
-    from news.models import Department
+    from home.models import Department
 
     vi, en = locales
     department = Department.objects.create(locale=vi, name="Văn phòng")

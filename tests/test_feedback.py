@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from wagtail.models import Site
 from wagtail_localize.models import StringSegment, TranslationSource
 
-from feedback.models import Service, Survey, SurveyOption, SurveyResponse
+from feedback.models import Survey, SurveyOption, SurveyResponse
 from feedback.results import largest_remainder, satisfaction_rate
 from home.demo import add_sidebar_box, translate
-from home.models import HomePage, PortalSettings
+from home.models import Department, HomePage, PortalSettings
 from home.visitors import visitor_hash
 
 SCALE = [
@@ -390,7 +390,7 @@ def _other_surveys_option(survey):
 )
 @pytest.mark.parametrize("as_json", [False, True], ids=["html", "json"])
 def test_bad_input_gets_a_4xx_with_a_clear_message_and_stores_nothing(survey, data, status, message, as_json):
-    Service.objects.create(locale=survey.locale, name="Phòng Tư pháp")
+    Department.objects.create(locale=survey.locale, name="Phòng Tư pháp")
     data = dict(data)
     if callable(data.get("option")):
         data["option"] = data["option"](survey)
@@ -712,8 +712,8 @@ def local(*args):
 @pytest.fixture
 def report_data(survey):
     """Responses across months, services and languages; March has none."""
-    justice = Service.objects.create(locale=survey.locale, name="Phòng Tư pháp")
-    urban = Service.objects.create(locale=survey.locale, name="Phòng Quản lý đô thị")
+    justice = Department.objects.create(locale=survey.locale, name="Phòng Tư pháp")
+    urban = Department.objects.create(locale=survey.locale, name="Phòng Quản lý đô thị")
     rows = [
         (local(2026, 1, 5, 9, 0), 0, justice, "Thủ tục nhanh gọn."),
         (local(2026, 1, 31, 23, 30), 1, None, ""),  # January in Đà Nẵng, though 16:30 UTC
@@ -848,14 +848,14 @@ def test_the_report_needs_a_permission_on_polls(client, survey, django_user_mode
 
 
 def test_the_report_costs_the_same_queries_whatever_the_number_of_responses(admin_client, survey, locales):
-    Service.objects.create(locale=locales[0], name="Phòng Tư pháp")
+    Department.objects.create(locale=locales[0], name="Phòng Tư pháp")
     counts = []
     for extra in (3, 60):
         SurveyResponse.objects.bulk_create(
             SurveyResponse(
                 survey=survey,
                 option=options(survey)[i % 5],
-                service=Service.objects.first() if i % 2 else None,
+                service=Department.objects.first() if i % 2 else None,
                 created_at=timezone.now() - datetime.timedelta(days=7 * i),
                 comment="Ý kiến" if i % 3 else "",
                 language="vi",

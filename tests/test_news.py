@@ -207,7 +207,7 @@ def test_every_block_has_a_preview_in_the_block_picker(admin_client, video_finde
 
 
 def test_department_snippets_are_managed_in_the_admin(admin_client, department):
-    response = admin_client.get(reverse("wagtailsnippets_news_department:list"))
+    response = admin_client.get(reverse("wagtailsnippets_home_department:list"))
     assert response.status_code == 200
     assert "Văn phòng" in response.text
 

@@ -14,8 +14,9 @@ from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
 from home.demo import demo_image, translate
+from home.models import Department
 from news.demo import DAN_VAN_KHEO
-from news.models import Department, NewsArticlePage, NewsIndexPage
+from news.models import NewsArticlePage, NewsIndexPage
 
 PUBLISHED = datetime(2020, 10, 14, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

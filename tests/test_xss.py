@@ -9,9 +9,9 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from feedback.models import Survey
-from home.models import AgencyProfile, InfoBox, PortalSettings
+from home.models import AgencyProfile, Department, InfoBox, PortalSettings
 from news.blocks import PARAGRAPH_FEATURES
-from news.models import Department, NewsArticlePage
+from news.models import NewsArticlePage
 from tests.test_feedback import make_survey
 from tests.test_news import VIDEO_URL, list_block, small_image, video_finder  # noqa: F401 - fixture
 
