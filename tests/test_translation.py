@@ -170,7 +170,7 @@ def test_a_translator_translates_an_article_with_its_gallery_and_publishes_it(
 
     translate_in_admin(admin_client, news_category, ENGLISH, django_capture_on_commit_callbacks)
     english = submit_for_translation(admin_client, article, django_capture_on_commit_callbacks)
-    # Every text of the page is a segment of the editor, photos and files are not: they carry over.
+    # Every text of the page is a segment of the editor; photos and the file carry over as they are.
     filled = fill_in(admin_client, english, ENGLISH)
     assert filled == set(ENGLISH) - {"Tin tức - Sự kiện", "tin-tuc-su-kien"}
     publish(admin_client, english, django_capture_on_commit_callbacks)
