@@ -48,13 +48,16 @@ clean:
 	rm -rf $(VENV) var static_collected
 
 # Extract translatable strings: the project catalog (locale/: portal, home, templates), and each
-# app that has a catalog of its own (<app>/locale/) from that app's folder. Needs GNU gettext.
+# app that has a catalog of its own (<app>/locale/) from that app's folder, for every language of
+# settings.LANGUAGES. Needs GNU gettext.
 APP_CATALOGS := $(patsubst %/locale,%,$(wildcard */locale))
+LOCALE_FLAGS = $(shell DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python -c "from django.conf import settings; \
+	from django.utils.translation import to_locale; print(*('-l ' + to_locale(code) for code, _ in settings.LANGUAGES))")
 messages: install
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py makemessages -l vi -l en --no-location --no-obsolete \
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py makemessages $(LOCALE_FLAGS) --no-location --no-obsolete \
 		--ignore=.venv --ignore=var --ignore=static_collected --ignore=tests $(foreach app,$(APP_CATALOGS),--ignore=$(app))
 	for app in $(APP_CATALOGS); do \
-		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/django-admin makemessages -l vi -l en --no-location --no-obsolete) || exit 1; \
+		(cd $$app && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/django-admin makemessages $(LOCALE_FLAGS) --no-location --no-obsolete) || exit 1; \
 	done
 
 # Known vulnerabilities in the pinned runtime dependencies (pip-audit, PyPI's advisory data).

@@ -77,10 +77,9 @@ def translate(instance, locale, strings):
     # wagtail-localize publishes on commit; publishing here works inside a transaction too.
     draftable = isinstance(instance, DraftStateMixin)
     translation.save_target(publish=not draftable)
-    translated = instance.get_translation(locale)
     if draftable:
-        translated.get_latest_revision().publish()
-    return translated
+        instance.get_translation(locale).get_latest_revision().publish()
+    return instance.get_translation(locale)
 
 
 def _home_pages(vi, en):

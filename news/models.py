@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Case, F, Prefetch, Q, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -130,7 +131,7 @@ class NewsArticlePage(AsciiSlugMixin, Page):
         related_name="+",
         help_text=_("Shown in listings and when the article is shared."),
     )
-    tags = ClusterTaggableManager(_("tags"), through=ArticleTag, blank=True)
+    tags = ClusterTaggableManager(pgettext_lazy("news", "tags"), through=ArticleTag, blank=True)
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
 
     objects = PageManager.from_queryset(NewsArticleQuerySet)()
