@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
 from wagtail.models import Locale, Site
 
 from news.models import NewsArticlePage, NewsIndexPage, attach_categories, paginate
@@ -14,6 +15,7 @@ SUGGESTIONS = 5
 TEMPLATE = "search/search.html"
 
 
+@require_safe
 def search(request):
     """The site search in the visitor's language: GET `q`, and optionally `category`,
     `date_from`, `date_to` and `page`. Invalid parameters answer 400 with the form's messages."""

@@ -417,6 +417,7 @@ def test_queries_are_bounded(client, article):
     assert search(client, q="d" * MAX_QUERY_LENGTH).status_code == 200
     nul = search(client, q="dân\x00vận")
     assert nul.status_code == 400
+    assert client.post(search_url(), {"q": "dân vận"}).status_code == 405
     for raw in ("q=%ED%A0%80", "q=%FF%FE", "q=%00", "q=a&q=b&page=%00", "category=%00&date_from=%ED%A0%80"):
         _assert_safe(client.get(f"{search_url()}?{raw}"))
 
