@@ -33,12 +33,13 @@ class SearchEntryQuerySet(models.QuerySet):
     def matching(self, query):
         """Entries that contain every folded word of `query` (a `search.terms.Query`) as a whole
         word of their title, lead or body."""
+        entries = self
         for term in query.folded:
             word = f" {term} "
-            self = self.filter(
+            entries = entries.filter(
                 Q(title_folded__contains=word) | Q(lead_folded__contains=word) | Q(body_folded__contains=word)
             )
-        return self
+        return entries
 
     def ranked(self, query):
         """Best first: the weights of the fields where each word occurs (title > lead > body),
@@ -70,11 +71,13 @@ class SearchEntryQuerySet(models.QuerySet):
 
     def between(self, first_day=None, last_day=None):
         """Entries dated from `first_day` to `last_day` inclusive, in the site's time zone."""
+        entries = self
         if first_day:
-            self = self.filter(date__gte=timezone.make_aware(datetime.combine(first_day, time.min)))
+            entries = entries.filter(date__gte=timezone.make_aware(datetime.combine(first_day, time.min)))
         if last_day:
-            self = self.filter(date__lt=timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min)))
-        return self
+            next_day = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+            entries = entries.filter(date__lt=next_day)
+        return entries
 
 
 class SearchEntry(models.Model):
