@@ -38,6 +38,7 @@ class SearchForm(forms.Form):
         label=pgettext_lazy("site search", "Search for"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
+        widget=forms.SearchInput,
         error_messages={"max_length": _("Search for at most %(limit_value)d characters (you typed %(show_value)d).")},
     )
     category = forms.ChoiceField(
