@@ -9,12 +9,25 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import SidebarBlock
 from .slugs import AsciiSlugMixin
+from .text import fold
 
 # Rich text of boxes and footers: formatting and links only.
 BOX_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
 
-class HomePage(AsciiSlugMixin, Page):
+class FoldedTitleMixin:
+    """The admin's own search (explorer, page chooser) finds "Đà Nẵng" by "da nang": Wagtail's
+    search index also holds the title folded by `fold`. Page models build their `search_fields`
+    on `FoldedTitleMixin.search_fields`."""
+
+    search_fields = Page.search_fields + [index.SearchField("folded_title"), index.AutocompleteField("folded_title")]
+
+    @property
+    def folded_title(self):
+        return fold(self.title)
+
+
+class HomePage(FoldedTitleMixin, AsciiSlugMixin, Page):
     """The root of one agency's site in one language."""
 
     lead = models.TextField(

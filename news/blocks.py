@@ -36,6 +36,11 @@ class ImageChooserBlock(WagtailImageChooserBlock):
         images = self.model_class.objects.prefetch_renditions().in_bulk(values)
         return [images.get(pk) for pk in values]
 
+    def get_searchable_content(self, value):
+        # The templates give each photo its default alternative text (description or title),
+        # which is part of what the article says.
+        return [value.default_alt_text] if value else []
+
 
 class ParagraphBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
@@ -162,6 +167,10 @@ class TableBlock(WagtailTableBlock):
         if value.get("table_caption"):
             segments.append(StringSegmentValue("caption", value["table_caption"]))
         return segments
+
+    def get_searchable_content(self, value):
+        caption = (value or {}).get("table_caption")
+        return super().get_searchable_content(value) + ([caption] if caption else [])
 
     def restore_translated_segments(self, value, segments):
         value = copy.deepcopy(value)

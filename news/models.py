@@ -16,6 +16,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from home.models import FoldedTitleMixin
 from home.slugs import AsciiSlugMixin
 
 from .blocks import ArticleBodyBlock
@@ -38,7 +39,7 @@ def paginate(request, items, per_page):
         raise Http404(str(error)) from error
 
 
-class NewsIndexPage(AsciiSlugMixin, RoutablePageMixin, Page):
+class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Page):
     """A news category (chuyên mục); it lists the articles of its sub-categories too."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -99,7 +100,7 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey("news.NewsArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class NewsArticlePage(AsciiSlugMixin, Page):
+class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
     lead = models.TextField(
         _("lead"),
         help_text=_("The paragraph under the title, shown in bold; also the description for search engines."),
@@ -152,7 +153,7 @@ class NewsArticlePage(AsciiSlugMixin, Page):
             help_text=_("The newest articles of the same category fill the remaining places."),
         ),
     ]
-    search_fields = Page.search_fields + [
+    search_fields = FoldedTitleMixin.search_fields + [
         index.SearchField("lead"),
         index.SearchField("body"),
         index.SearchField("byline"),

@@ -26,5 +26,6 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("news.urls")),
     path("", include("feedback.urls")),
+    path("", include("search.urls")),
     path("", include(wagtail_urls)),
 )

@@ -1,0 +1,73 @@
+from datetime import date
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .terms import MAX_QUERY_LENGTH, Query
+
+# Dates outside these years are typing mistakes; they would also overflow the time zone
+# arithmetic at the ends of the calendar.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which sends 2020-10-14 whatever the visitor's language; typed
+    dates (14/10/2020) are accepted too, in the formats of portal/formats/<language>/."""
+
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+def date_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=DateInput(),
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+        error_messages={"invalid": _("Enter a date such as 14/10/2020.")},
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=pgettext_lazy("site search", "Search for"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.SearchInput,
+        error_messages={"max_length": _("Search for at most %(limit_value)d characters (you typed %(show_value)d).")},
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a category from the list.")},
+    )
+    date_from = date_field(pgettext_lazy("date range", "From"))
+    date_to = date_field(pgettext_lazy("date range", "To"))
+
+    def __init__(self, data, categories, depth):
+        """`categories`: the news categories of the site in the visitor's language, in tree
+        order; `depth`: the depth of their home page, to indent sub-categories."""
+        super().__init__(data)
+        self.categories = {str(category.pk): category for category in categories}
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (key, "\u2014 " * (category.depth - depth - 1) + category.title)
+            for key, category in self.categories.items()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and first > last:
+            self.add_error("date_to", _("The end date comes before the start date."))
+        cleaned["query"] = Query.parse(cleaned.get("q") or "")
+        cleaned["category"] = self.categories.get(cleaned.get("category") or "")
+        return cleaned
+
+    @property
+    def has_filters(self):
+        return any(self.cleaned_data.get(name) for name in ("category", "date_from", "date_to"))

@@ -1,0 +1,141 @@
+"""How search reads text, the same way for the index and for queries.
+
+Matching uses words folded by `home.text.fold` (the one Vietnamese normaliser): "Đà Nẵng",
+"ĐÀ NẴNG" and "da nang" are all `da nang`. Ranking also looks at the words as typed (lower case,
+composed into NFC so that a decomposed "ẵ" equals the precomposed one), so that a query typed
+with accents ranks the pages that have exactly those accents first. Results show where the words
+matched by mapping the folded text back to the characters it came from.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from home.text import fold
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+EXCERPT_LENGTH = 240
+
+FOLDED_WORD = re.compile(r"[a-z0-9]+")
+WORD = re.compile(r"[^\W_]+")
+
+
+def folded_words(text):
+    """'Đà Nẵng, 2024!' -> ['da', 'nang', '2024']"""
+    return FOLDED_WORD.findall(fold(text))
+
+
+def accented_words(text):
+    """'Đà Nẵng, 2024!' -> ['đà', 'nẵng', '2024']"""
+    return WORD.findall(unicodedata.normalize("NFC", text or "").lower())
+
+
+def padded(words):
+    """The words between single spaces, with a space at each end, so that a whole word is found
+    by looking for ' word ' (the same SQL LIKE on SQLite and PostgreSQL)."""
+    return f" {' '.join(words)} "
+
+
+@dataclass(frozen=True)
+class Query:
+    """The distinct words of a query, at most MAX_TERMS of them: folded, which every result must
+    contain, and as typed, which rank exact-accent matches first."""
+
+    folded: tuple
+    accented: tuple
+    truncated: bool
+
+    @classmethod
+    def parse(cls, text):
+        folded = list(dict.fromkeys(folded_words(text)))
+        accented = list(dict.fromkeys(accented_words(text)))
+        return cls(tuple(folded[:MAX_TERMS]), tuple(accented[:MAX_TERMS]), len(folded) > MAX_TERMS)
+
+    def __bool__(self):
+        return bool(self.folded)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char):
+    return fold(char)
+
+
+def _folded_with_origins(text):
+    """`fold(text)`, and for each of its characters the index of the character of `text` it
+    came from ("Đà" -> "da", [0, 1]; "Æ" -> "ae", [0, 0]). anyascii transliterates character
+    by character, so the pieces add up to `fold(text)`."""
+    if text.isascii():
+        return text.lower(), range(len(text))
+    pieces, origins = [], []
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        pieces.append(folded)
+        origins.extend([index] * len(folded))
+    return "".join(pieces), origins
+
+
+def match_spans(text, terms):
+    """Where the folded `terms` occur in `text` as whole words, as (start, end) indexes of the
+    characters of `text`: 'Đà Nẵng' with ('nang',) -> [(3, 7)]."""
+    if not text or not terms:
+        return []
+    folded, origins = _folded_with_origins(text)
+    alternatives = "|".join(sorted(map(re.escape, terms), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+    spans = []
+    for match in pattern.finditer(folded):
+        end = origins[match.end() - 1] + 1
+        # Take in what folds to nothing after the word, such as the combining accent of a
+        # decomposed "à" (a + U+0300), so that the mark does not split a letter.
+        while end < len(text) and not _fold_char(text[end]):
+            end += 1
+        spans.append((origins[match.start()], end))
+    return spans
+
+
+def marked(text, spans):
+    """`text` as HTML, escaped, with each span in <mark>."""
+    pieces, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        pieces += [escape(text[last:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        last = end
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))
+
+
+def highlight(text, terms):
+    return marked(text, match_spans(text, terms))
+
+
+def excerpt(texts, query, length=EXCERPT_LENGTH):
+    """About `length` characters of the first of `texts` where a word of `query` occurs, cut at
+    spaces around its first occurrence with the accents typed (else its first occurrence), with
+    every occurrence marked; the beginning of the first non-empty text when none occurs."""
+    texts = [" ".join(text.split()) for text in texts]
+    for text in texts:
+        spans = match_spans(text, query.folded)
+        if spans:
+            exact = [(s, e) for s, e in spans if " ".join(accented_words(text[s:e])) in query.accented]
+            return _window(text, spans, (exact or spans)[0], length)
+    return _window(next((text for text in texts if text), ""), [], (0, 0), length)
+
+
+def _window(text, spans, anchor, length):
+    anchor_start, anchor_end = anchor
+    start = 0
+    if anchor_start > length // 3:
+        start = text.rfind(" ", 0, anchor_start - length // 3) + 1
+    end = len(text)
+    if end - start > length:
+        cut = text.rfind(" ", max(anchor_end, start + 1), start + length)
+        end = cut if cut > 0 else start + length
+    inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    html = marked(text[start:end], inside)
+    return mark_safe(("… " if start else "") + html + (" …" if end < len(text) else ""))

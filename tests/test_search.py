@@ -1,0 +1,502 @@
+"""Issue 8: the public search, accent-insensitive in both directions, on SQLite and PostgreSQL
+alike (the suite runs on both); and the admin's search of Vietnamese titles (issue 7)."""
+
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from wagtail.contrib.search_promotions.models import Query as PromotionQuery
+from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.rich_text import RichText
+
+from home.demo import demo_image, translate
+from home.models import HomePage
+from home.text import fold
+from news.demo import DAN_VAN_KHEO
+from news.models import NewsArticlePage, NewsIndexPage
+from search.models import SearchEntry
+from search.terms import MAX_QUERY_LENGTH, MAX_TERMS, Query, excerpt, folded_words, highlight, match_spans
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2024, 6, 15, 9, 0, tzinfo=TZ)
+FILLER_LEAD = "Tóm lược sẽ cập nhật sau."
+FILLER_BODY = [("paragraph", RichText("<p>Nội dung đang cập nhật.</p>"))]
+MARKER = '<script>alert("x")</script>'
+
+
+def search_url(language="vi"):
+    with translation.override(language):
+        return reverse("search:search")
+
+
+def search(client, language="vi", **params):
+    return client.get(search_url(language), params)
+
+
+def soup_of(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def titles(response):
+    """The titles of the results (promotions apart), in order."""
+    assert response.status_code == 200, response.status_code
+    return [link.get_text() for link in soup_of(response).select(".search-results .search-result__title a")]
+
+
+def promoted(response):
+    return [link.get_text() for link in soup_of(response).select(".search-promotions .search-result__title a")]
+
+
+@pytest.fixture
+def article(make_article):
+    """Publish an article with a neutral lead and body unless given; `days_ago` from NOW."""
+
+    def make(title, lead=FILLER_LEAD, body=FILLER_BODY, days_ago=0, **fields):
+        fields.setdefault("publication_date", NOW - timedelta(days=days_ago))
+        return make_article(title, lead=lead, body=list(body), **fields)
+
+    return make
+
+
+# --- Accents and case ---------------------------------------------------------------------------
+
+
+def test_queries_with_or_without_accents_and_in_capitals_find_the_same_articles(client, article):
+    dan_van = article("Hội nghị sơ kết phong trào dân vận khéo")
+    in_body = article(
+        "Biểu dương mô hình tiêu biểu",
+        body=[("paragraph", RichText("<p>Các phường thi đua <b>dân vận khéo</b> trong cải cách hành chính.</p>"))],
+    )
+    article("Dân số và kế hoạch hóa gia đình")  # "dân" alone: every word must be there
+    article("Khéo tay hay làm", lead="Vận động phụ nữ làm đồ thủ công.")  # the words spread, "dân" missing
+    expected = [dan_van.title, in_body.title]
+    for query in ("dan van kheo", "dân vận khéo", "DÂN VẬN KHÉO", "Dân Vận Khéo", "  dan   VAN kheo!  "):
+        assert titles(search(client, q=query)) == expected, query
+
+
+def test_d_with_stroke_and_accents_match_in_both_directions(client, article):
+    accented = article("Đà Nẵng đón khách quốc tế", days_ago=5)
+    plain = article("Lễ hội pháo hoa quốc tế Da Nang", days_ago=1)  # written without accents
+    article("Dân làng ven sông", days_ago=0)  # "dan", never "da nang"
+    assert titles(search(client, q="da nang")) == [plain.title, accented.title]
+    assert titles(search(client, q="Đà Nẵng")) == [accented.title, plain.title]
+    assert titles(search(client, q="ĐÀ NẴNG")) == [accented.title, plain.title]
+
+
+def test_a_query_typed_with_accents_ranks_the_exact_accents_first(client, article):
+    table = article("Bàn giao nhà tình nghĩa cho gia đình chính sách", days_ago=30)
+    sale = article("Bán đấu giá quyền sử dụng đất tại phường", days_ago=20)
+    board = article("Ban chỉ đạo phòng chống thiên tai họp triển khai", days_ago=10)
+    assert titles(search(client, q="bàn"))[0] == table.title
+    assert titles(search(client, q="bán"))[0] == sale.title
+    assert titles(search(client, q="ban"))[0] == board.title
+    for query in ("bàn", "bán", "ban", "BAN"):
+        assert set(titles(search(client, q=query))) == {table.title, sale.title, board.title}, query
+
+
+def test_words_match_whole_words_only(client, article):
+    article("Bảng giá đất năm 2024")  # "bang", which contains "ban" but is another word
+    assert titles(search(client, q="ban")) == []
+    assert titles(search(client, q="bảng giá")) == ["Bảng giá đất năm 2024"]
+
+
+# --- Ranking: title, lead, body -------------------------------------------------------------------
+
+
+def test_the_title_outranks_the_lead_which_outranks_the_body(client, article):
+    photo = demo_image("Người dân trồng cây xanh trên vỉa hè", seed=91, size=(64, 48))
+    in_body = article(
+        "Tin thứ ba", body=[("paragraph", RichText("<p>Quận phát động phong trào trồng cây xanh.</p>"))], days_ago=1
+    )
+    in_heading = article("Tin thứ tư", body=[("heading", "Trồng cây xanh"), *FILLER_BODY], days_ago=2)
+    in_caption = article(
+        "Tin thứ năm",
+        body=[("gallery", {"intro": "", "images": [{"image": photo, "caption": "Trồng cây xanh ở phường"}]})],
+        days_ago=3,
+    )
+    in_lead = article("Tin thứ hai", lead="Hơn 500 cây xanh được trồng mới trong năm.", days_ago=4)
+    in_title = article("Trồng cây xanh trên các kiệt, hẻm", days_ago=5)
+    found = titles(search(client, q="cay xanh"))
+    assert found[:2] == [in_title.title, in_lead.title]
+    # The body weighs the same wherever its text comes from; newer first among equals.
+    assert found[2:] == [in_body.title, in_heading.title, in_caption.title]
+
+
+def test_photo_descriptions_in_a_gallery_are_searched(client, article):
+    photo = demo_image("Khinh khí cầu trên sông Hàn", seed=92, size=(64, 48))
+    with_photo = article(
+        "Lễ hội mùa hè", body=[("gallery", {"intro": "", "images": [{"image": photo, "caption": ""}]})]
+    )
+    assert titles(search(client, q="khinh khi cau")) == [with_photo.title]
+
+
+def test_the_excerpt_marks_accented_words_that_an_unaccented_query_matched(client, article):
+    article(
+        "Hội nghị tổng kết năm",
+        lead="Ủy ban nhân dân <quận> tổng kết công tác năm.",
+        body=[("paragraph", RichText("<p>Đại biểu thành phố Đà Nẵng dự hội nghị.</p>"))],
+    )
+    soup = soup_of(search(client, q="da nang"))
+    result = soup.select_one(".search-results .search-result")
+    assert [mark.get_text() for mark in result.select(".search-result__excerpt mark")] == ["Đà", "Nẵng"]
+    response = search(client, q="tong ket")
+    assert "&lt;quận&gt;" in response.text and "<quận>" not in response.text
+    marks = [mark.get_text() for mark in soup_of(response).select(".search-result mark")]
+    assert marks == ["tổng", "kết", "tổng", "kết"]  # in the title, then in the lead
+
+
+# --- Which pages -----------------------------------------------------------------------------------
+
+
+def test_the_english_site_searches_english_pages(client, article, news_category, locales):
+    _vi, en = locales
+    vietnamese = article("Hội thao công nhân viên chức", lead="Hơn 300 vận động viên tham gia.")
+    translate(news_category, en, {news_category.title: "News"})
+    english = translate(
+        vietnamese, en, {vietnamese.title: "Sports festival of civil servants", vietnamese.lead: "Over 300 athletes."}
+    )
+    assert titles(search(client, "en", q="festival")) == [english.title]
+    assert titles(search(client, "vi", q="festival")) == []
+    assert titles(search(client, "vi", q="hoi thao")) == [vietnamese.title]
+    assert titles(search(client, "en", q="hoi thao")) == []
+    assert search_url("en") == "/en/search/" and search_url("vi") == "/vi/tim-kiem/"
+
+
+def test_only_live_public_unexpired_pages_of_the_site_are_found(
+    client, article, news_category, make_category, department
+):
+    public = article("Kiểm tra an toàn thực phẩm công khai")
+    draft = news_category.add_child(
+        instance=NewsArticlePage(
+            title="Kiểm tra an toàn thực phẩm bản nháp",
+            lead=FILLER_LEAD,
+            body=FILLER_BODY,
+            department=department,
+            live=False,
+        )
+    )
+    draft.save_revision()
+    article("Kiểm tra an toàn thực phẩm đã gỡ").unpublish()
+    private = article("Kiểm tra an toàn thực phẩm nội bộ")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="mật")
+    expired = article("Kiểm tra an toàn thực phẩm hết hạn")
+    NewsArticlePage.objects.filter(pk=expired.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    internal = make_category("Tin nội bộ")
+    PageViewRestriction.objects.create(page=internal, restriction_type=PageViewRestriction.LOGIN)
+    article("Kiểm tra an toàn thực phẩm trong chuyên mục nội bộ", parent=internal)
+
+    other_home = Page.get_first_root_node().add_child(instance=HomePage(title="Phường khác", slug="phuong-khac"))
+    other_home.save_revision().publish()
+    Site.objects.create(hostname="other.example", root_page=other_home)
+    other_category = other_home.add_child(instance=NewsIndexPage(title="Tin phường"))
+    other_category.save_revision().publish()
+    article("Kiểm tra an toàn thực phẩm ở site khác", parent=other_category)
+
+    assert titles(search(client, q="kiem tra an toan thuc pham")) == [public.title]
+
+
+def test_unpublishing_an_article_removes_it_from_the_results_at_once(client, article):
+    first = article("Khánh thành cầu đi bộ qua sông")
+    second = article("Khánh thành nhà văn hóa khối phố")
+    assert set(titles(search(client, q="khanh thanh"))) == {first.title, second.title}
+    first.unpublish()
+    assert titles(search(client, q="khanh thanh")) == [second.title]
+    assert not SearchEntry.objects.filter(page=first).exists()
+
+
+def test_deleting_an_article_removes_it_from_the_results(client, article):
+    gone = article("Khánh thành cầu đi bộ qua sông")
+    gone.delete()
+    assert titles(search(client, q="khanh thanh")) == []
+    assert not SearchEntry.objects.filter(page_id=gone.pk).exists()
+
+
+def test_the_results_follow_the_published_version_not_drafts(client, article):
+    page = article("Khánh thành cầu đi bộ")
+    page.title = "Thông xe cầu đi bộ"
+    page.save_revision()  # a draft: the live page still says "Khánh thành"
+    assert titles(search(client, q="khanh thanh")) == ["Khánh thành cầu đi bộ"]
+    assert titles(search(client, q="thong xe")) == []
+    page.get_latest_revision().publish()
+    assert titles(search(client, q="thong xe")) == ["Thông xe cầu đi bộ"]
+    assert titles(search(client, q="khanh thanh")) == []
+
+
+# --- Filters and pages ---------------------------------------------------------------------------
+
+
+def test_the_category_filter_covers_sub_categories(client, article, news_category, sub_category, make_category):
+    notices = make_category("Thông báo")
+    in_news = article("Lịch tiếp công dân tháng 6")
+    in_digital = article("Lịch tiếp công dân trực tuyến", parent=sub_category)
+    in_notices = article("Lịch tiếp công dân của Chủ tịch", parent=notices)
+    query = "lich tiep cong dan"
+    assert set(titles(search(client, q=query, category=news_category.pk))) == {in_news.title, in_digital.title}
+    assert titles(search(client, q=query, category=sub_category.pk)) == [in_digital.title]
+    assert titles(search(client, q=query, category=notices.pk)) == [in_notices.title]
+    options = [option.get_text() for option in soup_of(search(client, q=query)).select("#id_category option")]
+    assert options == ["Tất cả chuyên mục", news_category.title, f"\u2014 {sub_category.title}", notices.title]
+
+
+def test_the_date_filter_takes_days_in_the_visitors_format_and_includes_both_ends(client, article):
+    tz_now = datetime(2024, 3, 10, 23, 30, tzinfo=TZ)
+    article("Ra quân dọn vệ sinh đầu năm", publication_date=tz_now - timedelta(days=60))
+    late_evening = article("Ra quân dọn vệ sinh cuối tuần", publication_date=tz_now)
+    next_morning = article("Ra quân dọn vệ sinh ngày mới", publication_date=tz_now + timedelta(hours=1))
+    query = "ra quan don ve sinh"
+    assert titles(search(client, q=query, date_from="01/03/2024", date_to="10/03/2024")) == [late_evening.title]
+    assert titles(search(client, q=query, date_from="2024-03-11")) == [next_morning.title]
+    assert titles(search(client, "en", q=query, date_to="10/03/2024")) == []  # no English pages
+
+
+def test_bad_filters_are_refused_with_a_message_in_the_visitors_language(client, article, news_category):
+    article("Ra quân dọn vệ sinh")
+    for params, message in [
+        ({"date_from": "31/02/2024"}, "Nhập ngày theo dạng 14/10/2020."),
+        ({"date_from": "01/01/0001"}, "1900"),
+        ({"date_from": "10/03/2024", "date_to": "01/03/2024"}, "Ngày kết thúc trước ngày bắt đầu."),
+        ({"category": "9" * 40}, "Hãy chọn một chuyên mục trong danh sách."),
+    ]:
+        response = search(client, q="ra quan", **params)
+        assert response.status_code == 400, params
+        assert message in soup_of(response).select_one(".search-errors").get_text(), params
+        assert not soup_of(response).select(".search-results")
+
+
+def test_results_come_ten_a_page(client, article):
+    for number in range(23):
+        article(f"Thông báo lịch cắt điện số {number}", days_ago=number)
+    first = search(client, q="lich cat dien")
+    assert titles(first) == [f"Thông báo lịch cắt điện số {number}" for number in range(10)]
+    assert "Tìm thấy 23 kết quả" in soup_of(first).select_one(".search-count").get_text()
+    third = search(client, q="lich cat dien", page=3)
+    assert titles(third) == [f"Thông báo lịch cắt điện số {number}" for number in range(20, 23)]
+    assert soup_of(third).select_one(".search-results")["start"] == "21"
+    next_link = soup_of(first).select_one('.pagination a[rel="next"]')
+    assert next_link.get_text() == "Kết quả tiếp theo"
+    assert "q=lich+cat+dien" in next_link["href"] and "page=2" in next_link["href"]
+    assert titles(search(client, q="lich cat dien", page="abc")) == titles(first)
+    assert search(client, q="lich cat dien", page=4).status_code == 404
+    assert search(client, q="lich cat dien", page="-1").status_code == 404
+
+
+def test_the_count_speaks_the_visitors_language(client, article, news_category, locales):
+    _vi, en = locales
+    translate(news_category, en, {news_category.title: "News"})
+    fair = article("Hội chợ hàng Việt")
+    translate(fair, en, {fair.title: "Vietnamese goods fair"})
+    assert "Found 1 result for “fair”" in soup_of(search(client, "en", q="fair")).get_text()
+    jobs = article("Hội chợ việc làm")
+    translate(jobs, en, {jobs.title: "Job fair"})
+    assert "Found 2 results for “fair”" in soup_of(search(client, "en", q="fair")).get_text()
+    assert "Tìm thấy 2 kết quả cho “hội chợ”" in soup_of(search(client, q="hội chợ")).get_text()
+
+
+def test_nothing_found_says_so_and_suggests_the_newest_news(client, article):
+    newest = article("Tin mới nhất của quận", days_ago=0)
+    response = search(client, q="khong co gi ca")
+    soup = soup_of(response)
+    assert response.status_code == 200
+    assert "Không tìm thấy kết quả nào cho “khong co gi ca”" in soup.select_one(".search-empty").get_text()
+    assert [link.get_text() for link in soup.select(".search-empty .article-card__title a")] == [newest.title]
+
+
+def test_the_page_without_a_query_asks_for_words(client, site):
+    response = search(client)
+    assert response.status_code == 200
+    assert "Gõ một hoặc nhiều từ" in soup_of(response).select_one(".search-hint").get_text()
+
+
+def test_at_most_ten_words_are_searched(client, article):
+    article("Một hai ba bốn năm sáu bảy tám chín mười")
+    words = "mot hai ba bon nam sau bay tam chin muoi khong-co trong-tieu-de"
+    response = search(client, q=words)
+    assert titles(response) == ["Một hai ba bốn năm sáu bảy tám chín mười"]
+    assert f"Chỉ {MAX_TERMS} từ đầu tiên" in soup_of(response).select_one(".search-hint").get_text()
+
+
+# --- Promotions -----------------------------------------------------------------------------------
+
+
+def test_promoted_pages_come_first_for_the_folded_query(client, article, news_category, locales):
+    _vi, en = locales
+    organic = article("Đà Nẵng đón khách quốc tế", days_ago=0)
+    chosen = article("Cẩm nang du lịch cho khách tham quan", days_ago=9)  # no "Đà Nẵng" in it
+    also_matching = article("Du khách đến Đà Nẵng dịp hè", days_ago=5)
+    query = PromotionQuery.get("ĐÀ NẴNG")
+    SearchPromotion.objects.create(query=query, page=chosen, sort_order=0, description="Những điều cần biết.")
+    SearchPromotion.objects.create(query=query, page=also_matching, sort_order=1)
+    SearchPromotion.objects.create(
+        query=query, external_link_url="https://danang.gov.vn/", external_link_text="Cổng thành phố", sort_order=2
+    )
+    SearchPromotion.objects.create(
+        query=PromotionQuery.get("đà nẵng du lịch"), external_link_url="https://example.com/", external_link_text="x"
+    )
+
+    response = search(client, q="da nang")
+    assert promoted(response) == [chosen.title, also_matching.title, "Cổng thành phố"]
+    assert titles(response) == [organic.title]  # promoted pages are not listed twice
+    every_title = [link.get_text() for link in soup_of(response).select(".search-result__title a")]
+    assert every_title == [chosen.title, also_matching.title, "Cổng thành phố", organic.title]
+    assert "Tìm thấy 4 kết quả" in soup_of(response).select_one(".search-count").get_text()
+    # Narrowed searches show what matches only.
+    assert promoted(search(client, q="da nang", date_from="01/01/2000")) == []
+    # The English site shows the English version of a promoted page.
+    translate(news_category, en, {news_category.title: "News"})
+    english = translate(chosen, en, {chosen.title: "A travel guide for visitors"})
+    assert promoted(search(client, "en", q="Da Nang")) == [english.title, "Cổng thành phố"]
+
+
+# --- The admin's own search (issue 7) -------------------------------------------------------------
+
+
+def test_the_admin_search_and_page_chooser_find_titles_typed_without_accents(admin_client, article, news_category):
+    page = article("Đà Nẵng đón khách quốc tế")
+    for url in (
+        reverse("wagtailadmin_pages:search"),
+        reverse("wagtailadmin_choose_page_search"),
+        reverse("wagtailadmin_explore", args=[news_category.pk]),
+    ):
+        response = admin_client.get(url, {"q": "da nang"})
+        assert response.status_code == 200, url
+        assert page.title in response.content.decode(), url
+
+
+# --- Hostile input ---------------------------------------------------------------------------------
+
+HOSTILE_QUERIES = [
+    "!!! ??? ...",
+    "' OR 1=1 --",
+    "%",
+    "_",
+    "\\",
+    "%' UNION SELECT password FROM auth_user --",
+    MARKER,
+    f"dân vận {MARKER}",
+    '"><img src=x onerror=alert(1)>',
+    "\u202edan\u202c \u200f\u200b",
+    "😀🇻🇳 dân 👍🏽",
+    "d\u0302a\u0300n va\u0323\u0302n",  # decomposed accents
+    "\u0301\u0301\u0301",
+    "𝕏" * 50,
+    "中文 العربية עברית",
+]
+
+
+def _assert_safe(response):
+    assert response.status_code in (200, 400), response.status_code
+    assert MARKER.encode() not in response.content
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_odd_queries_answer_200_and_echo_nothing_unescaped(client, article, query):
+    article("Dân vận khéo ở khu dân cư")
+    response = search(client, q=query)
+    _assert_safe(response)
+    assert response.status_code == 200
+
+
+def test_queries_are_bounded(client, article):
+    article("Dân vận khéo ở khu dân cư")
+    too_long = search(client, q="dân vận " + "x" * MAX_QUERY_LENGTH + MARKER)
+    _assert_safe(too_long)
+    assert too_long.status_code == 400
+    assert f"tối đa {MAX_QUERY_LENGTH} ký tự" in soup_of(too_long).select_one(".search-errors").get_text()
+    assert search(client, q="d" * MAX_QUERY_LENGTH).status_code == 200
+    nul = search(client, q="dân\x00vận")
+    assert nul.status_code == 400
+    assert client.post(search_url(), {"q": "dân vận"}).status_code == 405
+    for raw in ("q=%ED%A0%80", "q=%FF%FE", "q=%00", "q=a&q=b&page=%00", "category=%00&date_from=%ED%A0%80"):
+        _assert_safe(client.get(f"{search_url()}?{raw}"))
+
+
+HYPOTHESIS = hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@HYPOTHESIS
+@given(
+    q=st.one_of(st.text(max_size=250), st.text(max_size=80).map(lambda text: text + MARKER)),
+    extra=st.dictionaries(st.sampled_from(["category", "date_from", "date_to", "page"]), st.text(max_size=30)),
+)
+def test_random_queries_never_fail_or_echo_markup(site, q, extra):
+    _assert_safe(Client().get(search_url(), {"q": q, **extra}))
+
+
+# --- The header, the index, the demo ----------------------------------------------------------------
+
+
+def test_every_page_has_a_labelled_search_box_in_the_header(client, site):
+    for language, action in (("vi", "/vi/tim-kiem/"), ("en", "/en/search/")):
+        form = soup_of(client.get(f"/{language}/")).select_one("header form[role=search]")
+        assert form["action"] == action and form["method"] == "get"
+        field = form.select_one("input[name=q]")
+        assert form.select_one(f"label[for={field['id']}]").get_text(strip=True)
+
+
+def test_the_query_count_does_not_grow_with_the_results(client, article, django_assert_num_queries):
+    for number in range(3):
+        article(f"Phiên chợ nông sản số {number}", body=[("heading", "Chợ nông sản"), *FILLER_BODY])
+    search(client, q="cho nong san")  # warms the caches (site, visit counters)
+    with CaptureQueriesContext(connection) as few:
+        assert len(titles(search(client, q="cho nong san"))) == 3
+    for number in range(3, 15):
+        article(f"Phiên chợ nông sản số {number}", body=[("heading", "Chợ nông sản"), *FILLER_BODY])
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(titles(search(client, q="cho nong san"))) == 10
+
+
+def test_rebuilding_the_index_restores_it_and_writes_nothing_when_current(article):
+    article("Khánh thành cầu đi bộ")
+    article("Thông xe cầu vượt")
+    before = list(SearchEntry.objects.order_by("pk").values())
+    SearchEntry.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_public_search", stdout=out)
+    assert list(SearchEntry.objects.order_by("pk").values()) == before
+    call_command("rebuild_public_search", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "Public search index: 0 added, 0 updated, 0 removed."
+
+
+def test_the_demo_is_searchable_and_loading_it_again_changes_nothing(client, demo):
+    entries = list(SearchEntry.objects.order_by("pk").values())
+    assert titles(search(client, q="dan van kheo"))[0] == DAN_VAN_KHEO
+    assert promoted(search(client, q="dich vu cong")) == ["Hồ sơ trực tuyến tăng mạnh tại bộ phận một cửa"]
+    assert titles(search(client, "en", q="mass mobilisation"))
+    call_command("load_demo", verbosity=0)
+    assert list(SearchEntry.objects.order_by("pk").values()) == entries
+
+
+# --- The text rules ---------------------------------------------------------------------------------
+
+
+@hypothesis_settings(max_examples=200)
+@given(st.text())
+def test_highlighting_finds_every_word_that_the_index_holds(text):
+    assert fold(text) == "".join(fold(char) for char in text)
+    for word in set(folded_words(text)):
+        spans = match_spans(text, (word,))
+        assert spans and all(word in fold(text[start:end]) for start, end in spans)
+
+
+def test_excerpts_escape_the_text_and_mark_the_words():
+    query = Query.parse("da nang")
+    assert highlight("<b>Đà Nẵng</b>", query.folded) == "&lt;b&gt;<mark>Đà</mark> <mark>Nẵng</mark>&lt;/b&gt;"
+    long_text = "Mở đầu. " * 80 + "Thành phố Đà Nẵng tổ chức lễ hội. " + "Kết thúc. " * 80
+    passage = excerpt(["", long_text], query)
+    assert passage.startswith("… ") and passage.endswith(" …") and "<mark>Đà</mark> <mark>Nẵng</mark>" in passage
+    assert len(passage) < 400
+    assert excerpt(["Tóm tắt <ngắn>"], query) == "Tóm tắt &lt;ngắn&gt;"
