@@ -20,9 +20,7 @@ def _shared_content_models():
     them, such as a poll's answers), images, documents, locales, sites, view restrictions."""
     snippets = get_snippet_models()
     children = {relation.related_model for model in snippets for relation in get_all_child_relations(model)}
-    return frozenset(
-        [*snippets, *children, get_image_model(), get_document_model(), Locale, Site, PageViewRestriction]
-    )
+    return frozenset([*snippets, *children, get_image_model(), get_document_model(), Locale, Site, PageViewRestriction])
 
 
 def _sites_of(*url_paths):

@@ -348,4 +348,3 @@ def test_a_cached_article_shows_views_up_to_the_cache_lifetime_old(client, artic
     page_cache().clear()
     fresh = BeautifulSoup(visit(Client(), article.url, ip="203.0.113.4").content, "html.parser")
     assert fresh.select_one('[data-meta="views"]').get_text(" ", strip=True) == "Lượt xem: 3"
-
