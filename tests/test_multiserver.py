@@ -11,11 +11,8 @@ and Redis answers at CI_REDIS_URL; skipped with the reason otherwise.
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -30,6 +27,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
+from bench.run import Server, free_port
 from feedback.models import SurveyResponse
 from home.demo import add_sidebar_box
 from tests.test_feedback import make_survey
@@ -51,25 +49,6 @@ def database_url():
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(base, process, log):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
-    raise AssertionError(f"{base} did not start:\n{log.read_text()}")
 
 
 @pytest.fixture
@@ -109,26 +88,16 @@ def two_servers(tmp_path, cache_prefix):
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
     }
-    processes, bases = [], []
+    servers = []
     try:
         for n in range(2):
-            port, log = free_port(), tmp_path / f"gunicorn-{n}.log"
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi"],
-                cwd=ROOT,
-                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-                stdout=log.open("w"),
-                stderr=subprocess.STDOUT,
-            )
-            processes.append(process)
-            bases.append(f"http://127.0.0.1:{port}")
-            wait_for(bases[-1], process, log)
-        yield bases, env
+            port = free_port()
+            servers.append(Server({**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}, port, tmp_path / f"gunicorn-{n}.log"))
+            servers[-1].start()
+        yield [f"http://127.0.0.1:{server.port}" for server in servers], env
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=40)
+        for server in servers:
+            server.stop()
 
 
 def request(url, visitor, data=None, headers=(), cookies=""):
