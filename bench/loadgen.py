@@ -1,6 +1,7 @@
 """A small HTTP/1.1 load generator, for machines without wrk: `connections` keep-alive
 connections send one request after another for `duration` seconds; every request comes from
-another visitor (its own X-Forwarded-For address), like bench/wrk.lua. Prints the same JSON line.
+another visitor (its own X-Forwarded-For address, made of --run and a counter), like bench/wrk.lua.
+Prints the same JSON line.
 
     python bench/loadgen.py http://127.0.0.1:8000/vi/ --connections 16 --duration 10 \
         [--method POST] [--header "Name: value"]... [--body "a=1"]
@@ -20,8 +21,8 @@ class Stats:
         self.socket_errors = 0
 
 
-def build_request(method, target, host, headers, body, visitor):
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", f"X-Forwarded-For: 2001:db8::{visitor:x}"]
+def build_request(method, target, host, headers, body, run, visitor):
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", f"X-Forwarded-For: 2001:db8:{run:x}::{visitor:x}"]
     lines += [f"{name}: {value}" for name, value in headers]
     payload = body.encode()
     if payload or method == "POST":
@@ -34,8 +35,9 @@ async def read_response(reader):
     status_line = await reader.readline()
     if not status_line:
         raise ConnectionError("connection closed")
-    status = int(status_line.split()[1])
-    length, chunked, keep_alive = 0, False, True
+    version, status = status_line.split()[:2]
+    status = int(status)
+    length, chunked, keep_alive = 0, False, version == b"HTTP/1.1"
     while True:
         line = await reader.readline()
         if line in (b"\r\n", b"\n", b""):
@@ -46,8 +48,8 @@ async def read_response(reader):
             length = int(value)
         elif name == "transfer-encoding" and "chunked" in value:
             chunked = True
-        elif name == "connection" and value == "close":
-            keep_alive = False
+        elif name == "connection":
+            keep_alive = value == "keep-alive" or (keep_alive and value != "close")
     if chunked:
         while True:
             size = int((await reader.readline()).split(b";")[0], 16)
@@ -69,7 +71,7 @@ async def connection(url, args, stats, counter, deadline):
             if writer is None:
                 reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
             counter[0] += 1
-            request = build_request(args.method, target, parts.netloc, headers, args.body, counter[0])
+            request = build_request(args.method, target, parts.netloc, headers, args.body, args.run, counter[0])
             started = time.perf_counter()
             writer.write(request)
             status, keep_alive = await read_response(reader)
@@ -117,6 +119,7 @@ def main():
     parser.add_argument("--method", default="GET")
     parser.add_argument("--header", action="append", default=[])
     parser.add_argument("--body", default="")
+    parser.add_argument("--run", type=int, default=0, help="makes the addresses differ from another run's")
     print("JSON " + json.dumps(asyncio.run(run(parser.parse_args()))), flush=True)
 
 

@@ -15,6 +15,7 @@ on a second gunicorn started for them; every figure comes from the same run of t
 """
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SEARCH_PATH = "/vi/tim-kiem/"
+RUNS = itertools.count(1)
 SEARCH_TERMS = "hội nghị"
 
 # The server configurations, and the rows measured on each: (row, what is requested).
@@ -246,7 +248,9 @@ def csrf_credentials(base, path):
 
 
 def drive(url, headers, method, body, connections, duration):
-    """One load generator run from another process; returns its figures."""
+    """One load generator run from another process; returns its figures. Its visitors' addresses
+    differ from every other run's."""
+    run = next(RUNS)
     if shutil.which("wrk"):
         command = [
             "wrk",
@@ -261,13 +265,14 @@ def drive(url, headers, method, body, connections, duration):
         ]
         env = {
             **os.environ,
+            "BENCH_RUN": str(run),
             "BENCH_METHOD": method,
             "BENCH_BODY": body,
             "BENCH_HEADERS": "\n".join(f"{name}: {value}" for name, value in headers.items()),
         }
     else:
         command = [PYTHON, str(ROOT / "bench" / "loadgen.py"), url, f"--connections={connections}"]
-        command += [f"--duration={duration}", f"--method={method}", f"--body={body}"]
+        command += [f"--duration={duration}", f"--method={method}", f"--body={body}", f"--run={run}"]
         command += [f"--header={name}: {value}" for name, value in headers.items()]
         env = os.environ
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)

@@ -1,6 +1,7 @@
 -- wrk script of bench/run.py: every request from another visitor (its own X-Forwarded-For
--- address, from the IPv6 documentation range), with the method, headers and body that the
--- BENCH_METHOD, BENCH_HEADERS (lines "Name: value") and BENCH_BODY environment variables give.
+-- address, from the IPv6 documentation range, made of BENCH_RUN, the thread and a counter), with
+-- the method, headers and body that the BENCH_METHOD, BENCH_HEADERS (lines "Name: value") and
+-- BENCH_BODY environment variables give.
 -- Prints the figures as one JSON line at the end.
 
 local threads = {}
@@ -12,6 +13,7 @@ end
 
 function init(args)
     sent = 0
+    run = tonumber(os.getenv("BENCH_RUN") or "0")
     method = os.getenv("BENCH_METHOD") or "GET"
     body = os.getenv("BENCH_BODY")
     if body == "" then
@@ -26,7 +28,7 @@ end
 
 function request()
     sent = sent + 1
-    headers["X-Forwarded-For"] = string.format("2001:db8:%x::%x", id, sent)
+    headers["X-Forwarded-For"] = string.format("2001:db8:%x:%x::%x", run, id, sent)
     return wrk.format(method, nil, headers, body)
 end
 
