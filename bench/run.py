@@ -8,8 +8,9 @@ otherwise, CONNECTIONS connections for DURATION seconds a row, every request fro
 Prints one table (requests per second, median and 99th percentile latency, throughput against the
 static file's, SQL queries per request, failures) and writes it to bench/results.md.
 
-Rows that need the server configured otherwise (page cache off, visit counting off) are measured
-on a second gunicorn started for them; every figure comes from the same run of this script.
+Rows that need the server configured otherwise (page cache off, visit counting off) go to other
+gunicorn servers, started beside the first. The rows take turns in three rounds, so that whatever
+else the machine is doing weighs on all of them alike; every figure comes from the same run.
 
     python bench/run.py [--duration 10] [--connections 16] [--output bench/results.md] [--keep]
 """
@@ -23,6 +24,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SEARCH_PATH = "/vi/tim-kiem/"
+ROUNDS = 3
 RUNS = itertools.count(1)
 SEARCH_TERMS = "hội nghị"
 
@@ -101,7 +104,7 @@ def fresh_postgresql_database(url):
         connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
-def prepare(workdir, port):
+def prepare(workdir):
     """The environment of every process of the run, and a site built in it."""
     env = {
         **os.environ,
@@ -112,7 +115,6 @@ def prepare(workdir, port):
         "ALLOWED_HOSTS": "127.0.0.1",
         "TRUSTED_PROXY_COUNT": "1",
         "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
     }
@@ -199,7 +201,6 @@ class Server:
         self.process = None
 
     def start(self):
-        self.log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi"],
@@ -228,11 +229,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-
-    def log_since_start(self):
-        with self.log_path.open() as log:
-            log.seek(self.log_offset)
-            return log.read()
 
 
 def csrf_credentials(base, path):
@@ -279,38 +275,55 @@ def drive(url, headers, method, body, connections, duration):
     return last_json(result.stdout)
 
 
-def measure(server, found, rows, args):
-    base = f"http://127.0.0.1:{server.port}"
-    host = f"127.0.0.1:{server.port}"
-    common = {"Host": host, "User-Agent": BROWSER, "X-Forwarded-Proto": "https", "Accept": "text/html"}
+def request_spec(server, found, name):
+    """(url, headers, method, body) of a row's requests to `server`, or None when the site has no
+    such page."""
+    base, host = f"http://127.0.0.1:{server.port}", f"127.0.0.1:{server.port}"
+    headers = {"Host": host, "User-Agent": BROWSER, "X-Forwarded-Proto": "https", "Accept": "text/html"}
+    if name == "vote":
+        token, cookies = csrf_credentials(base, found["vote"]["csrf_path"])
+        headers.update(
+            {
+                "Accept": "application/json",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookies,
+                "X-CSRFToken": token,
+                "Origin": f"https://{host}",
+            }
+        )
+        return base + found["vote"]["path"], headers, "POST", found["vote"]["body"]
+    if name in found["paths"]:
+        return base + found["paths"][name], headers, "GET", ""
+    return None
+
+
+def measure(servers, found, args):
+    """Every row, in ROUNDS rounds that take turns, so that whatever else the machine does weighs
+    on all rows alike; requests per second over all rounds, the median of the rounds' medians and
+    the highest of their 99th percentiles."""
+    rows = []
+    for server, (_name, _overrides, server_rows) in zip(servers, SERVERS, strict=True):
+        for label, name in server_rows:
+            spec = request_spec(server, found, name)
+            if spec is not None:
+                drive(*spec, args.connections, max(1, args.duration // 5))  # warm-up
+                rows.append((label, name, spec, []))
+    for round_number in range(ROUNDS):
+        print(f"Round {round_number + 1} of {ROUNDS}", flush=True)
+        for _label, _name, spec, rounds in rows:
+            rounds.append(drive(*spec, args.connections, max(1, -(-args.duration // ROUNDS))))
     measured = []
-    for label, name in rows:
-        method, body, headers = "GET", "", dict(common)
-        if name == "vote":
-            token, cookies = csrf_credentials(base, found["vote"]["csrf_path"])
-            path, method, body = found["vote"]["path"], "POST", found["vote"]["body"]
-            headers.update(
-                {
-                    "Accept": "application/json",
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": cookies,
-                    "X-CSRFToken": token,
-                    "Origin": f"https://{host}",
-                }
-            )
-        elif name in found["paths"]:
-            path = found["paths"][name]
-        else:
-            continue
-        warm_up = max(1, args.duration // 5)
-        drive(base + path, headers, method, body, args.connections, warm_up)
-        figures = drive(base + path, headers, method, body, args.connections, args.duration)
-        figures["rps"] = figures["requests"] / figures["seconds"]
-        figures["queries"] = found["hits" if "cache hit" in label else "misses"].get(name)
+    for label, name, _spec, rounds in rows:
+        figures = {
+            "rps": sum(r["requests"] for r in rounds) / sum(r["seconds"] for r in rounds),
+            "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+            "p99_ms": max(r["p99_ms"] for r in rounds),
+            "failed": sum(r["bad_status"] + r["socket_errors"] for r in rounds),
+            "queries": found["hits" if "cache hit" in label else "misses"].get(name),
+        }
         measured.append((label, figures))
         print(f"  {label}: {figures['rps']:.0f} requests/s", flush=True)
-    log = server.log_since_start()
-    return measured, log.count("database is locked"), log.count("Internal Server Error")
+    return measured
 
 
 def row_by_label(rows, label):
@@ -345,7 +358,7 @@ def report(rows, failures, locked, errors, context):
         queries = "–" if figures["queries"] is None else figures["queries"]
         lines.append(
             f"| {label} | {figures['rps']:,.0f} | {figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} "
-            f"| {figures['rps'] / static_rps:.0%} | {queries} | {figures['bad_status'] + figures['socket_errors']} |"
+            f"| {figures['rps'] / static_rps:.0%} | {queries} | {figures['failed']} |"
         )
     lines += [
         "",
@@ -374,9 +387,9 @@ def main():
 
     load_before = os.getloadavg()
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-    port = free_port()
-    env = prepare(workdir, port)
-    host = f"127.0.0.1:{port}"
+    ports = [free_port() for _server in SERVERS]
+    env = prepare(workdir)
+    host = f"127.0.0.1:{ports[0]}"
     inspected = subprocess.run(
         [PYTHON, __file__, "--inspect", host], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
@@ -384,25 +397,25 @@ def main():
     if "search" not in found["paths"]:
         print(f"No search page at {SEARCH_PATH}: its row is left out.")
 
-    rows, failures, locked, errors = [], 0, 0, 0
+    servers = [
+        Server({**env, **overrides, "GUNICORN_BIND": f"127.0.0.1:{port}"}, port, workdir / f"gunicorn-{n}.log")
+        for n, ((_name, overrides, _rows), port) in enumerate(zip(SERVERS, ports, strict=True))
+    ]
     try:
-        for name, overrides, server_rows in SERVERS:
-            print(f"Server: {name}", flush=True)
-            server = Server({**env, **overrides}, port, workdir / "gunicorn.log")
+        for server, (name, _overrides, _rows) in zip(servers, SERVERS, strict=True):
+            print(f"Starting gunicorn: {name}", flush=True)
             server.start()
-            try:
-                measured, server_locked, server_errors = measure(server, found, server_rows, args)
-            finally:
-                server.stop()
-            rows += measured
-            failures += sum(figures["bad_status"] + figures["socket_errors"] for _label, figures in measured)
-            locked += server_locked
-            errors += server_errors
+        rows = measure(servers, found, args)
     finally:
+        for server in servers:
+            server.stop()
+        logs = "".join(server.log_path.read_text() for server in servers if server.log_path.exists())
         if args.keep:
             print(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    failures = sum(figures["failed"] for _label, figures in rows)
+    locked, errors = logs.count("database is locked"), logs.count("Internal Server Error")
 
     database = urlsplit(env["DATABASE_URL"]).scheme if env.get("DATABASE_URL") else "SQLite"
     cache = "Redis" if env.get("REDIS_URL") else "file cache"
@@ -411,9 +424,9 @@ def main():
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, load average "
         f"{load_before[0]:.1f} before the run): {database}, {cache}, gunicorn {workers} workers × "
         f"{env.get('GUNICORN_THREADS', '4')} threads, {'wrk' if shutil.which('wrk') else 'bench/loadgen.py'} with "
-        f"{args.connections} connections, {args.duration} s a row after a warm-up, every request from another "
-        "visitor (so every page view is counted). SQL queries: per request of a visitor already counted (a new "
-        "visitor's view adds its counter writes, none with the Redis buffer)."
+        f"{args.connections} connections, {args.duration} s a row in {ROUNDS} rounds after a warm-up, every request "
+        "from another visitor (so every page view is counted). SQL queries: per request of a visitor already "
+        "counted (a new visitor's view adds its counter writes, none with the Redis buffer)."
     )
     table = report(rows, failures, locked, errors, context)
     print("\n" + table)
