@@ -44,8 +44,15 @@ from django.utils.translation import get_language_from_path
 from wagtail.models import Site
 
 CACHE_ALIAS = "pages"
+
+
+def _page_number(value):
+    # Written the one way, so that ?page=01, ?page=001… cannot fill the cache with copies.
+    return value.isascii() and value.isdigit() and not value.startswith("0")
+
+
 # Query parameters that make a different page, with the values they may take.
-CACHED_QUERY = {"page": str.isdigit, "print": lambda value: value == ""}
+CACHED_QUERY = {"page": _page_number, "print": lambda value: value == ""}
 # Added by social networks and campaigns to shared links; the page is the same without them.
 IGNORED_QUERY = {"fbclid", "gclid", "zarsrc", "zalo_source"}
 IGNORED_QUERY_PREFIXES = ("utm_",)
