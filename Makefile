@@ -7,7 +7,7 @@ TEST_SETTINGS := portal.settings.test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo translations messages lint audit clean
+.PHONY: run test install install-dev migrate demo translations messages lint audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,12 @@ messages: install
 # Known vulnerabilities in the pinned runtime dependencies (pip-audit, PyPI's advisory data).
 audit: install-dev
 	$(BIN)/pip-audit --requirement requirements.txt --vulnerability-service pypi --progress-spinner off
+
+# Load test of a fresh demo site under gunicorn (bench/run.py prints the table and writes
+# bench/results.md). wrk comes from Debian's packages when missing and we are root; without it the
+# Python load generator (bench/loadgen.py) drives the server. BENCH_ARGS="--duration 20" etc.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
+		apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; } >/dev/null 2>&1 || true
+	@command -v wrk >/dev/null 2>&1 || echo "wrk is not installed: bench/loadgen.py drives the server."
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

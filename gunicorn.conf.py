@@ -5,7 +5,7 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Threads serve concurrent readers cheaply: page rendering waits on the database and the cache
-# more than it computes.
+# more than it computes; processes use every core despite Python's global lock.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -17,9 +17,16 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 # Load the application once, before forking: faster start, shared memory.
 preload_app = True
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The workers' heartbeat files in memory rather than on a disk that may stall them.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# An empty GUNICORN_ACCESS_LOG turns the access log off (the proxy in front keeps one).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # Headers longer than this are refused with 400 before they reach Django.
 limit_request_field_size = 8190
 limit_request_line = 4094
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The control socket (gunicornc) only where asked for: its default path is one per user, which
+# several instances on one machine would share.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

@@ -1,5 +1,9 @@
+from collections import defaultdict
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
@@ -9,6 +13,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -121,7 +126,41 @@ class Survey(TranslatableMixin, ClusterableModel):
         return options
 
     def results(self):
-        return survey_results(self)
+        return survey_results(self, getattr(self, "prefetched_vote_counts", None))
+
+    @classmethod
+    def prepare_sidebar_boxes(cls, surveys):
+        """Load what the sidebar boxes of `surveys` show for all of them at once, in three queries
+        at most: the sources, the answers of both (labels in each box's language) and the votes
+        of the closed polls, whose boxes show the results."""
+        default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        sources = {
+            source.translation_key: source
+            for source in cls.objects.filter(
+                translation_key__in=[survey.translation_key for survey in surveys], locale__language_code=default
+            )
+        }
+        for survey in surveys:
+            source = sources.get(survey.translation_key)
+            survey.source = survey if source is None or source.pk == survey.pk else source
+        loaded = {survey.pk: survey for survey in surveys} | {survey.source.pk: survey.source for survey in surveys}
+        options = defaultdict(list)
+        for option in SurveyOption.objects.filter(survey__in=list(loaded)):
+            options[option.survey_id].append(option)
+        for pk, survey in loaded.items():
+            survey.options = options[pk]
+        closed = [survey for survey in surveys if not survey.is_open()]
+        if closed:
+            counts = defaultdict(dict)
+            for survey_id, option_id, votes in (
+                SurveyResponse.objects.filter(survey__in=[survey.source.pk for survey in closed])
+                .values_list("survey", "option")
+                .annotate(votes=Count("pk"))
+                .order_by()
+            ):
+                counts[survey_id][option_id] = votes
+            for survey in closed:
+                survey.prefetched_vote_counts = counts[survey.source.pk]
 
 
 class SurveyOption(TranslatableMixin, Orderable):

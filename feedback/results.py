@@ -66,10 +66,12 @@ def tally(options, counts_by_option):
     )
 
 
-def survey_results(survey):
-    """The figures of a survey (votes of every language version), labelled in `survey`'s language."""
+def survey_results(survey, counts=None):
+    """The figures of a survey (votes of every language version), labelled in `survey`'s language;
+    `counts` (votes by option id) when they are known already."""
     options = survey.labelled_options()
-    counts = dict(survey.source.responses.values_list("option").annotate(votes=Count("pk")).order_by())
+    if counts is None:
+        counts = dict(survey.source.responses.values_list("option").annotate(votes=Count("pk")).order_by())
     results = tally(options, counts)
     results.since = timezone.localdate(survey.opens_at)
     return results

@@ -48,9 +48,11 @@ class ResilientRedisCache(RedisCache):
     clear = _degrade(False)(RedisCache.clear)
 
     def get_or_set(self, key, default, timeout=DEFAULT_TIMEOUT, version=None):
-        # Django's version re-reads after `add`; without Redis that read misses too.
         value = self.get(key, version=version)
         if value is None:
             value = default() if callable(default) else default
-            self.add(key, value, timeout=timeout, version=version)
+            if not self.add(key, value, timeout=timeout, version=version):
+                # Another server stored its value first: everyone must use that one. Without
+                # Redis the read misses too, and ours is all there is.
+                value = self.get(key, default=value, version=version)
         return value

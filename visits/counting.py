@@ -15,9 +15,11 @@
 
 import logging
 import secrets
+from contextlib import nullcontext
 from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from redis import RedisError
 
@@ -80,10 +82,17 @@ def record(request, site_id, page_key):
     """Count the visit and the view, if they are new, of a page served to `request`."""
     today = local_today()
     visitor = visitor_hash(request, _daily_salt(today))
+    counts = []
     if _first_in_window(f"visits:seen:{site_id}:{visitor}"):
-        add(site_id, today, DailyCount.Kind.VISIT)
+        counts.append((DailyCount.Kind.VISIT, ""))
     if _first_in_window(f"visits:viewed:{site_id}:{page_key}:{visitor}"):
-        add(site_id, today, DailyCount.Kind.VIEW, page_key)
+        counts.append((DailyCount.Kind.VIEW, page_key))
+    if counts:
+        # Straight to the database, both counters in one write transaction: on SQLite every write
+        # transaction waits for the database-wide lock.
+        with nullcontext() if buffer.enabled() else transaction.atomic():
+            for kind, key in counts:
+                add(site_id, today, kind, key)
     if buffer.enabled():
         buffer.flush_if_due()
 

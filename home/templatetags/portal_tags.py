@@ -60,7 +60,10 @@ def language_versions(context):
 
 @register.inclusion_tag("includes/sidebar.html", takes_context=True)
 def sidebar(context):
-    """The site's sidebar boxes, as placed in the portal settings."""
+    """The site's sidebar boxes, as placed in the portal settings, in the visitor's language."""
     request = context["request"]
-    boxes = PortalSettings.for_request(request).sidebar if Site.find_for_request(request) else []
+    boxes = []
+    if Site.find_for_request(request):
+        chosen = PortalSettings.for_request(request).sidebar
+        boxes = chosen.stream_block.boxes_in_language(chosen)
     return {**context.flatten(), "boxes": boxes}

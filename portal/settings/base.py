@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value that differs between machines comes
 from the environment (see the configuration table in README.md)."""
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -82,6 +83,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Counts visits and page views; it must stay before (outside) any page cache middleware.
     "visits.middleware.VisitCounterMiddleware",
+    # Serves anonymous visitors' pages from the "pages" cache (ops/pagecache.py), before the
+    # session is touched.
+    "ops.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "home.middleware.AdminLanguageMiddleware",
@@ -141,27 +145,45 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Fixtures that keep datetimes to the microsecond, for backups (ops/backups.py).
 SERIALIZATION_MODULES = {"precise-json": "ops.serializers"}
 
-# --- Cache ----------------------------------------------------------------------------
-# Redis when REDIS_URL is set (required with several application servers); otherwise a
-# file cache that every process of one machine shares.
+# --- Cache ---------------------------------------------------------------------------
+# Redis when REDIS_URL is set (required with several application servers); otherwise file caches
+# that every process of one machine shares.
+# - default: visit markers, rate limits, figures, Wagtail's own lookups;
+# - pages: the page cache (ops/pagecache.py), apart so that pages never push those out;
+# - renditions: Wagtail writes an image's rendition to its cache each time a page shows the
+#   image. A write to the file cache replaces a file, which costs milliseconds on most file
+#   systems, so without Redis renditions are looked up in the database (one indexed query each,
+#   and none in listings, which prefetch them).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "portal")
 if REDIS_URL:
     CACHES = {
-        "default": {
+        alias: {
             # Django's RedisCache, made to degrade to "no cache" while Redis is unreachable.
             "BACKEND": "ops.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
+        for alias, prefix in (("default", CACHE_KEY_PREFIX), ("pages", f"{CACHE_KEY_PREFIX}:pages"))
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "page-cache"),
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        },
+        "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
+# How long an anonymous visitor's page is served from the page cache; 0 turns it off. Any
+# content change invalidates the cached pages at once; what they show of live figures (an
+# article's view count, the visit statistics box) is up to this old.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 # Visit counters go to the database directly ("database"), or through a Redis buffer ("redis")
 # flushed every minute; the buffer is the default when Redis is there.
@@ -223,8 +245,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads go to MEDIA_ROOT, or to the storage MEDIA_STORAGE_BACKEND names with the options (JSON)
+# of MEDIA_STORAGE_OPTIONS: object storage for several servers, see README.md.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

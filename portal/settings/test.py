@@ -10,7 +10,12 @@ SECRET_KEY = "test-only-secret-key"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+# The page cache tests (test_pagecache.py) turn it on; elsewhere each request renders its page.
+PAGE_CACHE_SECONDS = 0
 # Tests that exercise the Redis buffer turn it on themselves.
 VISITS_BUFFER = "database"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,438 @@
+"""`make bench`: the portal under load, on this machine.
+
+Builds a fresh site with the demo content (SQLite in a temporary folder; PostgreSQL and Redis when
+DATABASE_URL and REDIS_URL are set: the database DATABASE_URL names is dropped and created anew),
+serves it with gunicorn (gunicorn.conf.py, production settings, DEBUG off) on a free port of
+127.0.0.1, and drives it from a second process: wrk when it is installed, bench/loadgen.py
+otherwise, CONNECTIONS connections for DURATION seconds a row, every request from another visitor.
+Prints one table (requests per second, median and 99th percentile latency, throughput against the
+static file's, SQL queries per request, failures) and writes it to bench/results.md.
+
+Rows that need the server configured otherwise (page cache off, visit counting off) go to other
+gunicorn servers, started beside the first. The rows take turns in three rounds, so that whatever
+else the machine is doing weighs on all of them alike; every figure comes from the same run.
+
+    python bench/run.py [--duration 10] [--connections 16] [--output bench/results.md] [--keep]
+"""
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+SEARCH_PATH = "/vi/tim-kiem/"
+ROUNDS = 3
+RUNS = itertools.count(1)
+SEARCH_TERMS = "hội nghị"
+
+# The server configurations, and the rows measured on each: (row, what is requested).
+SERVERS = [
+    (
+        "page cache on, visits counted (production)",
+        {},
+        [
+            ("Static CSS file (whitenoise)", "static"),
+            ("Home page, cache hit", "home"),
+            ("Category page, cache hit", "category"),
+            ("Article, cache hit", "article"),
+            ("Search page", "search"),
+            ("Vote (POST)", "vote"),
+        ],
+    ),
+    (
+        "page cache off",
+        {"PAGE_CACHE_SECONDS": "0"},
+        [
+            ("Home page, cache miss", "home"),
+            ("Category page, cache miss", "category"),
+            ("Article, cache miss", "article"),
+        ],
+    ),
+    ("visit counting off", {"BENCH_COUNT_VISITS": "0"}, [("Article, cache hit, not counted", "article")]),
+    (
+        "page cache and visit counting off",
+        {"PAGE_CACHE_SECONDS": "0", "BENCH_COUNT_VISITS": "0"},
+        [("Article, cache miss, not counted", "article")],
+    ),
+]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def fresh_postgresql_database(url):
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    with psycopg.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        name = sql.Identifier(config["NAME"])
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def prepare(workdir):
+    """The environment of every process of the run, and a site built in it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PORTAL_VAR_DIR": str(workdir / "var"),
+        "STATIC_ROOT": str(workdir / "static"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "TRUSTED_PROXY_COUNT": "1",
+        "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+        "GUNICORN_ACCESS_LOG": "",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("DEBUG", None)
+    if env.get("DATABASE_URL"):
+        fresh_postgresql_database(env["DATABASE_URL"])
+    print("Building the demo site (migrate, translations, demo content, static files)…", flush=True)
+    manage(env, "migrate", "--no-input")
+    manage(env, "compiletranslations")
+    manage(env, "load_demo")
+    manage(env, "collectstatic", "--no-input")
+    return env
+
+
+def inspect(host):
+    """Run in a subprocess with the run's environment: the URLs to request and the SQL queries
+    each costs, measured with Django's test client. Prints JSON."""
+    import django
+
+    django.setup()
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.urls import reverse
+    from django.utils import translation
+    from wagtail.models import Locale
+
+    from feedback.models import Survey
+    from news.models import NewsArticlePage, NewsIndexPage
+
+    vi = Locale.get_default()
+    article = NewsArticlePage.objects.live().public().filter(locale=vi).newest_first().first()
+    category = NewsIndexPage.objects.live().public().filter(locale=vi).in_menu().first()
+    survey = next(survey for survey in Survey.objects.filter(locale=vi) if survey.is_open())
+    with translation.override(vi.language_code):
+        vote_path = reverse("feedback:vote", args=[survey.pk])
+        csrf_path = reverse("feedback:csrf")
+    paths = {
+        "static": staticfiles_storage.url("css/portal.css"),
+        "home": "/vi/",
+        "category": category.url,
+        "article": article.url,
+        "search": f"{SEARCH_PATH}?q={quote(SEARCH_TERMS)}",
+    }
+    client = Client(HTTP_HOST=host, HTTP_USER_AGENT=BROWSER, HTTP_X_FORWARDED_PROTO="https")
+
+    def queries(path, seconds):
+        with override_settings(PAGE_CACHE_SECONDS=seconds):
+            first = client.get(path)  # counts this visitor, makes renditions, fills caches
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+        return first.status_code, len(captured)
+
+    found = {"paths": paths, "misses": {}, "hits": {}}
+    for name, path in list(paths.items()):
+        status, found["misses"][name] = queries(path, 0)
+        if status != 200:
+            del paths[name]
+            continue
+        found["hits"][name] = queries(path, 300)[1] if name != "static" else 0
+    if "search" not in paths:
+        found["misses"].pop("search", None)
+    option = survey.options.first()
+    with CaptureQueriesContext(connection) as captured:
+        client.post(
+            vote_path, {"option": option.pk}, HTTP_ACCEPT="application/json", HTTP_X_FORWARDED_FOR="2001:db8::1"
+        )
+    found["misses"]["vote"] = len(captured)
+    found["vote"] = {"path": vote_path, "csrf_path": csrf_path, "body": f"option={option.pk}"}
+    print("JSON " + json.dumps(found))
+
+
+def last_json(output):
+    for line in reversed(output.splitlines()):
+        if line.startswith("JSON "):
+            return json.loads(line[5:])
+    raise RuntimeError(f"no result in:\n{output}")
+
+
+class Server:
+    def __init__(self, env, port, log_path):
+        self.env, self.port, self.log_path = env, port, log_path
+        self.process = None
+
+    def start(self):
+        log = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start; see {self.log_path}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def csrf_credentials(base, path):
+    """A CSRF token and the cookies that go with it, as poll.js gets them."""
+    request = urllib.request.Request(
+        base + path,
+        headers={"User-Agent": BROWSER, "X-Forwarded-Proto": "https", "Accept": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        token = json.loads(answer.read())["token"]
+        cookies = "; ".join(header.split(";")[0] for header in answer.headers.get_all("Set-Cookie"))
+    return token, cookies
+
+
+def drive(url, headers, method, body, connections, duration):
+    """One load generator run from another process; returns its figures. Its visitors' addresses
+    differ from every other run's."""
+    run = next(RUNS)
+    if shutil.which("wrk"):
+        command = [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout=60s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "wrk.lua"),
+            url,
+        ]
+        env = {
+            **os.environ,
+            "BENCH_RUN": str(run),
+            "BENCH_METHOD": method,
+            "BENCH_BODY": body,
+            "BENCH_HEADERS": "\n".join(f"{name}: {value}" for name, value in headers.items()),
+        }
+    else:
+        command = [PYTHON, str(ROOT / "bench" / "loadgen.py"), url, f"--connections={connections}"]
+        command += [f"--duration={duration}", f"--method={method}", f"--body={body}", f"--run={run}"]
+        command += [f"--header={name}: {value}" for name, value in headers.items()]
+        env = os.environ
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return last_json(result.stdout)
+
+
+def request_spec(server, found, name):
+    """(url, headers, method, body) of a row's requests to `server`, or None when the site has no
+    such page."""
+    base, host = f"http://127.0.0.1:{server.port}", f"127.0.0.1:{server.port}"
+    headers = {"Host": host, "User-Agent": BROWSER, "X-Forwarded-Proto": "https", "Accept": "text/html"}
+    if name == "vote":
+        token, cookies = csrf_credentials(base, found["vote"]["csrf_path"])
+        headers.update(
+            {
+                "Accept": "application/json",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookies,
+                "X-CSRFToken": token,
+                "Origin": f"https://{host}",
+            }
+        )
+        return base + found["vote"]["path"], headers, "POST", found["vote"]["body"]
+    if name in found["paths"]:
+        return base + found["paths"][name], headers, "GET", ""
+    return None
+
+
+def measure(servers, found, args):
+    """Every row, in ROUNDS rounds that take turns, so that whatever else the machine does weighs
+    on all rows alike; requests per second over all rounds, the median of the rounds' medians and
+    the highest of their 99th percentiles."""
+    rows = []
+    for server, (_name, _overrides, server_rows) in zip(servers, SERVERS, strict=True):
+        for label, name in server_rows:
+            spec = request_spec(server, found, name)
+            if spec is not None:
+                drive(*spec, args.connections, max(1, args.duration // 5))  # warm-up
+                rows.append((label, name, spec, []))
+    for round_number in range(ROUNDS):
+        print(f"Round {round_number + 1} of {ROUNDS}", flush=True)
+        for _label, _name, spec, rounds in rows:
+            rounds.append(drive(*spec, args.connections, max(1, -(-args.duration // ROUNDS))))
+    measured = []
+    for label, name, _spec, rounds in rows:
+        figures = {
+            "rps": sum(r["requests"] for r in rounds) / sum(r["seconds"] for r in rounds),
+            "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+            "p99_ms": max(r["p99_ms"] for r in rounds),
+            "failed": sum(r["bad_status"] + r["socket_errors"] for r in rounds),
+            "queries": found["hits" if "cache hit" in label else "misses"].get(name),
+        }
+        measured.append((label, figures))
+        print(f"  {label}: {figures['rps']:.0f} requests/s", flush=True)
+    return measured
+
+
+def row_by_label(rows, label):
+    return next((figures for name, figures in rows if name == label), None)
+
+
+def verdicts(rows, failures):
+    static = row_by_label(rows, "Static CSS file (whitenoise)")
+    hit, miss = row_by_label(rows, "Article, cache hit"), row_by_label(rows, "Article, cache miss")
+    checks = [
+        ("Cached article ≥ 50% of the static file's requests/s", hit["rps"] / static["rps"] >= 0.5),
+        (
+            "Uncached article ≥ 10% of the static file's requests/s, p99 < 250 ms",
+            miss["rps"] / static["rps"] >= 0.1 and miss["p99_ms"] < 250,
+        ),
+    ]
+    for counted, name in ((hit, "Article, cache hit"), (miss, "Article, cache miss")):
+        uncounted = row_by_label(rows, f"{name}, not counted")
+        extra = counted["p50_ms"] / max(uncounted["p50_ms"], 0.001) - 1
+        checks.append((f"Counting a visit adds ≤ 10% to the median ({name}: {extra:+.0%})", extra <= 0.10))
+    checks.append(("No failed request, no “database is locked”", failures == 0))
+    return checks
+
+
+def report(rows, failures, locked, errors, context):
+    static_rps = row_by_label(rows, "Static CSS file (whitenoise)")["rps"]
+    lines = [
+        "| Request | Requests/s | p50 (ms) | p99 (ms) | vs static | SQL queries | Failed |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, figures in rows:
+        queries = "–" if figures["queries"] is None else figures["queries"]
+        lines.append(
+            f"| {label} | {figures['rps']:,.0f} | {figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} "
+            f"| {figures['rps'] / static_rps:.0%} | {queries} | {figures['failed']} |"
+        )
+    lines += [
+        "",
+        f"Failed requests (non-2xx/3xx or socket errors): {failures}; “database is locked” in the server log: "
+        f"{locked}; server errors logged: {errors}.",
+        "",
+        *(f"- {'✔' if ok else '✘'} {check}" for check, ok in verdicts(rows, failures + locked + errors)),
+        "",
+        context,
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per row (default 10)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
+    parser.add_argument("--inspect", metavar="HOST", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inspect:
+        sys.path.insert(0, str(ROOT))
+        inspect(args.inspect)
+        return
+
+    load_before = os.getloadavg()
+    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    ports = [free_port() for _server in SERVERS]
+    env = prepare(workdir)
+    host = f"127.0.0.1:{ports[0]}"
+    inspected = subprocess.run(
+        [PYTHON, __file__, "--inspect", host], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    found = last_json(inspected.stdout)
+    if "search" not in found["paths"]:
+        print(f"No search page at {SEARCH_PATH}: its row is left out.")
+
+    servers = [
+        Server({**env, **overrides, "GUNICORN_BIND": f"127.0.0.1:{port}"}, port, workdir / f"gunicorn-{n}.log")
+        for n, ((_name, overrides, _rows), port) in enumerate(zip(SERVERS, ports, strict=True))
+    ]
+    try:
+        for server, (name, _overrides, _rows) in zip(servers, SERVERS, strict=True):
+            print(f"Starting gunicorn: {name}", flush=True)
+            server.start()
+        rows = measure(servers, found, args)
+    finally:
+        for server in servers:
+            server.stop()
+        logs = "".join(server.log_path.read_text() for server in servers if server.log_path.exists())
+        if args.keep:
+            print(f"Kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    failures = sum(figures["failed"] for _label, figures in rows)
+    locked, errors = logs.count("database is locked"), logs.count("Internal Server Error")
+
+    database = urlsplit(env["DATABASE_URL"]).scheme if env.get("DATABASE_URL") else "SQLite"
+    cache = "Redis" if env.get("REDIS_URL") else "file cache"
+    workers = env.get("GUNICORN_WORKERS", str(os.cpu_count() * 2 + 1))
+    context = (
+        f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, load average "
+        f"{load_before[0]:.1f} before the run): {database}, {cache}, gunicorn {workers} workers × "
+        f"{env.get('GUNICORN_THREADS', '4')} threads, {'wrk' if shutil.which('wrk') else 'bench/loadgen.py'} with "
+        f"{args.connections} connections, {args.duration} s a row in {ROUNDS} rounds after a warm-up, every request "
+        "from another visitor (so every page view is counted). SQL queries: per request of a visitor already "
+        "counted (a new visitor's view adds its counter writes, none with the Redis buffer)."
+    )
+    table = report(rows, failures, locked, errors, context)
+    print("\n" + table)
+    args.output.write_text("# Benchmark results (`make bench`)\n\n" + table + "\n")
+    print(f"\nWritten to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""A page cache for anonymous visitors, and the content versions that invalidate it.
+
+What is cached: the 200 answers to GET (and HEAD) requests without a session or messages cookie,
+for a path under a language prefix (/vi/…, /en/…) whose query string holds nothing but
+`?page=<n>` or `?print` (tracking parameters such as `fbclid` and `utm_*` are ignored), unless
+the response sets a cookie, is marked private, no-cache or no-store (Wagtail marks pages behind a
+view restriction so; `never_cache` views are), or varies on a header other than Cookie. Every
+public page varies on Cookie only because Wagtail's user bar looks at the session; requests that
+carry one are never served from, nor stored in, the cache. A view whose output depends on any
+other cookie must mark itself private (as the poll page does).
+
+The cache key is the host, the language and the path with that query; entries live for
+PAGE_CACHE_SECONDS (0 turns the cache off) in the "pages" cache: Redis when REDIS_URL is set, a
+file cache on one machine otherwise.
+
+Invalidation: one article published changes its category's listing, the home page, the related
+news of its neighbours, the sitemap… so rather than purging URLs, every entry records the content
+versions it was rendered under, and any content change replaces a version:
+- a page published, unpublished, deleted or moved, or its privacy changed: the version of its
+  site (all its languages);
+- a snippet (sidebar boxes, agency profiles, departments, polls…), an image, a document, a
+  locale, a site or a generic setting saved or deleted: the global version;
+- a site setting (portal settings: sidebar, agency) saved: its site's version.
+A stored entry is served only while both versions are still those it was rendered under. The
+versions are read before the page is rendered, and replaced both at once and again when the
+change's transaction commits, so a request that rendered the old content while the change was in
+flight cannot store it under the new versions.
+
+Pages served from the cache still pass through VisitCounterMiddleware (placed before this one),
+so visits and views are counted; what a cached page shows of live figures (the article's view
+count, the visit statistics box) is up to PAGE_CACHE_SECONDS old.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse, QueryDict
+from django.utils.cache import cc_delim_re
+from django.utils.translation import get_language_from_path
+from wagtail.models import Site
+
+CACHE_ALIAS = "pages"
+
+
+def _page_number(value):
+    # Written the one way, so that ?page=01, ?page=001… cannot fill the cache with copies.
+    return value.isascii() and value.isdigit() and not value.startswith("0")
+
+
+# Query parameters that make a different page, with the values they may take.
+CACHED_QUERY = {"page": _page_number, "print": lambda value: value == ""}
+# Added by social networks and campaigns to shared links; the page is the same without them.
+IGNORED_QUERY = {"fbclid", "gclid", "zarsrc", "zalo_source"}
+IGNORED_QUERY_PREFIXES = ("utm_",)
+HEADER = "X-Page-Cache"
+GLOBAL_VERSION = "pagecache:version"
+
+
+def page_cache():
+    """The "pages" cache, or the default one in a deployment that configures no other."""
+    return caches[CACHE_ALIAS if CACHE_ALIAS in settings.CACHES else "default"]
+
+
+def _site_version_key(site_id):
+    return f"{GLOBAL_VERSION}:{site_id}"
+
+
+def _version_keys(site_id):
+    return [GLOBAL_VERSION, _site_version_key(site_id)]
+
+
+def current_versions(site_id):
+    """The (global, site) content versions, or None for a version missing from the cache."""
+    found = page_cache().get_many(_version_keys(site_id))
+    return tuple(found.get(key) for key in _version_keys(site_id))
+
+
+def versions_for_rendering(site_id):
+    """The content versions to render under, made when missing (first use, or evicted); None
+    when the cache cannot keep them (then nothing is stored)."""
+    cache = page_cache()
+    versions = current_versions(site_id)
+    if None in versions:
+        for key, version in zip(_version_keys(site_id), versions, strict=True):
+            if version is None:
+                cache.add(key, secrets.token_hex(8), timeout=None)
+        versions = current_versions(site_id)
+    return None if None in versions else versions
+
+
+def _replace_versions(keys):
+    def replace():
+        page_cache().set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def content_changed(site_ids=None):
+    """Invalidate the cached pages of these sites, or of every site when `site_ids` is None."""
+    _replace_versions([GLOBAL_VERSION] if site_ids is None else [_site_version_key(pk) for pk in site_ids])
+
+
+def _cache_key(request):
+    """The entry for this request, or None when the request must not use the cache."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
+        return None
+    language = get_language_from_path(request.path_info)
+    if language is None:
+        return None
+    kept = []
+    for name, values in QueryDict(request.META.get("QUERY_STRING", "")).lists():
+        if name in IGNORED_QUERY or name.startswith(IGNORED_QUERY_PREFIXES):
+            continue
+        if name not in CACHED_QUERY or len(values) != 1 or not CACHED_QUERY[name](values[0]):
+            return None
+        kept.append(f"{name}={values[0]}")
+    target = "\n".join([request.get_host(), language, request.path, *sorted(kept)])
+    return "pagecache:page:" + hashlib.sha256(target.encode()).hexdigest()
+
+
+def _directives(value):
+    return {part.split("=")[0].strip().lower() for part in cc_delim_re.split(value) if part.strip()}
+
+
+def _storable(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if _directives(response.get("Cache-Control", "")) & {"private", "no-cache", "no-store"}:
+        return False
+    # Cookie: see the module's docstring; Accept-Language: the language is in the path.
+    return not _directives(response.get("Vary", "")) - {"cookie", "accept-language"}
+
+
+class PageCacheMiddleware:
+    """Place right after VisitCounterMiddleware, before SessionMiddleware: a page served from the
+    cache then touches neither the session nor the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        key = _cache_key(request) if seconds else None
+        if key is None:
+            return self.get_response(request)
+        cache = page_cache()
+        entry = cache.get(key)
+        if entry is not None and current_versions(entry["site"]) == entry["versions"]:
+            response = HttpResponse(entry["content"])
+            for name, value in entry["headers"]:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+
+        site = Site.find_for_request(request)
+        site_id = site.pk if site else 0
+        versions = versions_for_rendering(site_id)
+        response = self.get_response(request)
+        if versions is not None and _storable(request, response):
+            entry = {
+                "site": site_id,
+                "versions": versions,
+                "headers": list(response.items()),
+                "content": response.content,
+            }
+            cache.set(key, entry, timeout=seconds)
+            response[HEADER] = "miss"
+        return response

@@ -1,0 +1,352 @@
+"""Issue 9: the page cache for anonymous visitors (ops/pagecache.py): what it serves, what it
+never serves, what invalidates it, and that votes and counters stay right behind it."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from wagtail.models import Page, PageViewRestriction, Site
+
+from feedback.models import SurveyResponse
+from home.demo import add_sidebar_box, translate
+from home.models import HomePage, InfoBox, PortalSettings
+from news.models import NewsIndexPage
+from ops.pagecache import HEADER, _storable, content_changed, current_versions, page_cache
+from tests.test_feedback import form_fields, make_survey
+from tests.visits_support import views, visit, visits_today
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    page_cache().clear()
+    yield
+    page_cache().clear()
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article("Quận tổ chức hội nghị về cải cách hành chính")
+
+
+@pytest.fixture
+def info_box(site, locales):
+    vi, en = locales
+    box = InfoBox.objects.create(locale=vi, title="Đường dây nóng", body="<p>0236 3 822 222</p>")
+    translate(box, en, {"Đường dây nóng": "Hotline"})
+    add_sidebar_box(site, "info_box", box)
+    return box
+
+
+def cached_twice(client, path, **extra):
+    """The second of two identical requests, which the first put in the cache."""
+    first = client.get(path, **extra)
+    assert first.status_code == 200 and first.get(HEADER) == "miss"
+    second = client.get(path, **extra)
+    assert second.get(HEADER) == "hit"
+    assert second.content == first.content
+    return second
+
+
+def titles(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [card.get_text(strip=True) for card in soup.select(".article-card__title")]
+
+
+# --- What is served from the cache ----------------------------------------------------------
+
+
+def test_a_cached_article_is_served_without_a_database_query(client, article, django_assert_num_queries):
+    visit(client, article.url)  # counted, rendered and stored
+    with django_assert_num_queries(0):
+        again = visit(client, article.url)  # the same visitor: nothing new to count either
+    assert again[HEADER] == "hit"
+    assert article.title in again.text
+
+
+def test_head_requests_are_served_from_the_cache(client, article):
+    client.get(article.url)
+    assert client.head(article.url)[HEADER] == "hit"
+
+
+def test_each_language_host_and_listing_page_has_its_own_entry(client, home_vi, home_en, article):
+    cached_twice(client, "/vi/")
+    assert client.get("/en/")[HEADER] == "miss"
+    assert client.get("/vi/", HTTP_HOST="localhost")[HEADER] == "miss"
+    category = article.get_parent()
+    cached_twice(client, category.url)
+    assert client.get(category.url + "?page=1")[HEADER] == "miss"
+    assert client.get(category.url + "?print")[HEADER] == "miss"
+
+
+def test_tracking_parameters_of_shared_links_use_the_pages_entry(client, article):
+    cached_twice(client, article.url)
+    assert client.get(article.url + "?fbclid=IwAR0abc&utm_source=facebook")[HEADER] == "hit"
+
+
+@pytest.mark.parametrize(
+    "query", ["?q=thu-tuc", "?page=abc", "?page=01", "?page=²", "?page=1&page=2", "?tag=hoi-nghi", "?print=1"]
+)
+def test_other_query_strings_are_never_cached(client, article, query):
+    category = article.get_parent()
+    for _ in range(2):
+        response = client.get(category.url + query)
+        assert HEADER not in response
+
+
+# --- What is never served from it, nor stored ----------------------------------------------------
+
+
+def test_a_logged_in_editors_page_is_never_stored_nor_served_a_stored_page(admin_client, client, home_vi):
+    editors_view = admin_client.get("/vi/")
+    assert HEADER not in editors_view and "wagtail-userbar" in editors_view.text
+    anonymous = cached_twice(client, "/vi/")
+    assert "wagtail-userbar" not in anonymous.text
+    again = admin_client.get("/vi/")
+    assert HEADER not in again and "wagtail-userbar" in again.text
+
+
+def test_an_editors_preview_of_a_draft_never_reaches_visitors(admin_client, client, article):
+    cached_twice(client, article.url)
+    draft = Page.objects.get(pk=article.pk).specific
+    draft.title = "Bản nháp chưa duyệt"
+    draft.save_revision()
+    preview = admin_client.get(reverse("wagtailadmin_pages:view_draft", args=[article.pk]))
+    assert "Bản nháp chưa duyệt" in preview.text
+    for response in (client.get(article.url), Client().get(article.url)):
+        assert "Bản nháp chưa duyệt" not in response.text and article.title in response.text
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages"])
+def test_visitors_with_a_session_or_messages_cookie_get_a_fresh_page(client, article, cookie):
+    cached_twice(client, article.url)
+    client.cookies[cookie] = "x"
+    assert HEADER not in client.get(article.url)
+
+
+def test_private_pages_are_never_cached(client, article, settings):
+    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.PASSWORD, password="mk")
+    for _ in range(2):
+        response = client.get(article.url)
+        assert HEADER not in response and 'name="password"' in response.text
+
+
+def test_not_found_pages_votes_and_the_admin_are_never_cached(client, site, admin_client):
+    for _ in range(2):
+        assert HEADER not in client.get("/vi/khong-co-trang-nay/")
+        assert HEADER not in client.get(reverse("feedback:csrf"))
+        assert HEADER not in admin_client.get("/admin/")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Cache-Control": "private"},
+        {"Cache-Control": "max-age=0, no-cache, no-store, must-revalidate"},
+        {"Vary": "Accept"},
+        {"Vary": "Cookie, User-Agent"},
+    ],
+)
+def test_responses_marked_private_or_varying_on_other_headers_are_not_stored(headers):
+    request = RequestFactory().get("/vi/")
+    assert _storable(request, HttpResponse("trang", headers={"Vary": "Cookie"}))
+    assert not _storable(request, HttpResponse("trang", headers=headers))
+
+
+def test_responses_setting_a_cookie_or_failing_are_not_stored():
+    request = RequestFactory().get("/vi/")
+    with_cookie = HttpResponse("trang")
+    with_cookie.set_cookie("voter", "1")
+    assert not _storable(request, with_cookie)
+    assert not _storable(request, HttpResponse("lỗi", status=500))
+    assert not _storable(RequestFactory().post("/vi/"), HttpResponse("trang"))
+
+
+def test_the_page_cache_can_be_turned_off(client, article, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    for _ in range(2):
+        assert HEADER not in client.get(article.url)
+
+
+def test_pages_are_served_while_the_cache_is_down(client, article, settings):
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "ops.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+        for alias in ("default", "pages")
+    }
+    for _ in range(2):
+        response = client.get(article.url)
+        assert response.status_code == 200 and HEADER not in response
+
+
+# --- Invalidation -------------------------------------------------------------------------------
+
+
+def test_publishing_an_article_updates_the_home_page_and_its_category(client, article, make_article):
+    category = article.get_parent()
+    cached_twice(client, "/vi/")
+    cached_twice(client, category.url)
+    cached_twice(client, article.url)
+    make_article("Tin mới: khai trương bộ phận một cửa")
+    for path in ("/vi/", category.url):
+        response = client.get(path)
+        assert titles(response)[0] == "Tin mới: khai trương bộ phận một cửa"
+    # The other article's related news changed too.
+    assert "Tin mới: khai trương bộ phận một cửa" in client.get(article.url).text
+
+
+def test_editing_and_republishing_an_article_shows_the_new_text(client, article):
+    cached_twice(client, article.url)
+    revision = Page.objects.get(pk=article.pk).specific
+    revision.title = "Quận tổ chức hội nghị (cập nhật)"
+    revision.save_revision().publish()
+    assert "Quận tổ chức hội nghị (cập nhật)" in client.get(article.url).text
+
+
+def test_unpublishing_an_article_removes_it_from_every_cached_page(client, article):
+    category = article.get_parent()
+    cached_twice(client, article.url)
+    cached_twice(client, category.url)
+    article.unpublish()
+    assert client.get(article.url).status_code == 404
+    assert article.title not in titles(client.get(category.url))
+
+
+def test_deleting_an_article_removes_it_from_every_cached_page(client, article):
+    url = article.url
+    cached_twice(client, url)
+    cached_twice(client, "/vi/")
+    Page.objects.get(pk=article.pk).delete()
+    assert client.get(url).status_code == 404
+    assert article.title not in titles(client.get("/vi/"))
+
+
+def test_moving_an_article_updates_both_categories(client, article, make_category):
+    old_category, new_category = article.get_parent(), make_category("Thông báo")
+    cached_twice(client, old_category.url)
+    cached_twice(client, new_category.url)
+    article.move(new_category, pos="last-child")
+    assert article.title not in titles(client.get(old_category.url))
+    assert article.title in titles(client.get(new_category.url))
+
+
+def test_publishing_a_translation_updates_the_cached_english_pages(client, article, locales):
+    cached_twice(client, "/en/")
+    english = translate(article, locales[1], {article.title: "District holds a conference on administrative reform"})
+    assert titles(client.get("/en/")) == ["District holds a conference on administrative reform"]
+    assert client.get(english.url).status_code == 200
+
+
+def test_editing_a_sidebar_snippet_updates_every_cached_page(client, article, info_box, locales):
+    cached_twice(client, article.url)
+    cached_twice(client, "/en/")
+    info_box.title = "Đường dây nóng 24/7"
+    info_box.save()
+    assert "Đường dây nóng 24/7" in client.get(article.url).text
+    english = info_box.get_translation(locales[1])
+    english.title = "Hotline, day and night"
+    english.save()
+    assert "Hotline, day and night" in client.get("/en/").text
+
+
+def test_deleting_a_sidebar_snippet_removes_its_box(client, home_vi, info_box):
+    cached_twice(client, "/vi/")
+    info_box.get_translations().delete()
+    info_box.delete()
+    assert "Đường dây nóng" not in client.get("/vi/").text
+
+
+def test_changing_the_portal_settings_updates_every_cached_page(client, site, home_vi, locales, info_box):
+    cached_twice(client, "/vi/")
+    settings = PortalSettings.for_site(site)
+    settings.sidebar = []
+    settings.save()
+    assert "Đường dây nóng" not in client.get("/vi/").text
+
+
+def test_a_change_of_one_site_keeps_the_other_sites_pages(client, site, home_vi, locales):
+    other_home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="Phường Thạch Thang", slug="thach-thang", locale=locales[0])
+    )
+    other_home.save_revision().publish()
+    other_site = Site.objects.create(hostname="thachthang.localhost", root_page=other_home)
+    PortalSettings.for_site(other_site)  # made on first use otherwise, which is a change
+    cached_twice(client, "/vi/", HTTP_HOST="thachthang.localhost")
+    before = current_versions(site.pk)
+    category = home_vi.add_child(instance=NewsIndexPage(title="Tin Hải Châu"))
+    category.save_revision().publish()
+    assert current_versions(site.pk) != before
+    assert client.get("/vi/", HTTP_HOST="thachthang.localhost")[HEADER] == "hit"
+
+
+def test_a_change_is_invalidated_again_when_its_transaction_commits(
+    client, article, django_capture_on_commit_callbacks
+):
+    """A visitor's request that renders while an editor's change is not yet committed sees the
+    old content; what it stores must not outlive the commit."""
+    site_id = article.get_site().pk
+    with django_capture_on_commit_callbacks(execute=True):
+        content_changed([site_id])
+        during = current_versions(site_id)
+    assert current_versions(site_id) != during
+
+
+# --- Polls and counters behind the cache ---------------------------------------------------------
+
+
+@pytest.fixture
+def poll(site, locales):
+    survey = make_survey(locales[0])
+    add_sidebar_box(site, "poll", survey)
+    return survey
+
+
+def test_a_vote_from_a_cached_page_passes_the_csrf_check_with_and_without_javascript(poll, article):
+    cached_twice(Client(), article.url)
+    for javascript, address in ((True, "203.0.113.21"), (False, "203.0.113.22")):
+        browser = Client(enforce_csrf_checks=True, REMOTE_ADDR=address, HTTP_USER_AGENT="Firefox")
+        page = browser.get(article.url)
+        assert page[HEADER] == "hit" and "csrftoken" not in page.cookies
+        box = BeautifulSoup(page.content, "html.parser").select_one("[data-poll]")
+        form = box.select_one("form")
+        form.select("input[name=option]")[0]["checked"] = "checked"
+        if javascript:  # what poll.js does
+            token = browser.get(box["data-poll-csrf-url"], HTTP_ACCEPT="application/json").json()["token"]
+            response = browser.post(
+                box["data-poll-vote-url"], form_fields(form), HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=token
+            )
+            assert response.status_code == 200 and response.json()["ok"] is True
+        else:  # the box's form leads to the poll's own page, never cached, with the POST form
+            poll_page = browser.get(form["action"], form_fields(form))
+            assert HEADER not in poll_page
+            post_form = BeautifulSoup(poll_page.content, "html.parser").select_one("form.poll-form")
+            assert browser.post(post_form["action"], form_fields(post_form)).status_code == 302
+    assert SurveyResponse.objects.count() == 2
+    forged = Client(enforce_csrf_checks=True).post(reverse("feedback:vote", args=[poll.pk]), {"option": 1})
+    assert forged.status_code == 403
+    assert SurveyResponse.objects.count() == 2
+
+
+def test_visits_and_views_are_counted_for_pages_served_from_the_cache(client, site, article):
+    responses = [visit(Client(), article.url, ip=f"203.0.113.{n}") for n in range(1, 6)]
+    assert [response[HEADER] for response in responses] == ["miss"] + ["hit"] * 4
+    assert visits_today(site) == 5
+    assert views(article) == 5
+    assert all("X-Visits-Page" not in response for response in responses)
+
+
+def test_a_cached_article_shows_views_up_to_the_cache_lifetime_old(client, article):
+    """The documented trade-off: the "Lượt xem" figure is the one of the stored page."""
+    first = visit(Client(), article.url, ip="203.0.113.1")
+    visit(Client(), article.url, ip="203.0.113.2")
+    assert views(article) == 2
+    assert visit(Client(), article.url, ip="203.0.113.3").content == first.content
+    page_cache().clear()
+    fresh = BeautifulSoup(visit(Client(), article.url, ip="203.0.113.4").content, "html.parser")
+    assert fresh.select_one('[data-meta="views"]').get_text(" ", strip=True) == "Lượt xem: 3"

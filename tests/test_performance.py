@@ -1,0 +1,129 @@
+"""Issue 9: query budgets. The home page, a category and an article each render in a fixed number
+of SQL queries, whatever the number of articles, gallery images, related articles, tags and
+sidebar boxes.
+
+The budgets count a page rendered with the page cache off and Django's cache warm (the site's
+root paths, the visit figures), for a visitor whose view was already counted (a new visitor's
+view adds its counter writes, see tests/test_visits.py). Lower a budget when a change saves a
+query; raising one needs a reason.
+"""
+
+import pytest
+from wagtail.rich_text import RichText
+
+from feedback.models import Survey
+from home.demo import demo_image, translate
+from home.models import InfoBox, PortalSettings
+from news.models import RelatedArticle
+from tests.test_feedback import make_survey
+from visits.models import VisitStatsBox
+
+HOME_QUERIES = 23
+CATEGORY_QUERIES = 28
+ARTICLE_QUERIES = 34
+ENGLISH_HOME_QUERIES = 25
+
+pytestmark = pytest.mark.django_db
+
+
+def gallery(count, seed):
+    images = [demo_image(f"Ảnh {seed}-{n}", seed=seed * 100 + n, size=(64, 48)) for n in range(count)]
+    return ("gallery", {"intro": "Hình ảnh:", "images": [{"image": image, "caption": image.title} for image in images]})
+
+
+@pytest.fixture
+def sidebar(site, locales):
+    """`sidebar(n)`: n boxes of each kind in the sidebar (information boxes, open polls, closed
+    polls whose boxes show their results, visit statistics), each translated into English."""
+    vi, en = locales
+
+    def fill(count):
+        settings = PortalSettings.for_site(site)
+        settings.sidebar = []
+        for n in range(count):
+            info = InfoBox.objects.create(locale=vi, title=f"Hộp {n}", body="<p>Giờ làm việc</p>")
+            translate(info, en, {f"Hộp {n}": f"Box {n}"})
+            open_poll = make_survey(vi, question=f"Câu hỏi {n}")
+            closed_poll = make_survey(vi, question=f"Câu hỏi đã đóng {n}", opens_in_days=-30, closes_in_days=-1)
+            for poll in (open_poll, closed_poll):
+                translate(poll, en, {poll.question: f"Question {poll.pk}"})
+            stats = VisitStatsBox.objects.create(locale=vi, title=f"Thống kê {n}")
+            translate(stats, en, {f"Thống kê {n}": f"Statistics {n}"})
+            settings.sidebar.extend(
+                [("info_box", info), ("poll", open_poll), ("poll", closed_poll), ("visit_stats", stats)]
+            )
+        settings.save()
+
+    return fill
+
+
+def assert_budget(client, django_assert_num_queries, url, budget, marker):
+    client.get(url)  # counts this visitor's view, makes the renditions, warms the cache
+    with django_assert_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200 and marker in response.text
+
+
+def boxes_shown(client, url):
+    return client.get(url).text.count('<section class="box')
+
+
+def test_the_home_page_budget(client, sidebar, make_article, django_assert_num_queries):
+    make_article("Tin đầu tiên", featured_image=demo_image("Ảnh bìa", seed=1, size=(64, 48)))
+    sidebar(1)
+    assert_budget(client, django_assert_num_queries, "/vi/", HOME_QUERIES, "Tin đầu tiên")
+    for n in range(12):
+        make_article(f"Tin thứ {n}", featured_image=demo_image(f"Ảnh bìa {n}", seed=10 + n, size=(64, 48)))
+    sidebar(3)
+    assert boxes_shown(client, "/vi/") == 12
+    assert_budget(client, django_assert_num_queries, "/vi/", HOME_QUERIES, "Tin thứ 11")
+
+
+def test_the_english_home_page_budget(client, sidebar, make_article, locales, django_assert_num_queries):
+    article = make_article("Tin đầu tiên")
+    translate(article, locales[1], {"Tin đầu tiên": "First news"})
+    sidebar(1)
+    assert_budget(client, django_assert_num_queries, "/en/", ENGLISH_HOME_QUERIES, "Question")
+    sidebar(3)
+    assert boxes_shown(client, "/en/") == 12
+    assert_budget(client, django_assert_num_queries, "/en/", ENGLISH_HOME_QUERIES, "Statistics 2")
+
+
+def test_the_category_budget(client, sidebar, news_category, sub_category, make_article, django_assert_num_queries):
+    make_article("Tin đầu tiên", tags=["hội nghị"])
+    sidebar(1)
+    assert_budget(client, django_assert_num_queries, news_category.url, CATEGORY_QUERIES, "Tin đầu tiên")
+    for n in range(15):
+        parent = sub_category if n % 2 else news_category
+        make_article(f"Tin thứ {n}", parent=parent, tags=["hội nghị", f"chủ đề {n}"])
+    sidebar(3)
+    assert boxes_shown(client, news_category.url) == 12
+    assert_budget(client, django_assert_num_queries, news_category.url, CATEGORY_QUERIES, "Tin thứ 14")
+
+
+def test_the_article_budget(client, sidebar, make_article, django_assert_num_queries):
+    small = make_article(
+        "Tin ngắn",
+        body=[("paragraph", RichText("<p>Một đoạn.</p>")), gallery(1, seed=1)],
+        featured_image=demo_image("Ảnh bìa", seed=1, size=(64, 48)),
+        tags=["hội nghị"],
+    )
+    sidebar(1)
+    assert_budget(client, django_assert_num_queries, small.url, ARTICLE_QUERIES, "Tin ngắn")
+    others = [make_article(f"Tin liên quan {n}") for n in range(10)]
+    big = make_article(
+        "Tin dài",
+        body=[("paragraph", RichText(f"<p>Đoạn {n}.</p>")) for n in range(10)] + [gallery(12, seed=2), gallery(6, 3)],
+        featured_image=demo_image("Ảnh bìa lớn", seed=2, size=(64, 48)),
+        tags=["hội nghị", "cải cách", "chuyển đổi số"],
+        related_links=[RelatedArticle(page=other) for other in others],
+    )
+    sidebar(3)
+    assert big.body.raw_data and boxes_shown(client, big.url) == 12
+    assert_budget(client, django_assert_num_queries, big.url, ARTICLE_QUERIES, "Tin liên quan 9")
+
+
+def test_a_deleted_box_snippet_is_left_out(client, sidebar, site):
+    sidebar(1)
+    Survey.objects.filter(question="Câu hỏi 0").delete()
+    assert boxes_shown(client, "/vi/") == 3
