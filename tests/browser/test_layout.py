@@ -35,6 +35,11 @@ def test_layout_fits_the_screen(page, public_urls, width, kind, language):
         assert sidebar["x"] >= main["x"] + main["width"], "the sidebar should stand beside the content"
         assert sidebar["y"] < main["y"] + main["height"]
 
+    # The header's parts line up with the content, away from the screen's edge.
+    for part in [".brand", ".main-menu a"]:
+        assert box(page, part)["x"] == pytest.approx(main["x"], abs=1), f"{part} is out of line with the content"
+    assert main["x"] >= 12
+
 
 @pytest.mark.parametrize("kind", ["home", "category", "article", "poll"])
 def test_pages_reflow_to_320_pixels(page, public_urls, kind):
