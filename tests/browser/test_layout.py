@@ -11,6 +11,13 @@ WIDTHS = [375, 768, 1280]
 SIDEBAR_BESIDE_FROM = 960
 
 
+# Each separator drawn before a metadata item (|) that begins a line of its own.
+SEPARATORS_STARTING_A_LINE = """() => [...document.querySelectorAll(".article-meta li + li")]
+    .filter((item) => item.offsetTop > item.previousElementSibling.offsetTop)
+    .filter((item) => !["none", "normal"].includes(getComputedStyle(item, "::before").content))
+    .map((item) => item.textContent.trim())"""
+
+
 def box(page, selector):
     return page.locator(selector).first.bounding_box()
 
@@ -39,6 +46,9 @@ def test_layout_fits_the_screen(page, public_urls, width, kind, language):
     for part in [".brand", ".main-menu a"]:
         assert box(page, part)["x"] == pytest.approx(main["x"], abs=1), f"{part} is out of line with the content"
     assert main["x"] >= 12
+
+    if kind == "article":
+        assert page.evaluate(SEPARATORS_STARTING_A_LINE) == [], "a line of the metadata begins with a separator"
 
 
 @pytest.mark.parametrize("kind", ["home", "category", "article", "poll"])
