@@ -70,6 +70,7 @@ def test_the_photo_viewer_fits_a_phone(page, public_urls):
     page.wait_for_function("() => document.querySelector('.lightbox__image').naturalWidth > 0")
     page.screenshot(path=ARTIFACTS / "screenshots" / "photo-viewer-vi-375.png")
     screen = {"x": 0, "y": 0, "width": 375, "height": 667}
+    assert box(page, ".lightbox__image")["width"] >= 0.85 * screen["width"], "the photo should fill the phone's width"
     for part in [".lightbox", ".lightbox__image", ".lightbox__close", ".lightbox__previous", ".lightbox__next"]:
         area = box(page, part)
         assert area["x"] >= 0 and area["y"] >= 0, (part, area)
