@@ -14,7 +14,9 @@ Content-Security-Policy violation, say) or a stylesheet, script or image that do
 the test.
 """
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +32,7 @@ from django.conf import settings
 
 from .support import ARTIFACTS, AXE_CORE, CHROMIUM, unavailable
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -100,8 +103,14 @@ def _create_site_database(var_dir):
             for statement in statements:
                 admin.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
-    run("DROP DATABASE IF EXISTS {}", "CREATE DATABASE {}")
-    return urlsplit(url)._replace(path=f"/{name}").geturl(), lambda: run("DROP DATABASE IF EXISTS {}")
+    # FORCE: a site left running by a killed test run may still be connected.
+    run("DROP DATABASE IF EXISTS {} WITH (FORCE)", "CREATE DATABASE {}")
+    return urlsplit(url)._replace(path=f"/{name}").geturl(), lambda: run("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def _stop_with_parent():
+    """Linux: the site gets SIGTERM when the test process ends, even when it is killed."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _free_port():
@@ -157,6 +166,7 @@ def live_site(tmp_path_factory):
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_stop_with_parent,
             )
         _wait_until_up(site.url, server, log_path)
         yield site
@@ -184,9 +194,11 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_site):
-    """A new citizen's browser (no cookies), watched for foreign requests and script errors."""
-    context = browser.new_context(base_url=live_site.url, locale="vi-VN", viewport={"width": 1280, "height": 800})
+def context(browser, live_site, request):
+    """A new citizen's browser (no cookies), watched for foreign requests and script errors.
+    Parametrize it indirectly to change Playwright's context options, e.g. `{"java_script_enabled": False}`."""
+    options = {"locale": "vi-VN", "viewport": {"width": 1280, "height": 800}, **getattr(request, "param", {})}
+    context = browser.new_context(base_url=live_site.url, **options)
     context.set_default_timeout(20_000)
     site_host = urlsplit(live_site.url).netloc
     context.foreign_requests = []
