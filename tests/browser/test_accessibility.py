@@ -30,6 +30,16 @@ def test_axe_finds_no_serious_violation_in_the_photo_viewer_and_the_poll_results
     assert_accessible(page, include="[data-poll]")
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_serious_violation_on_the_poll_page_after_a_vote(assert_accessible, page, public_urls, language):
+    page.goto(public_urls[language]["poll"])
+    form = page.locator("main form")
+    form.get_by_role("radio").first.check()
+    form.get_by_role("button").click()
+    expect(page.locator(".messages")).to_be_visible()
+    assert_accessible(page)
+
+
 @pytest.mark.parametrize("language, text", [("vi", "Bỏ qua, đến nội dung chính"), ("en", "Skip to main content")])
 def test_the_skip_link_is_the_first_tab_stop_and_leads_to_the_content(page, public_urls, language, text):
     page.goto(public_urls[language]["article"])
