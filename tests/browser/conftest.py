@@ -1,9 +1,9 @@
 """Browser tests: Playwright for Python drives Debian's Chromium through the portal served by
 gunicorn on 127.0.0.1, as a citizen sees it.
 
-The site runs in processes of its own (gunicorn with the development settings) against a database of
-its own, migrated and filled with the demo content once for the whole package. Tests reach it
-through the browser only. To prepare data for a journey, run a management command
+The site runs in processes of its own (gunicorn with the development settings) against a
+database of its own, migrated and filled with the demo content once for the whole package. Tests
+reach it through the browser only. To prepare data for a journey, run a management command
 against the site's database with `live_site.manage(...)`; never use the ORM here: the test
 database is another database, and Playwright's sync API keeps an asyncio event loop running in
 this thread, where Django refuses database calls (SynchronousOnlyOperation).
@@ -280,17 +280,18 @@ def public_urls(browser, live_site):
     def href(selector):
         return page.locator(selector).first.get_attribute("href")
 
-    urls = {}
-    page.goto("/vi/")
-    article = page.locator(".latest-news").get_by_role("link", name=DAN_VAN_KHEO).get_attribute("href")
-    for language in ("vi", "en"):
+    def pages_around(article):
         page.goto(article)
-        urls[language] = {
+        return {
             "home": href(".main-menu a"),
             "category": page.locator(".main-menu a").nth(1).get_attribute("href"),
             "article": article,
             "poll": href("[data-poll-show-results]").split("#")[0],
         }
-        article = href(".language-switcher a[hreflang=en]")
+
+    page.goto("/vi/")
+    article = page.locator(".latest-news").get_by_role("link", name=DAN_VAN_KHEO).get_attribute("href")
+    urls = {"vi": pages_around(article)}
+    urls["en"] = pages_around(href(".language-switcher a[hreflang=en]"))
     context.close()
     return urls

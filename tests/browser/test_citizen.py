@@ -14,7 +14,8 @@ ALL_PHOTOS_LOADED = """(selector) => [...document.querySelectorAll(selector)]
 
 
 def poll_total(page):
-    return int(page.locator("[data-poll-total]").get_attribute("data-poll-total"))
+    """The total of votes on the poll's own page."""
+    return int(page.locator("main [data-poll-total]").get_attribute("data-poll-total"))
 
 
 def test_a_citizen_reads_an_article_looks_at_its_photos_and_votes(page, public_urls):
