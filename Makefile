@@ -7,7 +7,7 @@ TEST_SETTINGS := portal.settings.test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo translations messages lint audit bench clean
+.PHONY: run test install install-dev browser-tools migrate demo translations messages lint audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,22 @@ demo: migrate translations
 run: demo
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+# The browser tests (tests/browser) drive Debian's Chromium (/usr/bin/chromium; Playwright never
+# downloads a browser) and check accessibility with axe-core, installed here from the npm registry
+# at an exact version. Without npm (or Chromium) those tests are skipped, saying why.
+AXE_CORE_VERSION := 4.14.1
+NPM_DIR := var/npm
+AXE_CORE_STAMP := $(NPM_DIR)/.axe-core-$(AXE_CORE_VERSION)
+
+$(AXE_CORE_STAMP):
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix $(NPM_DIR) axe-core@$(AXE_CORE_VERSION)
+	touch $@
+
+browser-tools:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(AXE_CORE_STAMP); \
+	else echo "npm not found: the axe-core checks of tests/browser will be skipped"; fi
+
+test: install-dev browser-tools
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/python manage.py compiletranslations
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,132 @@
+"""Accessibility in a real browser: axe-core on each kind of public page in both languages, and
+the keyboard alone: the skip link, visible focus, the photo viewer and the poll."""
+
+import pytest
+
+from .support import FOCUS_INDICATOR, expect, focused, tab_to
+
+LANGUAGES = ["vi", "en"]
+PAGES = ["home", "category", "article", "poll"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", PAGES)
+def test_axe_finds_no_serious_violation(assert_accessible, page, public_urls, kind, language):
+    page.goto(public_urls[language][kind])
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_serious_violation_in_the_photo_viewer_and_the_poll_results(
+    assert_accessible, page, public_urls, language
+):
+    page.goto(public_urls[language]["article"])
+    page.locator(".gallery__link").first.click()
+    expect(page.locator("dialog.lightbox")).to_be_visible()
+    assert_accessible(page)
+    page.keyboard.press("Escape")
+    page.locator("[data-poll-show-results]").click()
+    expect(page.locator("[data-poll] [data-poll-total]")).to_be_visible()
+    assert_accessible(page, include="[data-poll]")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_serious_violation_on_the_poll_page_after_a_vote(assert_accessible, page, public_urls, language):
+    page.goto(public_urls[language]["poll"])
+    form = page.locator("main form")
+    form.get_by_role("radio").first.check()
+    form.get_by_role("button").click()
+    expect(page.locator(".messages")).to_be_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("language, text", [("vi", "Bỏ qua, đến nội dung chính"), ("en", "Skip to main content")])
+def test_the_skip_link_is_the_first_tab_stop_and_leads_to_the_content(page, public_urls, language, text):
+    page.goto(public_urls[language]["article"])
+    page.keyboard.press("Tab")
+    skip_link = page.locator(".skip-link")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_have_text(text)
+    expect(skip_link).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)"), focused(page)
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_every_tab_stop_shows_the_focus(page, public_urls, kind):
+    page.goto(public_urls["vi"][kind])
+    stops = []
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element["tag"] == "body" or (stops and element == stops[0]):
+            break  # past the last tab stop
+        stops.append(element)
+        assert page.evaluate(FOCUS_INDICATOR), f"no visible focus on {element}"
+    assert len(stops) > 10 and stops[-1]["tag"] != "body", stops
+
+
+def test_the_photo_viewer_works_with_the_keyboard_alone(page, public_urls):
+    page.goto(public_urls["vi"]["article"])
+    tab_to(page, ".gallery__link")
+    page.keyboard.press("Enter")
+    viewer = page.get_by_role("dialog", name="Xem ảnh")
+    expect(viewer).to_be_visible()
+    counter = viewer.locator(".lightbox__counter")
+    total = page.locator(".gallery__link").count()
+    expect(counter).to_have_text(f"1 / {total}")
+    expect(viewer.get_by_role("button", name="Đóng")).to_be_focused()
+    assert page.evaluate(FOCUS_INDICATOR)
+
+    # Tab stays among the viewer's own buttons, both ways.
+    names = []
+    for key in ["Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab"]:
+        page.keyboard.press(key)
+        names.append(focused(page)["text"])
+        assert page.evaluate(FOCUS_INDICATOR), names
+    assert names == ["Ảnh trước", "Ảnh tiếp theo", "Đóng", "Ảnh tiếp theo", "Ảnh trước"]
+
+    # Its buttons answer Enter and Space; the arrow keys, Home and End move too.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(counter).to_have_text(f"2 / {total}")
+    page.keyboard.press("Space")
+    expect(counter).to_have_text(f"3 / {total}")
+    page.keyboard.press("End")
+    expect(counter).to_have_text(f"{total} / {total}")
+    page.keyboard.press("ArrowRight")
+    expect(counter).to_have_text(f"1 / {total}")
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    expect(counter).to_have_text(f"2 / {total}")
+
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    expect(page.locator(".gallery__link").nth(1)).to_be_focused()
+
+
+def test_the_poll_works_with_the_keyboard_alone(page, public_urls):
+    page.goto(public_urls["vi"]["home"])
+    poll = page.locator("[data-poll]")
+    tab_to(page, "[data-poll] input[type=radio]")
+    page.keyboard.press("ArrowDown")
+    expect(poll.get_by_role("radio").nth(1)).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(poll.get_by_role("button", name="Bình chọn")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(poll.get_by_role("status")).to_have_text("Cảm ơn bạn, phiếu bình chọn đã được ghi nhận.")
+    # The form is gone: the keyboard is taken to the results.
+    expect(poll.locator("[data-poll-body]")).to_be_focused()
+    expect(poll.locator("[data-poll-total]")).to_be_visible()
+
+
+def test_the_poll_results_open_with_the_keyboard_alone(page, public_urls):
+    page.goto(public_urls["en"]["home"])
+    poll = page.locator("[data-poll]")
+    tab_to(page, "[data-poll-show-results]")
+    page.keyboard.press("Enter")
+    expect(poll.locator("[data-poll-total]")).to_be_visible()
+    expect(poll.locator("[data-poll-body]")).to_be_focused()
+    assert page.url.endswith(public_urls["en"]["home"])

@@ -1,0 +1,123 @@
+"""A citizen's journeys through the public site, in a real browser."""
+
+import re
+
+import pytest
+
+from home.text import slugify_vi
+from news.demo import DAN_VAN_KHEO, ENGLISH, GALLERY
+
+from .support import expect
+
+ALL_PHOTOS_LOADED = """(selector) => [...document.querySelectorAll(selector)]
+    .every((img) => img.complete && img.naturalWidth > 0)"""
+
+
+def poll_total(page):
+    """The total of votes on the poll's own page."""
+    return int(page.locator("main [data-poll-total]").get_attribute("data-poll-total"))
+
+
+def test_a_citizen_reads_an_article_looks_at_its_photos_and_votes(page, public_urls):
+    page.goto("/vi/")
+    page.locator(".latest-news").get_by_role("link", name=DAN_VAN_KHEO).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(DAN_VAN_KHEO)
+    article_url = page.url
+
+    # The metadata line.
+    meta = page.locator(".article-meta")
+    expect(meta.locator("[data-meta=unit]")).to_have_text("Người đăng tin: Văn phòng")
+    expect(meta.locator("[data-meta=date]")).to_have_text(re.compile(r"^Ngày đăng tin: \d\d/\d\d/\d{4}$"))
+    expect(meta.locator("[data-meta=views]")).to_have_text(re.compile(r"^Lượt xem: [1-9][\d.]*$"))
+
+    # The gallery, every thumbnail drawn.
+    thumbnails = page.locator(".gallery__link")
+    expect(thumbnails).to_have_count(len(GALLERY))
+    thumbnails.last.scroll_into_view_if_needed()
+    page.wait_for_function(ALL_PHOTOS_LOADED, arg=".gallery__link img")
+
+    # The photo viewer, moved through with the keyboard.
+    thumbnails.first.click()
+    viewer = page.get_by_role("dialog", name="Xem ảnh")
+    expect(viewer).to_be_visible()
+    photo = viewer.locator(".lightbox__image")
+    expect(photo).to_have_js_property("src", thumbnails.first.evaluate("link => link.href"))
+    expect(viewer.locator(".lightbox__counter")).to_have_text(f"1 / {len(GALLERY)}")
+    expect(viewer.locator(".lightbox__caption")).to_have_text(GALLERY[0][1])
+    page.wait_for_function(ALL_PHOTOS_LOADED, arg=".lightbox__image")
+    page.keyboard.press("ArrowRight")
+    expect(viewer.locator(".lightbox__counter")).to_have_text(f"2 / {len(GALLERY)}")
+    expect(viewer.locator(".lightbox__caption")).to_have_text(GALLERY[1][1])
+    expect(photo).to_have_js_property("src", thumbnails.nth(1).evaluate("link => link.href"))
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(viewer.locator(".lightbox__counter")).to_have_text(f"{len(GALLERY)} / {len(GALLERY)}")
+    expect(viewer.locator(".lightbox__caption")).to_have_text(GALLERY[-1][1])
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    # Back on the thumbnail of the photo last shown.
+    expect(thumbnails.last).to_be_focused()
+
+    # The satisfaction box: the vote is posted by poll.js and the results replace the form.
+    results = page.context.new_page()
+    results.goto(public_urls["vi"]["poll"])
+    before = poll_total(results)
+    results.close()
+    poll = page.locator("[data-poll]")
+    poll.get_by_label("Hài lòng", exact=True).check()
+    poll.get_by_role("button", name="Bình chọn").click()
+    expect(poll.get_by_role("status")).to_have_text("Cảm ơn bạn, phiếu bình chọn đã được ghi nhận.")
+    expect(poll.locator("[data-poll-total]")).to_have_attribute("data-poll-total", str(before + 1))
+    assert page.url == article_url
+
+    # After a reload the box offers its form again (the page may come from a cache), but a
+    # second vote is not counted.
+    page.reload()
+    poll.get_by_label("Rất hài lòng", exact=True).check()
+    poll.get_by_role("button", name="Bình chọn").click()
+    expect(poll.get_by_role("status")).to_have_text("Bạn đã bình chọn")
+    expect(poll.locator("[data-poll-total]")).to_have_attribute("data-poll-total", str(before + 1))
+    page.goto(public_urls["vi"]["poll"])
+    assert poll_total(page) == before + 1
+
+
+@pytest.mark.parametrize("context", [{"java_script_enabled": False}], indirect=True)
+def test_without_javascript_the_photos_and_the_poll_still_work(page, public_urls):
+    page.goto(public_urls["vi"]["article"])
+    article_url = page.url
+    # Each thumbnail is a link to the full-size photo. (Fetched rather than opened: Chromium's own
+    # viewer for a bare image runs an inline style that the site's Content-Security-Policy,
+    # sent with the images by Django's development server, forbids.)
+    thumbnails = page.locator(".gallery__link")
+    expect(thumbnails).to_have_count(len(GALLERY))
+    for link in thumbnails.all():
+        photo = page.request.get(link.get_attribute("href"))
+        assert photo.ok and photo.headers["content-type"] == "image/jpeg"
+
+    # The box's form leads to the poll's page, the answer chosen; the vote is posted from there.
+    poll = page.locator("[data-poll]")
+    poll.get_by_label("Bình thường", exact=True).check()
+    poll.get_by_role("button", name="Bình chọn").click()
+    expect(page).to_have_url(re.compile(r"^[^?]*" + re.escape(public_urls["vi"]["poll"]) + r"\?"))
+    form = page.locator("main form")
+    expect(form.get_by_label("Bình thường", exact=True)).to_be_checked()
+    before = poll_total(page)
+    form.get_by_role("button", name="Bình chọn").click()
+    expect(page.locator(".messages")).to_have_text("Cảm ơn bạn, phiếu bình chọn đã được ghi nhận.")
+    expect(page.locator("main [data-poll-total]")).to_have_attribute("data-poll-total", str(before + 1))
+    expect(page.locator("main")).to_contain_text("Bạn đã bình chọn")
+    page.get_by_role("link", name="Quay lại trang bạn đang xem").click()
+    assert page.url == article_url
+
+
+def test_a_citizen_switches_an_article_to_english(page, public_urls):
+    page.goto(public_urls["vi"]["article"])
+    page.locator(".language-switcher").get_by_role("link", name="English").click()
+    english = ENGLISH[DAN_VAN_KHEO]
+    expect(page).to_have_url(re.compile(f"/en/.*/{english[slugify_vi(DAN_VAN_KHEO)]}/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text(english[DAN_VAN_KHEO])
+    expect(page.locator(".article-meta [data-meta=unit]")).to_have_text("Posted by: Office")
+    expect(page.locator(".article-meta [data-meta=date]")).to_have_text(
+        re.compile(r"^Published on: \d{1,2} [A-Z][a-z]+ \d{4}$")
+    )
