@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "news",
     "feedback",
     "visits",
+    "editorial",
     "ops",
     "wagtail_localize",
     "wagtail_localize.locales",
