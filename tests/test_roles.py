@@ -235,6 +235,24 @@ def test_a_translator_edits_and_publishes_the_english_translation(
     assert client.get(english.url).status_code == 200
 
 
+def test_translators_translate_snippets_and_editors_do_not(
+    client, role_user, locales, django_capture_on_commit_callbacks
+):
+    from feedback.models import Service
+
+    service = Service.objects.create(locale=locales[0], name="Bộ phận một cửa")
+    submit_url = reverse("wagtail_localize:submit_snippet_translation", args=["feedback", "service", service.pk])
+    client.force_login(role_user(EDITORS, "bientap"))
+    assert denied(client.get(submit_url))
+
+    client.force_login(role_user(TRANSLATORS, "biendich"))
+    assert client.get(submit_url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(submit_url, {"locales": [locales[1].pk]}).status_code == 302
+    english = service.get_translation(locales[1])
+    assert client.get(reverse("wagtailsnippets_feedback_service:edit", args=[english.pk])).status_code == 200
+
+
 # --- Anonymous visitors -------------------------------------------------------------------------
 
 # Admin views meant for visitors who are not signed in: the login and password reset pages, and
