@@ -6,9 +6,11 @@ These add the user's drafts, the pages waiting for a translation, the latest pub
 today's figures of each site.
 """
 
+from django.db.models import F, OuterRef, Q, Subquery
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.models import Locale, Page, Revision, Site, TaskState
+from wagtail_localize.models import TranslationSource
 
 from feedback.models import Survey
 from home.models import PortalSettings
@@ -86,19 +88,28 @@ class DraftsPanel(Component):
 
 
 class UntranslatedPanel(Component):
-    """Published pages of the default language that a language still lacks, for translators,
-    who have no permission on those pages and reach them from here."""
+    """Published pages of the default language that a language still lacks, or that changed since
+    their translations were last synced, for translators: they have no permission on those pages
+    and reach wagtail-localize's "translate" and "sync" forms from here."""
 
     name = "editorial_untranslated"
     order = 240
     template_name = "editorial/panels/untranslated.html"
 
     def get_context_data(self, parent_context):
+        sources = TranslationSource.objects.filter(
+            object_id=OuterRef("translation_key"), locale_id=OuterRef("locale_id")
+        )
         pages = (
             Page.objects.filter(locale=Locale.get_default(), depth__gt=1)
             .live()
             .annotate_has_untranslated_locale()
-            .filter(_has_untranslated_locale=True)
+            .annotate(
+                lacks_a_translation=F("_has_untranslated_locale"),
+                source_id=Subquery(sources.values("pk")[:1]),
+                source_updated_at=Subquery(sources.values("last_updated_at")[:1]),
+            )
+            .filter(Q(lacks_a_translation=True) | Q(source_updated_at__lt=F("last_published_at")))
             .order_by("-last_published_at", "-pk")[:LIMIT]
         )
         return {"pages": pages}

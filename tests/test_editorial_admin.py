@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Workflow
+from wagtail_localize.models import TranslationSource
 
 from editorial.panels import LIMIT
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS, WORKFLOW
@@ -148,6 +149,33 @@ def test_the_panels_degrade_when_the_visits_and_polls_have_no_data(client, site,
     poll_with_votes(site, locales, satisfied=0, unhappy=0)
     soup, _queries = dashboard(client)
     assert "chưa có phiếu" in panel(soup, f"editorial-today-{site.pk}").get_text()
+
+
+def test_translators_reach_the_pages_to_translate_or_sync_from_the_dashboard(
+    client, users, make_article, news_category, locales
+):
+    translate(news_category, locales[1], {"Tin tức - Sự kiện": "News"})
+    new = make_article("Tin mới chưa có bản dịch")
+    changed = make_article("Tin đã dịch rồi sửa lại")
+    translate(changed, locales[1], {changed.title: "Translated, then changed"})
+    unchanged = make_article("Tin đã dịch, không đổi")
+    translate(unchanged, locales[1], {})
+    changed.lead = "Tóm tắt mới"
+    changed.save_revision().publish()
+
+    client.force_login(users[TRANSLATORS])
+    soup, _queries = dashboard(client)
+    links = {
+        row.select_one("td.title").get_text(strip=True): row.select_one("a.button")["href"]
+        for row in panel(soup, "editorial-untranslated").select("tbody tr")
+    }
+    source = TranslationSource.objects.get(object_id=changed.translation_key, locale=locales[0])
+    assert links == {
+        new.title: reverse("wagtail_localize:submit_page_translation", args=[new.pk]),
+        changed.title: reverse("wagtail_localize:update_translations", args=[source.pk]),
+    }
+    for url in links.values():
+        assert client.get(url).status_code == 200
 
 
 # --- The news articles' listing -------------------------------------------------------------------
