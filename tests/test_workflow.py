@@ -70,6 +70,10 @@ def task_state_of(page):
     return TaskState.objects.get(workflow_state__object_id=str(page.pk))
 
 
+def approver_of(page):
+    return attach_approvers(with_approver_id(NewsArticlePage.objects.filter(pk=page.pk)))[0].approver
+
+
 def workflow_action(client, page, action, comment=""):
     state = WorkflowState.objects.get(object_id=str(page.pk), status=WorkflowState.STATUS_IN_PROGRESS)
     url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, action, state.current_task_state.pk])
@@ -177,7 +181,7 @@ def test_approval_with_a_go_live_time_schedules_the_article(client, news_categor
     assert article.live and article.first_published_at == go_live + timedelta(minutes=1)
     assert article.publication_date == article.first_published_at
     # The approver scheduled it; publish_scheduled published it on no one's behalf.
-    assert attach_approvers(with_approver_id(NewsArticlePage.objects.filter(pk=article.pk)))[0].approver == approver
+    assert approver_of(article) == approver
 
 
 # --- Scheduled publishing and expiry --------------------------------------------------------------
@@ -253,10 +257,7 @@ def test_the_approver_of_the_published_version_is_shown_in_the_admin(client, app
     row = listing[listing.index(approved_article.title) :]
     assert name in row[: row.index("</tr>")]
 
-    # The editor publishes nothing, even through the listing's columns: the approver stays.
-    assert attach_approvers(with_approver_id(NewsArticlePage.objects.filter(pk=approved_article.pk)))[0].approver == (
-        approver
-    )
+    assert approver_of(approved_article) == approver
 
 
 def test_history_revision_comparison_and_the_audit_log_are_on(client, approved_article, editor, department, role_user):
