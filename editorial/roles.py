@@ -155,7 +155,8 @@ def grant_tree(top):
         kinds = role.source_pages if is_source else role.translated_pages
         if not kinds:
             continue
-        group = Group.objects.get(name=role.group)
+        # Recreated if an administrator renamed or deleted it, rather than failing the new page.
+        group, _created = Group.objects.get_or_create(name=role.group)
         for kind in kinds:
             GroupPagePermission.objects.get_or_create(group=group, page=top, permission=permissions[f"{kind}_page"])
     if is_source:
