@@ -128,3 +128,22 @@ def make_article(news_category, department):
         return article
 
     return make
+
+
+# --- Editorial roles (tests/test_roles.py, test_workflow.py, test_dashboard.py) ---------------
+
+
+@pytest.fixture
+def role_user(db):
+    """Make a user in one of the editorial groups (editorial.roles), with an e-mail address."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(group, username):
+        user = get_user_model().objects.create_user(
+            username, f"{username}@example.com", "password", first_name=username.title()
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make

@@ -19,6 +19,7 @@ from django.utils import translation
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction, Site
 
+from editorial.roles import EDITORS
 from home.demo import add_sidebar_box, translate
 from home.models import HomePage, PortalSettings
 from tests.visits_support import BROWSER, concurrently, distinct_visitors_view, views, visit, visits_today
@@ -238,7 +239,7 @@ def test_a_preview_request_is_never_counted_even_from_a_visitor(rf, site):
 
 def test_editors_reading_the_site_are_not_counted_but_other_signed_in_users_are(client, site):
     editor = get_user_model().objects.create_user("bien-tap-vien", password="password")
-    editor.groups.add(Group.objects.get(name="Editors"))  # Wagtail's group: may use the admin
+    editor.groups.add(Group.objects.get(name=EDITORS))  # may use the admin
     client.force_login(editor)
     visit(client, ip="203.0.113.1")
     assert not DailyCount.objects.exists()

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "search",
     "feedback",
     "visits",
+    "editorial",
     "ops",
     "wagtail_localize",
     "wagtail_localize.locales",

@@ -16,19 +16,23 @@ class Command(BaseCommand):
     help = (
         "Create the demo site: locales, home pages, agency, and each app's demo content "
         "(its demo.load()). Idempotent: a second run changes nothing. With DEBUG on, also a "
-        "demo administrator whose login is printed."
+        "demo administrator and the apps' demo users (their demo.demo_users()), whose logins are printed."
     )
 
     def handle(self, *args, **options):
+        modules = []
         with transaction.atomic():
             for app_config in project_app_configs():
                 module_name = f"{app_config.name}.demo"
                 if importlib.util.find_spec(module_name) is None:
                     continue
-                importlib.import_module(module_name).load()
+                module = importlib.import_module(module_name)
+                module.load()
+                modules.append(module)
                 self.stdout.write(f"Demo content of {app_config.label}: ready.")
         if settings.DEBUG:
             self._demo_admin()
+            self._demo_users(modules)
 
     def _demo_admin(self):
         User = get_user_model()
@@ -40,3 +44,16 @@ class Command(BaseCommand):
                 f"user: {DEMO_ADMIN_USERNAME} password: {DEMO_ADMIN_PASSWORD}"
             )
         )
+
+    def _demo_users(self, modules):
+        for module in modules:
+            if not hasattr(module, "demo_users"):
+                continue
+            with transaction.atomic():
+                logins = module.demo_users(DEMO_ADMIN_PASSWORD)
+            for role, username in logins:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Demo user (development only), {role}: user: {username} password: {DEMO_ADMIN_PASSWORD}"
+                    )
+                )

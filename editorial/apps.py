@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EditorialConfig(AppConfig):
+    name = "editorial"
+    verbose_name = _("Editorial workflow")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from .roles import grant_new_tree
+
+        post_save.connect(grant_new_tree, dispatch_uid="editorial.grant_new_tree")

@@ -1,0 +1,24 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.models import Page
+
+from editorial.roles import ROLES, grant_tree, sync_groups
+
+
+class Command(BaseCommand):
+    help = (
+        "Bring the editorial groups up to date with editorial/roles.py: their permissions on models, "
+        "media and pages, and the approval workflow on the default language's page trees. "
+        "Idempotent; it only adds. Run it after `migrate` on every deployment."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        missing = sync_groups(apps)
+        if missing:
+            raise CommandError(f"Unknown permissions in editorial/roles.py: {', '.join(sorted(missing))}")
+        for top in Page.objects.filter(depth=2):
+            grant_tree(top)
+        if options["verbosity"]:
+            self.stdout.write(f"Roles up to date: {', '.join(role.group for role in ROLES)}.")

@@ -1,0 +1,168 @@
+"""The editorial roles: four groups, what each may do, and on which pages.
+
+This module is the source of truth. The data migration creates the groups; `sync_roles` (run by
+`load_demo` and on every deployment) brings them up to date with what is declared here. Both only
+add: what an administrator grants beyond this in the admin stays.
+
+Page permissions and the approval workflow belong to page trees, one per language under Wagtail's
+root page, and the trees are made after the migrations (by `load_demo` or an administrator). A tree
+gets them when its top page is created (`grant_new_tree`, a post_save handler); `sync_roles`
+catches up with trees made before this app was installed.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission, Locale, Page, WorkflowPage
+
+EDITORS = "Biên tập viên"
+APPROVERS = "Phê duyệt"
+TRANSLATORS = "Biên dịch viên"
+ADMINISTRATORS = "Quản trị"
+
+WORKFLOW = "Phê duyệt tin bài"
+APPROVAL_TASK = "Phê duyệt"
+
+ALL = "__all__"
+
+PAGE_PERMISSION_TYPES = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
+# Images and documents are shared: every role works in the root collection and its children.
+SHARED_MEDIA = (
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+)
+ALL_MEDIA = (*SHARED_MEDIA, "wagtailimages.delete_image", "wagtaildocs.delete_document")
+# Translators translate these snippets. Wagtail's snippet permissions are per model, not per
+# language, so the permission reaches the Vietnamese originals too.
+TRANSLATABLE_SNIPPETS = (
+    "home.change_agencyprofile",
+    "home.change_infobox",
+    "home.change_department",
+    "feedback.change_survey",
+    "visits.change_visitstatsbox",
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    group: str
+    # "app_label.codename" of model permissions, or ALL.
+    permissions: tuple[str, ...] | str = ()
+    # Collection permissions on the root collection.
+    media: tuple[str, ...] = ()
+    # Page permission types on the default language's trees, on the other languages' trees, and on
+    # Wagtail's root page (every tree).
+    source_pages: tuple[str, ...] = ()
+    translated_pages: tuple[str, ...] = ()
+    all_pages: tuple[str, ...] = ()
+
+
+ROLES = (
+    # Write and edit news, submit it for approval; never publish.
+    Role(EDITORS, ("wagtailadmin.access_admin",), SHARED_MEDIA, source_pages=("add", "change")),
+    # Review, approve and publish (or ask for changes).
+    Role(
+        APPROVERS,
+        ("wagtailadmin.access_admin",),
+        SHARED_MEDIA,
+        source_pages=("add", "change", "publish", "lock", "unlock"),
+    ),
+    # Translate and publish the other languages' pages, translate snippets; no Vietnamese page.
+    Role(
+        TRANSLATORS,
+        ("wagtailadmin.access_admin", "wagtail_localize.submit_translation", *TRANSLATABLE_SNIPPETS),
+        SHARED_MEDIA,
+        translated_pages=("add", "change", "publish"),
+    ),
+    # Everything, settings and users included, without being superusers.
+    Role(ADMINISTRATORS, ALL, ALL_MEDIA, all_pages=PAGE_PERMISSION_TYPES),
+)
+
+
+def page_permission(permission_type):
+    return f"wagtailcore.{permission_type}_page"
+
+
+def sync_groups(apps):
+    """Create the groups and add their permissions on models, on the root collection and on the
+    root page. `apps` is a migration's app registry or `django.apps.apps`.
+
+    Returns the permissions declared here that do not exist (yet) in the database.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    Page = apps.get_model("wagtailcore", "Page")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+
+    existing = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+    }
+    missing = set()
+
+    def lookup(names):
+        missing.update(name for name in names if name not in existing)
+        return [existing[name] for name in names if name in existing]
+
+    root_collection = Collection.objects.get(depth=1)
+    root_page = Page.objects.get(depth=1)
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.group)
+        group.permissions.add(*lookup(list(existing) if role.permissions == ALL else role.permissions))
+        for permission_id in lookup(role.media):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission_id=permission_id
+            )
+        for permission_id in lookup([page_permission(kind) for kind in role.all_pages]):
+            GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission_id=permission_id)
+    return missing
+
+
+def approval_workflow(apps):
+    """The default workflow: one approval by the approvers' group (created when missing)."""
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    workflow = Workflow.objects.filter(name=WORKFLOW).first()
+    if workflow is None:
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        task_type, _created = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
+        task = apps.get_model("wagtailcore", "GroupApprovalTask").objects.create(
+            name=APPROVAL_TASK, content_type=task_type, active=True
+        )
+        task.groups.set([apps.get_model("auth", "Group").objects.get(name=APPROVERS)])
+        workflow = Workflow.objects.create(name=WORKFLOW, active=True)
+        apps.get_model("wagtailcore", "WorkflowTask").objects.create(workflow=workflow, task=task, sort_order=0)
+    return workflow
+
+
+def grant_tree(top):
+    """Give a language's page tree (`top`, a page directly under the root) to the roles that work
+    in that language, and put the default language's trees under the approval workflow.
+
+    Workflows apply to a page's subtree, so the other languages' trees stay outside it: what
+    translators publish waits for no one.
+    """
+    is_source = top.locale_id == Locale.get_default().pk
+    permissions = {p.codename: p for p in Permission.objects.filter(content_type__app_label="wagtailcore")}
+    for role in ROLES:
+        kinds = role.source_pages if is_source else role.translated_pages
+        if not kinds:
+            continue
+        # Recreated if an administrator renamed or deleted it, rather than failing the new page.
+        group, _created = Group.objects.get_or_create(name=role.group)
+        for kind in kinds:
+            GroupPagePermission.objects.get_or_create(group=group, page=top, permission=permissions[f"{kind}_page"])
+    if is_source:
+        WorkflowPage.objects.get_or_create(page=top, defaults={"workflow": approval_workflow(global_apps)})
+
+
+def grant_new_tree(sender, instance, created, raw=False, **kwargs):
+    """post_save: a new page directly under the root starts a language's tree."""
+    if created and not raw and isinstance(instance, Page) and instance.depth == 2:
+        grant_tree(instance)

@@ -1,0 +1,32 @@
+from wagtail import hooks
+from wagtail.admin.auth import permission_denied
+
+from .panels import AwaitingReviewPanel, DraftsPanel, LatestNewsPanel, TodayPanel, UntranslatedPanel
+from .viewsets import NewsArticleListingViewSet
+
+
+@hooks.register("construct_homepage_panels")
+def add_editorial_panels(request, panels):
+    panels[:] = [panel for panel in panels if panel.name != AwaitingReviewPanel.name]
+    panels += [AwaitingReviewPanel(), TodayPanel(), DraftsPanel(), LatestNewsPanel()]
+    if request.user.has_perm("wagtail_localize.submit_translation"):
+        panels.append(UntranslatedPanel())
+
+
+@hooks.register("register_admin_viewset")
+def register_news_article_listing():
+    return NewsArticleListingViewSet()
+
+
+# Wagtail lets anyone who may change users tick "Administrator" (superuser) on another user's
+# form, and edit a superuser's password; the site administrators' role stops short of that.
+def refuse_superuser_changes(request, user=None):
+    if request.user.is_superuser:
+        return None
+    if (user is not None and user.is_superuser) or request.POST.get("is_superuser"):
+        return permission_denied(request)
+    return None
+
+
+hooks.register("before_create_user", refuse_superuser_changes)
+hooks.register("before_edit_user", refuse_superuser_changes)

@@ -1,0 +1,333 @@
+"""Issue 7: the editorial groups and what they may do (issue 6's translators included), the page
+trees they work on, `sync_roles`, the demo users, and the admin closed to anonymous visitors."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Workflow, WorkflowPage
+
+from editorial import roles
+from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
+from home.demo import translate
+from home.management.commands import load_demo
+from home.models import PortalSettings
+
+ROLE_GROUPS = [EDITORS, APPROVERS, TRANSLATORS, ADMINISTRATORS]
+
+
+def page_permission_types(group, page):
+    return {
+        codename.removesuffix("_page")
+        for codename in GroupPagePermission.objects.filter(group__name=group, page=page).values_list(
+            "permission__codename", flat=True
+        )
+    }
+
+
+def denied(response):
+    """Wagtail's answer to a signed-in user without permission: back to the dashboard with a
+    message (or a bare 403)."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    )
+
+
+# --- The groups --------------------------------------------------------------------------------
+
+
+def test_the_migration_creates_the_four_groups_in_place_of_wagtails_defaults(db):
+    names = set(Group.objects.values_list("name", flat=True))
+    assert set(ROLE_GROUPS) <= names
+    assert not names & {"Editors", "Moderators"}
+    root = Page.get_first_root_node()
+    # Only the administrators hold permissions on the root page, which reaches every language.
+    assert set(GroupPagePermission.objects.filter(page=root).values_list("group__name", flat=True)) == {ADMINISTRATORS}
+    for name in ROLE_GROUPS:
+        group = Group.objects.get(name=name)
+        assert group.permissions.filter(codename="access_admin").exists()
+        # Images and documents are shared by every role.
+        shared = set(
+            GroupCollectionPermission.objects.filter(group=group, collection__depth=1).values_list(
+                "permission__codename", flat=True
+            )
+        )
+        assert {"add_image", "choose_image", "add_document", "choose_document"} <= shared
+    # Translating belongs to the translators (wagtail-localize gives it to Wagtail's two groups).
+    assert set(Group.objects.filter(permissions__codename="submit_translation").values_list("name", flat=True)) == {
+        TRANSLATORS,
+        ADMINISTRATORS,
+    }
+    assert not Group.objects.get(name=APPROVERS).permissions.filter(content_type__app_label="auth").exists()
+
+
+def test_the_default_workflow_is_one_approval_by_the_approvers(db):
+    workflow = Workflow.objects.get(name=roles.WORKFLOW)
+    assert workflow.active
+    tasks = [task.specific for task in workflow.tasks]
+    assert [task.name for task in tasks] == [roles.APPROVAL_TASK]
+    assert [group.name for group in tasks[0].groups.all()] == [APPROVERS]
+    # Wagtail's default workflow on the root page would reach the translators' trees too.
+    assert not WorkflowPage.objects.filter(page__depth=1).exists()
+    assert not Workflow.objects.filter(name="Moderators approval").exists()
+
+
+def test_each_language_tree_is_given_to_its_roles_when_it_is_created(home_vi, home_en, make_article, locales):
+    assert page_permission_types(EDITORS, home_vi) == {"add", "change"}
+    assert page_permission_types(APPROVERS, home_vi) == {"add", "change", "publish", "lock", "unlock"}
+    assert page_permission_types(TRANSLATORS, home_vi) == set()
+    assert page_permission_types(TRANSLATORS, home_en) == {"add", "change", "publish"}
+    assert page_permission_types(EDITORS, home_en) == page_permission_types(APPROVERS, home_en) == set()
+
+    article = make_article("Tin thử quy trình")
+    english = translate(article.get_parent(), locales[1], {})
+    english_article = translate(article, locales[1], {})
+    assert article.get_workflow().name == roles.WORKFLOW
+    assert english_article.get_workflow() is None and english.get_workflow() is None
+
+
+def test_sync_roles_is_idempotent_and_restores_what_roles_grant(home_vi, home_en):
+    def state():
+        return (
+            sorted(GroupPagePermission.objects.values_list("group__name", "page_id", "permission__codename")),
+            sorted(Group.objects.values_list("name", "permissions__codename")),
+            sorted(GroupCollectionPermission.objects.values_list("group__name", "permission__codename")),
+            sorted(WorkflowPage.objects.values_list("page_id", "workflow__name")),
+        )
+
+    call_command("sync_roles", verbosity=0)
+    before = state()
+    call_command("sync_roles", verbosity=0)
+    assert state() == before
+
+    GroupPagePermission.objects.filter(group__name=EDITORS).delete()
+    WorkflowPage.objects.all().delete()
+    Group.objects.get(name=TRANSLATORS).permissions.clear()
+    call_command("sync_roles", verbosity=0)
+    assert state() == before
+
+
+def test_sync_roles_refuses_a_permission_that_does_not_exist(db, monkeypatch):
+    monkeypatch.setattr(roles, "ROLES", (roles.Role(EDITORS, ("news.fly_department",)),))
+    with pytest.raises(CommandError, match="news.fly_department"):
+        call_command("sync_roles", verbosity=0)
+
+
+def test_the_administrators_role_covers_every_permission_without_being_superusers(db):
+    from django.contrib.auth.models import Permission
+
+    administrators = Group.objects.get(name=ADMINISTRATORS)
+    for codename in ("change_user", "add_group", "change_portalsettings", "change_workflow", "submit_translation"):
+        assert administrators.permissions.filter(codename=codename).exists()
+    # Apps installed later get theirs from sync_roles.
+    call_command("sync_roles", verbosity=0)
+    assert administrators.permissions.count() == Permission.objects.count()
+    assert page_permission_types(ADMINISTRATORS, Page.get_first_root_node()) == set(roles.PAGE_PERMISSION_TYPES)
+
+
+# --- What each role may do in the admin -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("group", [APPROVERS, EDITORS, TRANSLATORS])
+def test_only_administrators_edit_the_sites_settings_and_users(client, site, role_user, group):
+    someone = role_user(group, "someone")
+    colleague = role_user(EDITORS, "colleague")
+    urls = [
+        reverse("wagtailsettings:edit", args=["home", "portalsettings", site.pk]),
+        reverse("wagtailusers_users:index"),
+        reverse("wagtailusers_users:edit", args=[colleague.pk]),
+        reverse("wagtailusers_groups:index"),
+        reverse("wagtailsites:index"),
+    ]
+    client.force_login(someone)
+    for url in urls:
+        assert denied(client.get(url)), url
+    assert denied(client.post(urls[2], {"username": "colleague", "email": "x@example.com", "first_name": "Đổi"}))
+    assert get_user_model().objects.get(pk=colleague.pk).first_name == "Colleague"
+
+    client.force_login(role_user(ADMINISTRATORS, "quantri"))
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_administrators_change_settings(client, site, role_user):
+    client.force_login(role_user(ADMINISTRATORS, "quantri"))
+    url = reverse("wagtailsettings:edit", args=["home", "portalsettings", site.pk])
+    response = client.post(url, {"agency": "", "sidebar-count": "0"})
+    assert response.status_code == 302
+    assert PortalSettings.for_site(site).agency is None
+
+
+def test_administrators_cannot_make_or_edit_superusers(client, db, role_user):
+    administrator = role_user(ADMINISTRATORS, "quantri")
+    colleague = role_user(EDITORS, "colleague")
+    superuser = get_user_model().objects.create_superuser("root", "root@example.com", "password")
+    client.force_login(administrator)
+    form = {
+        "username": "colleague",
+        "email": "colleague@example.com",
+        "first_name": "Colleague",
+        "last_name": "Đồng nghiệp",
+        "is_active": "on",
+        "is_superuser": "on",
+        "groups": [Group.objects.get(name=EDITORS).pk],
+    }
+    assert denied(client.post(reverse("wagtailusers_users:edit", args=[colleague.pk]), form))
+    assert not get_user_model().objects.get(pk=colleague.pk).is_superuser
+    assert denied(client.get(reverse("wagtailusers_users:edit", args=[superuser.pk])))
+    new = {**form, "username": "new-admin", "password1": "x-Secret-2026", "password2": "x-Secret-2026"}
+    assert denied(client.post(reverse("wagtailusers_users:add"), new))
+    assert not get_user_model().objects.filter(username="new-admin").exists()
+
+    # Without the superuser box, the same edit goes through.
+    del form["is_superuser"]
+    form["first_name"] = "Đã đổi"
+    assert client.post(reverse("wagtailusers_users:edit", args=[colleague.pk]), form).status_code == 302
+    assert get_user_model().objects.get(pk=colleague.pk).first_name == "Đã đổi"
+
+
+def test_a_translator_cannot_touch_vietnamese_pages(client, make_article, role_user):
+    article = make_article("Tin tiếng Việt của biên tập viên")
+    translator = role_user(TRANSLATORS, "biendich")
+    permissions = article.permissions_for_user(translator)
+    assert not (permissions.can_edit() or permissions.can_publish() or permissions.can_delete())
+    assert not article.get_parent().permissions_for_user(translator).can_add_subpage()
+
+    client.force_login(translator)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    assert denied(client.get(edit_url))
+    assert denied(client.post(edit_url, {"title": "Bị sửa", "action-publish": "action-publish"}))
+    assert denied(client.post(reverse("wagtailadmin_pages:unpublish", args=[article.pk])))
+    assert denied(client.post(reverse("wagtailadmin_pages:delete", args=[article.pk])))
+    article.refresh_from_db()
+    assert article.live and article.title == "Tin tiếng Việt của biên tập viên"
+
+
+def test_a_translator_edits_and_publishes_the_english_translation(
+    client, make_article, role_user, locales, django_capture_on_commit_callbacks
+):
+    from wagtail_localize.models import StringSegment, Translation
+
+    article = make_article("Quận tổ chức ngày hội đọc sách")
+    translate(article.get_parent(), locales[1], {"Tin tức - Sự kiện": "News"})
+    english = translate(article, locales[1], {})
+    translation = Translation.objects.get(source__object_id=article.translation_key, target_locale=locales[1])
+    title_segment = StringSegment.objects.get(source=translation.source, string__data=article.title)
+
+    translator = role_user(TRANSLATORS, "biendich")
+    assert english.permissions_for_user(translator).can_publish()
+    client.force_login(translator)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[english.pk])
+    assert client.get(edit_url).status_code == 200
+    segment_url = reverse("wagtail_localize:edit_string_translation", args=[translation.pk, title_segment.pk])
+    response = client.put(
+        segment_url, "value=The+district+holds+a+reading+festival", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit_url, {"action": "publish"}).status_code == 302
+    english.refresh_from_db()
+    assert english.live and english.title == "The district holds a reading festival"
+    assert client.get(english.url).status_code == 200
+
+
+def test_translators_translate_snippets_and_editors_do_not(
+    client, role_user, locales, django_capture_on_commit_callbacks
+):
+    from home.models import Department
+
+    service = Department.objects.create(locale=locales[0], name="Bộ phận một cửa")
+    submit_url = reverse("wagtail_localize:submit_snippet_translation", args=["home", "department", service.pk])
+    client.force_login(role_user(EDITORS, "bientap"))
+    assert denied(client.get(submit_url))
+
+    client.force_login(role_user(TRANSLATORS, "biendich"))
+    assert client.get(submit_url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(submit_url, {"locales": [locales[1].pk]}).status_code == 302
+    english = service.get_translation(locales[1])
+    assert client.get(reverse("wagtailsnippets_home_department:edit", args=[english.pk])).status_code == 200
+
+
+# --- Anonymous visitors -------------------------------------------------------------------------
+
+# Admin views meant for visitors who are not signed in: the login and password reset pages, and
+# the icons and JavaScript translations those pages use.
+PUBLIC_ADMIN_VIEWS = {
+    "wagtailadmin_login",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_complete",
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
+}
+
+
+def admin_views_without_arguments():
+    """The (namespaced) name of every admin view whose URL takes no argument."""
+    admin = next(
+        entry
+        for entry in get_resolver().url_patterns
+        if isinstance(entry, URLResolver) and str(entry.pattern).lstrip("^").startswith("admin/")
+    )
+    names = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if entry.pattern.regex.groups:
+                continue
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.append(f"{namespace}{entry.name}")
+
+    walk(admin.url_patterns, "")
+    return names
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_for_every_admin_url(client, site, make_article):
+    article = make_article("Tin cho khách vãng lai")
+    urls = [(name, reverse(name)) for name in admin_views_without_arguments() if name not in PUBLIC_ADMIN_VIEWS]
+    assert len(urls) > 100  # the walk found the admin's views
+    urls += [
+        ("edit", reverse("wagtailadmin_pages:edit", args=[article.pk])),
+        ("history", reverse("wagtailadmin_pages:history", args=[article.pk])),
+        ("explore", reverse("wagtailadmin_explore", args=[article.get_parent().pk])),
+        ("settings", reverse("wagtailsettings:edit", args=["home", "portalsettings", site.pk])),
+        ("user", reverse("wagtailusers_users:edit", args=[1])),
+        ("translate", reverse("wagtail_localize:submit_page_translation", args=[article.pk])),
+    ]
+    login = reverse("wagtailadmin_login")
+    for name, url in urls:
+        for response in (client.get(url), client.post(url, {})):
+            assert response.status_code == 302, (name, url, response.status_code)
+            assert re.match(rf"^{login}\?next=", response["Location"]), (name, url, response["Location"])
+
+
+# --- Demo users ---------------------------------------------------------------------------------
+
+
+def test_load_demo_makes_one_user_per_role_in_development_only(demo, settings, locales):
+    from editorial.demo import DEMO_USERS
+
+    usernames = [username for _group, username, _name in DEMO_USERS]
+    assert not get_user_model().objects.filter(username__in=usernames).exists()  # DEBUG is off in tests
+    home_vi = demo.root_page
+    assert page_permission_types(EDITORS, home_vi) == {"add", "change"}
+    assert page_permission_types(TRANSLATORS, home_vi.get_translation(locales[1])) == {"add", "change", "publish"}
+
+    settings.DEBUG = True
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    for group, username, _name in DEMO_USERS:
+        user = get_user_model().objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [group] and not user.is_superuser
+        assert user.check_password(load_demo.DEMO_ADMIN_PASSWORD)
+        assert f"{group}: user: {username} password: {load_demo.DEMO_ADMIN_PASSWORD}" in output.getvalue()
+    users = list(get_user_model().objects.order_by("pk").values_list("pk", "username", "password"))
+    call_command("load_demo", stdout=io.StringIO())
+    assert list(get_user_model().objects.order_by("pk").values_list("pk", "username", "password")) == users
