@@ -22,7 +22,10 @@ class Stats:
 
 
 def build_request(method, target, host, headers, body, run, visitor):
-    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", f"X-Forwarded-For: 2001:db8:{run:x}::{visitor:x}"]
+    lines = [f"{method} {target} HTTP/1.1", f"X-Forwarded-For: 2001:db8:{run:x}::{visitor:x}"]
+    # A second Host header makes the request invalid (400).
+    if not any(name.lower() == "host" for name, _value in headers):
+        lines.append(f"Host: {host}")
     lines += [f"{name}: {value}" for name, value in headers]
     payload = body.encode()
     if payload or method == "POST":
