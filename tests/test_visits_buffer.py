@@ -11,16 +11,18 @@ import uuid
 
 import pytest
 import redis
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Site
 
 from home.models import HomePage
 from tests.visits_support import (
     BROWSER,
+    add_visits,
     concurrently,
     distinct_address,
     distinct_visitors_view,
+    fail_on_the_second_counter,
     views,
     visit,
     visits_today,
@@ -51,11 +53,6 @@ def redis_client(settings):
 
 def pending(client):
     return {field.decode(): int(value) for field, value in client.hgetall(buffer._key("pending")).items()}
-
-
-def add_visits(site, count, day=None):
-    for _ in range(count):
-        counting.add(site.pk, day or local_today(), DailyCount.Kind.VISIT)
 
 
 def test_counts_wait_in_redis_until_a_flush_moves_them_exactly(redis_client, site, home_vi):
@@ -93,16 +90,7 @@ def test_counts_arriving_during_a_flush_are_kept_for_the_next(redis_client, site
 def test_a_flush_failing_in_the_database_is_applied_exactly_once_later(redis_client, site, home_vi, monkeypatch):
     add_visits(site, 8)
     counting.add(site.pk, local_today(), DailyCount.Kind.VIEW, str(home_vi.translation_key), 4)
-    increment = DailyCount.objects.increment
-    calls = []
-
-    def fail_on_the_second_counter(*args):
-        calls.append(args)
-        if len(calls) == 2:
-            raise RuntimeError("the database went away")
-        increment(*args)
-
-    monkeypatch.setattr(DailyCount.objects, "increment", fail_on_the_second_counter)
+    calls = fail_on_the_second_counter(monkeypatch)
     with pytest.raises(RuntimeError):
         buffer.flush()
     monkeypatch.undo()
@@ -203,12 +191,6 @@ def test_nothing_of_the_visitor_reaches_redis(redis_client, client, site):
     for store in _caches.values():
         for key, value in store.items():
             assert address not in key and "PrivacyProbe" not in repr(pickle.loads(value))
-
-
-def test_flush_visits_needs_redis(settings):
-    settings.REDIS_URL = ""
-    with pytest.raises(CommandError, match="REDIS_URL is not set"):
-        call_command("flush_visits")
 
 
 @pytest.mark.slow

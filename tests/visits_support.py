@@ -5,6 +5,7 @@ import threading
 from django.db import connection
 from django.test import Client
 
+from visits import counting
 from visits.counting import local_today
 from visits.models import DailyCount
 
@@ -65,3 +66,24 @@ def distinct_visitors_view(path, count):
         return run
 
     return [job(n) for n in range(count)]
+
+
+def add_visits(site, count):
+    """`count` visits today, through the buffer when it is on."""
+    for _ in range(count):
+        counting.add(site.pk, local_today(), DailyCount.Kind.VISIT)
+
+
+def fail_on_the_second_counter(monkeypatch):
+    """Make the database fail on the second counter a flush writes; returns the calls made."""
+    increment = DailyCount.objects.increment
+    calls = []
+
+    def failing(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        increment(*args)
+
+    monkeypatch.setattr(DailyCount.objects, "increment", failing)
+    return calls

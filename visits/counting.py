@@ -103,6 +103,6 @@ def add(site_id, day, kind, key="", by=1):
         try:
             buffer.add(site_id, day, kind, key, by)
             return
-        except RedisError:
-            logger.warning("Redis is unreachable: counting in the database directly.", exc_info=True)
+        except (RedisError, OSError):
+            logger.warning("The buffer is unavailable: counting in the database directly.", exc_info=True)
     DailyCount.objects.increment(site_id, day, kind, key, by)

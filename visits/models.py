@@ -70,7 +70,7 @@ class DailyCount(models.Model):
 
 
 class AppliedBatch(models.Model):
-    """A batch of the Redis buffer (see buffer.py) already added to the counters. It is written
+    """A batch of a buffer (see buffer.py) already added to the counters. It is written
     in the same transaction as the counts, so a batch retried after a crash is not added twice."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)

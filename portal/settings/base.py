@@ -198,9 +198,11 @@ else:
 # article's view count, the visit statistics box) is up to this old.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
-# Visit counters go to the database directly ("database"), or through a Redis buffer ("redis")
-# flushed every minute; the buffer is the default when Redis is there.
-VISITS_BUFFER = os.environ.get("VISITS_BUFFER", "redis" if REDIS_URL else "database")
+# Visit counters go through a buffer flushed every minute (visits/buffer.py): in Redis ("redis",
+# the default with Redis) or in spool files on this server ("spool"); or straight to the
+# database ("database").
+VISITS_BUFFER = os.environ.get("VISITS_BUFFER", "redis" if REDIS_URL else "spool")
+VISITS_SPOOL_DIR = Path(os.environ.get("VISITS_SPOOL_DIR", VAR_DIR / "visits-spool"))
 
 # Votes a minute accepted from one address by the satisfaction polls; many citizens may share
 # one carrier NAT address, so keep it at 30 or more.

@@ -1,5 +1,7 @@
 """Development: `make run` on a laptop, SQLite and the file cache under var/."""
 
+import os
+
 from .base import *  # noqa: F401,F403
 from .base import env_bool
 
@@ -9,4 +11,6 @@ SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # n
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Serve static files straight from the source folders, without collectstatic.
 WHITENOISE_USE_FINDERS = True
+# Figures that move as you click through the demo, rather than a minute later.
+VISITS_BUFFER = os.environ.get("VISITS_BUFFER", "redis" if REDIS_URL else "database")  # noqa: F405
 WHITENOISE_AUTOREFRESH = True

@@ -1,22 +1,24 @@
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from visits import buffer
 
 
 class Command(BaseCommand):
     help = (
-        "Move the visit and page view counts buffered in Redis into the database. Run it every "
-        'minute (cron or a systemd timer) when VISITS_BUFFER is "redis"; requests also flush when '
-        "a minute has passed without a flush."
+        "Move the visit and page view counts buffered in Redis or in this server's spool files "
+        "(VISITS_BUFFER) into the database. Run it every minute (cron or a systemd timer) on every "
+        "server; requests also flush when a minute has passed without a flush."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Also take the spool files still being written: only once the servers have stopped.",
+        )
+
     def handle(self, *args, **options):
-        # Flushes whenever Redis is configured, so that counts buffered before the buffer was
-        # switched off still reach the database.
-        if not settings.REDIS_URL:
-            raise CommandError("REDIS_URL is not set: there is no buffer to flush.")
-        applied = buffer.flush()
+        applied = buffer.flush(everything=options["all"])
         if applied is None:
             self.stdout.write("Another process is flushing; nothing to do.")
         else:

@@ -1,0 +1,186 @@
+"""Issue 5 and 9: the spool buffer of the visit counters (VISITS_BUFFER = "spool", the default on
+one machine without Redis) loses and repeats nothing."""
+
+import fcntl
+import io
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from tests.visits_support import (
+    BROWSER,
+    add_visits,
+    concurrently,
+    distinct_address,
+    distinct_visitors_view,
+    fail_on_the_second_counter,
+    views,
+    visit,
+    visits_today,
+)
+from visits import buffer, counting
+from visits.counting import local_today
+from visits.models import AppliedBatch, DailyCount
+
+LATER = timedelta(seconds=buffer.GRACE + buffer.BUCKET)
+
+
+@pytest.fixture
+def spool(settings, tmp_path):
+    settings.VISITS_BUFFER = "spool"
+    settings.VISITS_SPOOL_DIR = tmp_path / "spool"
+    return settings.VISITS_SPOOL_DIR
+
+
+def spooled(directory):
+    """The counts waiting in the spool files."""
+    return sum(int(line.split("\t")[1]) for path in directory.glob("*.spool") for line in path.read_text().splitlines())
+
+
+def test_counts_wait_in_spool_files_until_no_process_can_still_write_them(spool, site, home_vi):
+    start = datetime.now().astimezone()
+    with time_machine.travel(start, tick=False):
+        add_visits(site, 37)
+        counting.add(site.pk, local_today(), DailyCount.Kind.VIEW, str(home_vi.translation_key), 5)
+        assert spooled(spool) == 42 and not DailyCount.objects.exists()
+        assert buffer.flush() == 0  # the file may still be written to: left for later
+    with time_machine.travel(start + LATER, tick=False):
+        assert buffer.flush() == 1
+        assert visits_today(site) == 37 and views(home_vi) == 5
+        assert spooled(spool) == 0
+        assert buffer.flush() == 0  # nothing left: a second flush adds nothing
+    assert visits_today(site) == 37 and views(home_vi) == 5
+
+
+def test_flush_visits_all_takes_the_files_being_written_once_the_servers_stopped(spool, site):
+    add_visits(site, 4)
+    out = io.StringIO()
+    call_command("flush_visits", "--all", stdout=out)
+    assert "Flushed 1 batch(es)" in out.getvalue()
+    assert visits_today(site) == 4
+    add_visits(site, 2)  # a process still holding the taken file writes to a new one
+    call_command("flush_visits", "--all", stdout=io.StringIO())
+    assert visits_today(site) == 6
+
+
+def test_a_flush_failing_in_the_database_is_applied_exactly_once_later(spool, site, home_vi, monkeypatch):
+    add_visits(site, 8)
+    counting.add(site.pk, local_today(), DailyCount.Kind.VIEW, str(home_vi.translation_key), 4)
+    calls = fail_on_the_second_counter(monkeypatch)
+    with pytest.raises(RuntimeError):
+        buffer.flush(everything=True)
+    monkeypatch.undo()
+    assert len(calls) == 2  # the first counter was written, then rolled back
+    assert not DailyCount.objects.exists() and not AppliedBatch.objects.exists()
+    assert spooled(spool) == 12
+
+    buffer.flush(everything=True)
+    buffer.flush(everything=True)
+    assert visits_today(site) == 8 and views(home_vi) == 4
+
+
+def test_a_flush_interrupted_after_its_commit_does_not_count_twice(spool, site, monkeypatch):
+    add_visits(site, 6)
+
+    def disk_gone(self, *args, **kwargs):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(Path, "unlink", disk_gone)
+    with pytest.raises(OSError):
+        buffer.flush(everything=True)
+    monkeypatch.undo()
+    assert visits_today(site) == 6  # committed, but the file is still there
+    assert spooled(spool) == 6
+
+    assert buffer.flush(everything=True) == 1
+    assert visits_today(site) == 6
+    assert spooled(spool) == 0
+
+
+def test_a_line_cut_short_by_a_crash_is_skipped_and_the_rest_counted(spool, site, caplog):
+    add_visits(site, 3)
+    (path,) = spool.glob("*.spool")
+    with path.open("a") as file:
+        file.write(f"{site.pk}|{local_today().isoformat()}|vi")  # the process was killed here
+    with caplog.at_level(logging.WARNING, logger="visits.buffer"):
+        buffer.flush(everything=True)
+    assert visits_today(site) == 3
+    assert "incomplete line" in caplog.text
+
+
+def test_only_one_process_flushes_at_a_time(spool, site):
+    add_visits(site, 3)
+    with open(spool / "flush.lock", "a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)  # another process is flushing
+        out = io.StringIO()
+        call_command("flush_visits", "--all", stdout=out)
+        assert "Another process is flushing" in out.getvalue()
+        assert not DailyCount.objects.exists()
+    call_command("flush_visits", "--all", stdout=io.StringIO())
+    assert visits_today(site) == 3
+
+
+def test_requests_flush_what_no_process_writes_any_more_once_a_minute(spool, client, site):
+    start = datetime.now().astimezone()
+    with time_machine.travel(start, tick=False):
+        visit(client, ip="203.0.113.1")  # no flush ever: this one flushes, but its file is fresh
+        visit(client, ip="203.0.113.2")
+        assert visits_today(site) == 0 and spooled(spool) == 4  # two visits and two views
+    with time_machine.travel(start + LATER, tick=False):
+        visit(client, ip="203.0.113.3")  # a minute after the last flush
+        assert visits_today(site) == 2
+        visit(client, ip="203.0.113.4")  # within the minute: no flush
+        assert visits_today(site) == 2 and spooled(spool) == 4
+
+
+def test_counts_go_to_the_database_when_the_spool_cannot_be_written(spool, client, site):
+    spool.parent.mkdir(exist_ok=True)
+    spool.write_text("a file where the folder should be")
+    assert visit(client).status_code == 200
+    assert visits_today(site) == 1
+
+
+def test_nothing_of_the_visitor_reaches_the_spool(spool, client, site):
+    address, user_agent = "198.51.100.78", BROWSER + " PrivacyProbe/1.0"
+    visit(client, ip=address, user_agent=user_agent)
+    content = "".join(path.read_text() for path in spool.iterdir() if path.is_file())
+    assert content and address not in content and "PrivacyProbe" not in content
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_200_visitors_at_once_through_the_spool_make_exactly_200_visits(spool, site, home_vi):
+    concurrently(distinct_visitors_view("/vi/", 200))
+    call_command("flush_visits", "--all", stdout=io.StringIO())
+    assert visits_today(site) == 200
+    assert views(home_vi) == 200
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_flushes_racing_with_visitors_over_minutes_lose_and_repeat_nothing(spool, site, home_vi):
+    """Visitors and flushes at once while the clock moves on by a bucket at each flush."""
+    clock = time_machine.travel(datetime.now().astimezone(), tick=True)
+    traveller = clock.start()
+
+    def flush():
+        traveller.shift(timedelta(seconds=buffer.BUCKET))
+        call_command("flush_visits", stdout=io.StringIO())
+
+    jobs = []
+    for n in range(100):
+        jobs.append(lambda n=n: visit(Client(), "/vi/", ip=distinct_address(n)))
+        if n % 10 == 0:
+            jobs.append(flush)
+    try:
+        concurrently(jobs, threads=10)
+    finally:
+        clock.stop()
+    call_command("flush_visits", "--all", stdout=io.StringIO())
+    assert visits_today(site) == 100
+    assert views(home_vi) == 100
