@@ -419,7 +419,7 @@ def main():
     locked, errors = logs.count("database is locked"), logs.count("Internal Server Error")
 
     database = urlsplit(env["DATABASE_URL"]).scheme if env.get("DATABASE_URL") else "SQLite"
-    cache = "Redis cache and counter buffer" if env.get("REDIS_URL") else "diskcache, counts spooled to files"
+    cache = "Redis cache and counter buffer" if env.get("REDIS_URL") else "file cache, counts spooled to files"
     workers = env.get("GUNICORN_WORKERS", str(os.cpu_count() * 2 + 1))
     context = (
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, load average "

@@ -1,15 +1,20 @@
-"""A Redis cache that degrades instead of failing.
+"""The portal's cache backends: Redis that degrades instead of failing, and a file cache fit to
+hold a busy day's visit markers on one machine.
 
 Wagtail and the portal use the cache as an accelerator (site root paths, page fragments, visit
 markers, rate limits). When Redis is down, Django's own RedisCache raises on every call and
-every page would fail; this one logs the outage and behaves like an empty cache that cannot
-store: reads miss, writes do nothing and return False, `incr` raises ValueError as for a missing
-key. Pages keep being served from the database.
+every page would fail; ResilientRedisCache logs the outage and behaves like an empty cache that
+cannot store: reads miss, writes do nothing and return False, `incr` raises ValueError as for a
+missing key. Pages keep being served from the database.
 """
 
 import logging
+import os
+import tempfile
+import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -56,3 +61,59 @@ class ResilientRedisCache(RedisCache):
                 # Redis the read misses too, and ours is all there is.
                 value = self.get(key, default=value, version=version)
         return value
+
+
+class FileCache(FileBasedCache):
+    """Django's file cache, with two changes for the caches of one machine without Redis.
+
+    Django's lists the whole folder on every write, and past MAX_ENTRIES (300 by default) deletes
+    a third of the entries at random: a busy half hour's visit markers, the day's salt with them,
+    would be forgotten and those visitors counted again. Here the folder is listed at most once a
+    minute per process, and expired entries go before any live one, so MAX_ENTRIES can be large.
+
+    And `add` is atomic between processes (a hard link never replaces a file): two processes
+    cannot both store the day's salt, or both see a visitor first.
+    """
+
+    CULL_INTERVAL = 60
+
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self._next_cull = 0.0
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._createdir()
+        self._cull()
+        fname = self._key_to_file(key, version)
+        fd, tmp_path = tempfile.mkstemp(dir=self._dir)
+        try:
+            with open(fd, "wb") as f:
+                self._write_content(f, timeout, value)
+            try:
+                os.link(tmp_path, fname)
+            except FileExistsError:
+                if self.has_key(key, version):  # which deletes an expired entry
+                    return False
+                try:
+                    os.link(tmp_path, fname)
+                except FileExistsError:  # another process stored it meanwhile
+                    return False
+            return True
+        finally:
+            os.remove(tmp_path)
+
+    def _cull(self):
+        now = time.monotonic()
+        if now < self._next_cull:
+            return
+        self._next_cull = now + self.CULL_INTERVAL
+        filelist = self._list_cache_files()
+        if len(filelist) < self._max_entries:
+            return
+        for fname in filelist:
+            try:
+                with open(fname, "rb") as f:
+                    self._is_expired(f)
+            except FileNotFoundError:
+                pass
+        super()._cull()

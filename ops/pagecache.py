@@ -11,7 +11,7 @@ other cookie must mark itself private (as the poll page does).
 
 The cache key is the host, the language and the path with that query; entries live for
 PAGE_CACHE_SECONDS (0 turns the cache off) in the "pages" cache: Redis when REDIS_URL is set, a
-diskcache (SQLite files) on one machine otherwise.
+file cache on one machine otherwise.
 
 Invalidation: one article published changes its category's listing, the home page, the related
 news of its neighbours, the sitemap… so rather than purging URLs, every entry records the content

@@ -6,9 +6,10 @@ from unittest import mock
 
 import pytest
 import redis
+import time_machine
 from django.db.utils import OperationalError
 
-from ops.cache import ResilientRedisCache
+from ops.cache import FileCache, ResilientRedisCache
 
 
 def test_health_check_reports_database_and_cache(client, db):
@@ -85,3 +86,51 @@ def test_servers_making_the_same_value_at_once_all_use_the_one_stored(monkeypatc
     monkeypatch.setattr(ResilientRedisCache, "get", get_while_the_other_server_stores)
     assert this_server.get_or_set("salt", lambda: "this server's") == "the other server's"
     this_server.delete("salt")
+
+
+# --- The file cache of one machine without Redis ----------------------------------------------
+
+
+def file_cache(tmp_path, max_entries):
+    return FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": max_entries}})
+
+
+def test_file_cache_add_is_atomic_between_processes(tmp_path, monkeypatch):
+    """Another process adds the same key while this one is writing it: one of them only wins."""
+    here, there = file_cache(tmp_path, 100), file_cache(tmp_path, 100)
+    write_content = FileCache._write_content
+    others = []
+
+    def write_while_another_process_adds(self, file, timeout, value):
+        if self is here and not others:
+            others.append(there.add("visits:salt", "their salt", 60))
+        write_content(self, file, timeout, value)
+
+    monkeypatch.setattr(FileCache, "_write_content", write_while_another_process_adds)
+    ours = here.add("visits:salt", "our salt", 60)
+    assert others == [True] and ours is False
+    assert here.get("visits:salt") == there.get("visits:salt") == "their salt"
+
+
+def test_file_cache_add_replaces_an_expired_entry(tmp_path):
+    cache = file_cache(tmp_path, 100)
+    with time_machine.travel(0, tick=False):
+        assert cache.add("marker", "old", 30)
+        assert not cache.add("marker", "new", 30)
+    with time_machine.travel(31, tick=False):
+        assert cache.add("marker", "new", 30)
+        assert cache.get("marker") == "new"
+
+
+def test_file_cache_culls_expired_entries_before_live_ones(tmp_path):
+    cache = file_cache(tmp_path, 20)
+    with time_machine.travel(0, tick=False):
+        for n in range(15):
+            cache.set(f"expiring {n}", n, 30)
+        for n in range(10):
+            cache.set(f"live {n}", n, 3600)
+    with time_machine.travel(60, tick=False):
+        cache._next_cull = 0  # a minute has passed since this process last culled
+        cache.set("one more", 1, 3600)
+        assert [cache.get(f"live {n}") for n in range(10)] == list(range(10))
+        assert len(cache._list_cache_files()) == 11

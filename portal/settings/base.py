@@ -147,34 +147,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SERIALIZATION_MODULES = {"precise-json": "ops.serializers"}
 
 # --- Cache ---------------------------------------------------------------------------
-# Redis when REDIS_URL is set (required with several application servers); otherwise caches in
-# SQLite files under var/ (diskcache) that every process of one machine shares. Not Django's file
-# cache: it forgets a third of its entries at random once it holds MAX_ENTRIES (300 by default),
-# so on a busy day it would drop visitors' 30-minute markers (and count them again) and the day's
-# salt; its `add` and `incr` are not atomic between processes either.
-# - default: visit markers, rate limits, figures, Wagtail's own lookups;
+# Redis when REDIS_URL is set (required with several application servers); otherwise file caches
+# under var/ that every process of one machine shares (ops.cache.FileCache: Django's file cache
+# forgets a third of its entries at random past 300, visitors' markers and the day's salt among
+# them, and would count those visitors again).
+# - default: visit markers, rate limits, figures, Wagtail's own lookups; room for the markers of
+#   50,000 visitors in half an hour;
 # - pages: the page cache (ops/pagecache.py), apart so that pages never push those out;
 # - renditions: Wagtail writes an image's rendition to its cache each time a page shows the
-#   image, a disk write per image without Redis, so renditions are then looked up in the database
-#   (one indexed query each, and none in listings, which prefetch them).
+#   image. A write to the file cache replaces a file, which costs milliseconds on most file
+#   systems, so without Redis renditions are looked up in the database (one indexed query each,
+#   and none in listings, which prefetch them).
 
 
 def local_caches(var_dir):
     """The caches of one machine without Redis."""
-    caches = {
-        alias: {
-            "BACKEND": "diskcache.DjangoCache",
-            "LOCATION": str(var_dir / folder),
-            "SHARDS": 4,
-            # Seconds a process waits for a shard another one is writing (then it retries).
-            "DATABASE_TIMEOUT": 1.0,
-            # Least recently stored entries go first beyond this size.
-            "OPTIONS": {"size_limit": size},
-        }
-        for alias, folder, size in (("default", "cache", 2**28), ("pages", "page-cache", 2**30))
+    return {
+        "default": {
+            "BACKEND": "ops.cache.FileCache",
+            "LOCATION": str(var_dir / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "pages": {
+            "BACKEND": "ops.cache.FileCache",
+            "LOCATION": str(var_dir / "page-cache"),
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        },
+        "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
-    caches["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    return caches
 
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
