@@ -239,6 +239,9 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# "Translate this page" makes a draft: wagtail-localize would otherwise publish the copy of a live
+# page at once, still in Vietnamese, on the English site. The translator's "Publish" publishes it.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # --- Static and media files ----------------------------------------------------------------
 STATIC_URL = "/static/"
