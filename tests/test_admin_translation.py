@@ -201,6 +201,9 @@ def test_admin_stays_vietnamese_for_an_english_browser(admin_client, home_vi):
 def test_login_page_is_vietnamese(client, db):
     html = visible(client.get(reverse("wagtailadmin_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
     assert "Đăng nhập" in html and "Sign in" not in html
+    # Wagtail gives the password field no label; Django would show its name, "Password".
+    assert re.search(r'<label[^>]* for="id_password"[^>]*> Mật khẩu<', html)
+    assert "Password" not in html
 
 
 def test_the_public_site_still_follows_the_browser(client, site):

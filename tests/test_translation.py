@@ -171,6 +171,8 @@ def test_a_translator_translates_an_article_with_its_gallery_and_publishes_it(
 
     translate_in_admin(admin_client, news_category, ENGLISH, django_capture_on_commit_callbacks)
     english = submit_for_translation(admin_client, article, django_capture_on_commit_callbacks)
+    # A draft, still in Vietnamese: nothing on the English site until the translator publishes it.
+    assert not english.live and client.get(english.url).status_code == 404
     # Every text of the page is a segment of the editor; photos and the file carry over as they are.
     filled = fill_in(admin_client, english, ENGLISH)
     assert filled == set(ENGLISH) - {"Tin tức - Sự kiện", "tin-tuc-su-kien"}

@@ -11,7 +11,8 @@ this thread, where Django refuses database calls (SynchronousOnlyOperation).
 Every test gets a fresh browser context (no cookies: a new citizen) whose requests are watched:
 a request to any host other than the site, an uncaught script error, an error in the console (a
 Content-Security-Policy violation, say) or a stylesheet, script or image that does not load fails
-the test.
+the test. A journey with several people (an editor, then an approver) opens a browser for each with
+`new_context()`, watched the same way.
 """
 
 import ctypes
@@ -194,13 +195,35 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_site, request):
-    """A new citizen's browser (no cookies), watched for foreign requests and script errors.
-    Parametrize it indirectly to change Playwright's context options, e.g. `{"java_script_enabled": False}`."""
-    options = {"locale": "vi-VN", "viewport": {"width": 1280, "height": 800}, **getattr(request, "param", {})}
-    context = browser.new_context(base_url=live_site.url, **options)
+def new_context(browser, live_site, request):
+    """Opens browsers (contexts without cookies: a new citizen, or a member of staff signing in),
+    each watched for foreign requests and script errors. `new_context(**options)` takes
+    Playwright's context options. When the test fails, every page still open is photographed."""
+    contexts = []
+
+    def open_context(**options):
+        options = {"locale": "vi-VN", "viewport": {"width": 1280, "height": 800}, **options}
+        context = browser.new_context(base_url=live_site.url, **options)
+        _watch(context, urlsplit(live_site.url).netloc)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    if getattr(request.node, "browser_test_failed", False):
+        name = "".join(char if char.isalnum() or char in "-_" else "-" for char in request.node.name)
+        pages = [page for context in contexts for page in context.pages]
+        for number, page in enumerate(pages, start=1):
+            suffix = f"-{number}" if len(pages) > 1 else ""
+            page.screenshot(path=ARTIFACTS / "failures" / f"{name}{suffix}.png", full_page=True)
+    for context in contexts:
+        context.close()
+    for context in contexts:
+        assert not context.foreign_requests, "requests to other hosts:\n" + "\n".join(context.foreign_requests)
+        assert not context.errors, "errors in the browser:\n" + "\n".join(context.errors)
+
+
+def _watch(context, site_host):
     context.set_default_timeout(20_000)
-    site_host = urlsplit(live_site.url).netloc
     context.foreign_requests = []
     context.errors = []
 
@@ -222,19 +245,18 @@ def context(browser, live_site, request):
     context.on("console", on_console)
     context.on("response", on_response)
     context.on("weberror", lambda error: context.errors.append(f"uncaught: {error.error}"))
-    yield context
-    context.close()
-    assert not context.foreign_requests, "requests to other hosts:\n" + "\n".join(context.foreign_requests)
-    assert not context.errors, "errors in the browser:\n" + "\n".join(context.errors)
 
 
 @pytest.fixture
-def page(context, request):
-    page = context.new_page()
-    yield page
-    if getattr(request.node, "browser_test_failed", False):
-        name = "".join(char if char.isalnum() or char in "-_" else "-" for char in request.node.name)
-        page.screenshot(path=ARTIFACTS / "failures" / f"{name}.png", full_page=True)
+def context(new_context, request):
+    """A new citizen's browser (no cookies), watched for foreign requests and script errors.
+    Parametrize it indirectly to change Playwright's context options, e.g. `{"java_script_enabled": False}`."""
+    return new_context(**getattr(request, "param", {}))
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
 
 
 @pytest.fixture(scope="package")
@@ -270,8 +292,9 @@ def assert_accessible(axe_source):
 @pytest.fixture(scope="package")
 def public_urls(browser, live_site):
     """{language: {kind: path}} of the public pages the tests visit: the home page, a category,
-    the demo article with the gallery and its translation, the poll's page. Found by following
-    links as a citizen does, so that they do not depend on how URLs are built."""
+    the demo article with the gallery and its translation, the poll's page, the results of a
+    search. Found by following links and forms as a citizen does, so that they do not depend on
+    how URLs are built."""
     from news.demo import DAN_VAN_KHEO
 
     context = browser.new_context(base_url=live_site.url)
@@ -287,6 +310,7 @@ def public_urls(browser, live_site):
             "category": page.locator(".main-menu a").nth(1).get_attribute("href"),
             "article": article,
             "poll": href("[data-poll-show-results]").split("#")[0],
+            "search": page.locator(".header-search").get_attribute("action") + "?q=dan+van+kheo",
         }
 
     page.goto("/vi/")

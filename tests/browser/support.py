@@ -11,6 +11,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Installed from the npm registry by `make test` (see the Makefile), never downloaded by a test.
 AXE_CORE = settings.BASE_DIR / "var" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+# The kinds of public pages in the `public_urls` fixture.
+PAGE_KINDS = ["home", "category", "article", "poll", "search"]
 
 if importlib.util.find_spec("playwright"):
     from playwright.sync_api import expect

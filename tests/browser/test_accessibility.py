@@ -3,14 +3,13 @@ the keyboard alone: the skip link, visible focus, the photo viewer and the poll.
 
 import pytest
 
-from .support import FOCUS_INDICATOR, expect, focused, tab_to
+from .support import FOCUS_INDICATOR, PAGE_KINDS, expect, focused, tab_to
 
 LANGUAGES = ["vi", "en"]
-PAGES = ["home", "category", "article", "poll"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("kind", PAGES)
+@pytest.mark.parametrize("kind", PAGE_KINDS)
 def test_axe_finds_no_serious_violation(assert_accessible, page, public_urls, kind, language):
     page.goto(public_urls[language][kind])
     assert_accessible(page)
@@ -54,7 +53,7 @@ def test_the_skip_link_is_the_first_tab_stop_and_leads_to_the_content(page, publ
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)"), focused(page)
 
 
-@pytest.mark.parametrize("kind", PAGES)
+@pytest.mark.parametrize("kind", PAGE_KINDS)
 def test_every_tab_stop_shows_the_focus(page, public_urls, kind):
     page.goto(public_urls["vi"][kind])
     stops = []

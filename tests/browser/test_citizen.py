@@ -121,3 +121,19 @@ def test_a_citizen_switches_an_article_to_english(page, public_urls):
     expect(page.locator(".article-meta [data-meta=date]")).to_have_text(
         re.compile(r"^Published on: \d{1,2} [A-Z][a-z]+ \d{4}$")
     )
+
+
+def test_a_citizen_searches_without_accents_and_opens_the_article(page):
+    page.goto("/vi/")
+    header = page.locator(".site-header")
+    header.get_by_role("searchbox", name="Tìm kiếm trên cổng thông tin").fill("dan van kheo")
+    header.get_by_role("button", name="Tìm kiếm").click()
+    expect(page).to_have_url(re.compile(r"/vi/tim-kiem/\?q=dan\+van\+kheo$"))
+    expect(page.locator(".search-count")).to_have_text(re.compile(r"^Tìm thấy \d+ kết quả cho “dan van kheo”$"))
+    # The article whose title has the words ranks first, the words marked with their accents.
+    first = page.locator(".search-results > li").first
+    expect(first.get_by_role("heading")).to_have_text(DAN_VAN_KHEO)
+    expect(first.get_by_role("heading").locator("mark")).to_have_text(["dân", "vận", "khéo"])
+    first.get_by_role("link", name=DAN_VAN_KHEO).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(DAN_VAN_KHEO)
+    expect(page).to_have_url(re.compile(f"/vi/.*/{slugify_vi(DAN_VAN_KHEO)}/$"))

@@ -1,13 +1,13 @@
 """The public pages work on a closed network: they ask nothing of any host but the site."""
 
-from .support import LOAD_EVERY_IMAGE, expect
+from .support import LOAD_EVERY_IMAGE, PAGE_KINDS, expect
 
 
 def test_public_pages_load_nothing_from_other_hosts(page, context, public_urls, live_site):
     site_requests = []
     page.on("request", lambda request: site_requests.append(request.url))
     for language in ["vi", "en"]:
-        for kind in ["home", "category", "article", "poll"]:
+        for kind in PAGE_KINDS:
             page.goto(public_urls[language][kind])
             page.evaluate(LOAD_EVERY_IMAGE)
         page.goto(public_urls[language]["article"])

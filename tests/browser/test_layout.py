@@ -4,7 +4,7 @@ content on small screens and beside it on large ones."""
 
 import pytest
 
-from .support import ARTIFACTS, LOAD_EVERY_IMAGE, expect
+from .support import ARTIFACTS, LOAD_EVERY_IMAGE, PAGE_KINDS, expect
 
 WIDTHS = [375, 768, 1280]
 # The width from which portal.css puts the sidebar beside the content (60rem).
@@ -51,7 +51,7 @@ def test_layout_fits_the_screen(page, public_urls, width, kind, language):
         assert page.evaluate(SEPARATORS_STARTING_A_LINE) == [], "a line of the metadata begins with a separator"
 
 
-@pytest.mark.parametrize("kind", ["home", "category", "article", "poll"])
+@pytest.mark.parametrize("kind", PAGE_KINDS)
 def test_pages_reflow_to_320_pixels(page, public_urls, kind):
     """WCAG 1.4.10: content reflows without horizontal scrolling down to 320 CSS pixels."""
     page.set_viewport_size({"width": 320, "height": 640})

@@ -1,0 +1,191 @@
+"""The newsroom in a real browser: an editor writes an article in the Wagtail admin, with photos
+uploaded there, and submits it; an approver approves it and citizens find it on its category page
+and in the feeds; a translator translates it into English in wagtail-localize's editor and
+publishes it. The admin is in Vietnamese, as the demo users see it."""
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+from PIL import Image
+
+from editorial.roles import WORKFLOW
+from home.text import slugify_vi
+
+from .support import LOAD_EVERY_IMAGE, expect
+
+PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "portal-demo-2026")
+CATEGORY = "Thông báo"
+TITLE = "Phường Hải Châu I ra mắt tổ hỗ trợ thủ tục hành chính"
+LEAD = "Tổ gồm năm cán bộ trẻ, hướng dẫn người dân nộp hồ sơ trực tuyến ngay tại bộ phận một cửa."
+HEADING = "Hỗ trợ ngay tại bộ phận một cửa"
+PARAGRAPH = "Người cao tuổi được ưu tiên hướng dẫn trước."
+GALLERY_INTRO = "Một số hình ảnh tại buổi ra mắt:"
+CAPTIONS = ["Tổ hỗ trợ nhận nhiệm vụ", "Hướng dẫn người dân", "Người dân nộp hồ sơ"]
+ENGLISH = {
+    TITLE: "Hai Chau I Ward launches an administrative procedures support team",
+    LEAD: "Five young officers help residents file their applications online at the one-stop desk.",
+    HEADING: "Help at the one-stop desk",
+    PARAGRAPH: "Elderly residents are helped first.",
+    GALLERY_INTRO: "Some pictures from the launch:",
+    CAPTIONS[0]: "The support team takes up its duties",
+    CAPTIONS[1]: "Helping residents",
+    CAPTIONS[2]: "Residents file their applications",
+    slugify_vi(TITLE): "hai-chau-i-ward-support-team",
+}
+
+
+def photo(tmp_path, name):
+    """A small PNG of random pixels: the admin refuses an upload identical to an image it has."""
+    path = tmp_path / f"{name}.png"
+    Image.frombytes("RGB", (160, 120), os.urandom(160 * 120 * 3)).save(path)
+    return path
+
+
+def sign_in(new_context, username):
+    page = new_context().new_page()
+    page.goto("/admin/")
+    page.get_by_role("textbox", name="Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("navigation", name="Menu chính")).to_be_visible()
+    return page
+
+
+def add_block(page, kind):
+    """Insert a block at the end of the body through the "+" inserter's block chooser."""
+    body = page.get_by_role("region", name="Nội dung*")
+    body.get_by_role("button", name="Chèn khối").last.click()
+    page.get_by_role("option", name=kind, exact=True).click()
+    return body.get_by_role("region", name=kind).last
+
+
+def upload_image(page, block, path, title):
+    """Choose an image for `block` by uploading it in the image chooser."""
+    block.get_by_role("button", name="Chọn một hình ảnh").click()
+    chooser = page.get_by_role("dialog")
+    chooser.get_by_role("tab", name="Tải lên").click()
+    chooser.get_by_label("Tệp").set_input_files(path)
+    chooser.get_by_role("textbox", name="Tiêu đề*").fill(title)
+    chooser.get_by_role("button", name="Tải lên").click()
+    expect(chooser).to_be_hidden()
+    expect(block).to_contain_text(title)
+
+
+def write_article(page, tmp_path):
+    page.get_by_role("button", name="Trang").click()
+    page.get_by_role("dialog", name="Trình duyệt trang").get_by_role("link", name=CATEGORY, exact=True).click()
+    page.get_by_role("link", name="Thêm trang con").click()
+    page.get_by_role("link", name="Bài viết", exact=True).click()
+    page.get_by_role("textbox", name="Tiêu đề*").fill(TITLE)
+    page.get_by_role("textbox", name="Sapo*").fill(LEAD)
+    page.get_by_role("button", name="Chọn đơn vị").click()
+    page.get_by_role("dialog").get_by_role("link", name="Văn phòng", exact=True).click()
+
+    # The heading block's field has no label of its own but the block's.
+    add_block(page, "Tiêu đề phụ").get_by_role("textbox").fill(HEADING)
+    add_block(page, "Đoạn văn").get_by_role("textbox").fill(PARAGRAPH)
+    upload_image(page, add_block(page, "Hình ảnh"), photo(tmp_path, "image"), "Trụ sở phường Hải Châu I")
+    gallery = add_block(page, "Bộ ảnh")
+    gallery.get_by_role("textbox", name="Lời dẫn").fill(GALLERY_INTRO)
+    for number, caption in enumerate(CAPTIONS):
+        if number:
+            gallery.get_by_role("button", name="Thêm").last.click()
+        item = gallery.get_by_role("region", name="Ảnh", exact=True).nth(number)
+        upload_image(page, item, photo(tmp_path, f"gallery-{number}"), caption)
+        item.get_by_role("textbox", name="Chú thích").fill(caption)
+
+    page.get_by_role("button", name="Thao tác khác").click()
+    page.get_by_role("button", name=f"Gửi duyệt ({WORKFLOW})").click()
+    expect(page.get_by_role("status").first).to_contain_text(f"Trang '{TITLE}' đã được gửi kiểm duyệt.")
+
+
+def approve(page):
+    awaiting = page.get_by_role("region", name="Đang chờ bạn duyệt")
+    row = awaiting.get_by_role("row").filter(has=page.get_by_role("link", name=TITLE, exact=True))
+    row.get_by_role("button", name="Thao tác").click()
+    row.get_by_role("button", name="Phê duyệt", exact=True).click()
+    expect(awaiting.get_by_role("link", name=TITLE, exact=True)).to_have_count(0)
+
+
+def feed_items(page, url):
+    """{title: link path} of an RSS feed's items."""
+    response = page.request.get(url)
+    assert response.ok and response.headers["content-type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.body()).find("channel")
+    return {item.findtext("title"): urlsplit(item.findtext("link")).path for item in channel.iter("item")}
+
+
+def start_translation(page):
+    """From the translator's dashboard: "Translate" the article into English, which opens
+    wagtail-localize's editor."""
+    untranslated = page.get_by_role("region", name="Chờ dịch")
+    untranslated.get_by_role("link", name=f"Dịch “{TITLE}”").click()
+    page.get_by_role("checkbox", name="English").check()
+    page.get_by_role("button", name="Gửi").click()
+    expect(page.get_by_role("status").first).to_contain_text(f"Trang '{TITLE}' đã được gửi dịch sang English")
+
+
+def translate_and_publish(page):
+    """Type every segment's translation into the editor, then publish the translation."""
+    for source, translation in ENGLISH.items():
+        if source == slugify_vi(TITLE):
+            page.get_by_role("tab", name="Quảng bá").click()
+        segment = page.locator("li").filter(has=page.get_by_text(source, exact=True)).last
+        segment.get_by_role("button", name="Dịch").click()
+        segment.get_by_role("textbox").fill(translation)
+        segment.get_by_role("button", name="Lưu").click()
+        expect(segment.get_by_role("button", name="Sửa")).to_be_visible()
+    page.get_by_role("button", name="Xuất bản bản dịch English").click()
+    expect(page.get_by_role("status").first).to_have_text(f"Đã xuất bản '{ENGLISH[TITLE]}' (English).")
+
+
+def read_article(page, language, texts):
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts[TITLE])
+    expect(page.locator(".article__lead")).to_have_text(texts[LEAD])
+    expect(page.get_by_role("heading", name=texts[HEADING])).to_be_visible()
+    expect(page.locator(".article__body")).to_contain_text(texts[PARAGRAPH])
+    expect(page.locator(".gallery__intro")).to_have_text(texts[GALLERY_INTRO])
+    expect(page.locator(".gallery__caption")).to_have_text([texts[caption] for caption in CAPTIONS])
+    # The image block's photo and the gallery's three.
+    expect(page.locator(".article__body img")).to_have_count(1 + len(CAPTIONS))
+    assert page.evaluate(LOAD_EVERY_IMAGE) == []
+
+
+def test_an_article_goes_from_the_editor_through_the_approver_to_citizens_in_two_languages(new_context, page, tmp_path):
+    write_article(sign_in(new_context, "bientapvien"), tmp_path)
+
+    # Not public until approved.
+    page.goto("/vi/")
+    page.locator(".main-menu").get_by_role("link", name=CATEGORY).click()
+    category_path = urlsplit(page.url).path
+    expect(page.get_by_role("link", name=TITLE)).to_have_count(0)
+
+    approve(sign_in(new_context, "pheduyet"))
+
+    page.reload()
+    page.locator("main").get_by_role("link", name=TITLE).click()
+    article_path = urlsplit(page.url).path
+    read_article(page, "vi", {text: text for text in ENGLISH})
+    expect(page.locator(".article-meta [data-meta=unit]")).to_have_text("Người đăng tin: Văn phòng")
+    assert feed_items(page, category_path + "rss/")[TITLE] == article_path
+    assert feed_items(page, "/vi/rss.xml")[TITLE] == article_path
+
+    translator = sign_in(new_context, "biendichvien")
+    start_translation(translator)
+    # Until the translator publishes it, the English site has no such page.
+    page.reload()
+    expect(page.locator(".language-switcher").get_by_role("link", name="English")).to_have_attribute("href", "/en/")
+    translate_and_publish(translator)
+
+    page.reload()
+    page.locator(".language-switcher").get_by_role("link", name="English").click()
+    expect(page).to_have_url(re.compile(f"/en/[^/]+/{ENGLISH[slugify_vi(TITLE)]}/$"))
+    read_article(page, "en", ENGLISH)
+    expect(page.locator(".article-meta [data-meta=unit]")).to_have_text("Posted by: Office")
+    english_path = urlsplit(page.url).path
+    english_category = page.get_by_role("navigation", name="Breadcrumb").get_by_role("link").last.get_attribute("href")
+    assert feed_items(page, english_category + "rss/")[ENGLISH[TITLE]] == english_path
+    assert feed_items(page, "/en/rss.xml")[ENGLISH[TITLE]] == english_path
