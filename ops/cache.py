@@ -82,6 +82,8 @@ class FileCache(FileBasedCache):
         self._next_cull = 0.0
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.has_key(key, version):  # a returning visitor: one read, no write
+            return False
         self._createdir()
         self._cull()
         fname = self._key_to_file(key, version)
