@@ -17,6 +17,7 @@ A flush never loses or repeats a count:
 """
 
 import functools
+import logging
 import uuid
 from datetime import date, timedelta
 
@@ -27,6 +28,8 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from .models import AppliedBatch, DailyCount
+
+logger = logging.getLogger(__name__)
 
 FLUSH_INTERVAL = 60
 LOCK_TIMEOUT = 300
@@ -65,9 +68,13 @@ def add(site_id, day, kind, key="", by=1):
 
 
 def flush_if_due():
-    """Flush from a request when no flush has started for a minute."""
-    if client().set(_key("recent-flush"), 1, nx=True, ex=FLUSH_INTERVAL):
-        flush()
+    """Flush from a request when no flush has started for a minute. Without Redis the request
+    has nothing to flush, and a flush that Redis left halfway is finished by the next one."""
+    try:
+        if client().set(_key("recent-flush"), 1, nx=True, ex=FLUSH_INTERVAL):
+            flush()
+    except redis.RedisError as error:
+        logger.warning("Redis is unreachable: buffered counts wait for the next flush (%s).", error)
 
 
 def flush():
