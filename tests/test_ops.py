@@ -8,6 +8,7 @@ import pytest
 import redis
 from django.db.utils import OperationalError
 
+from ops import cache as resilient_cache
 from ops.cache import ResilientRedisCache
 
 
@@ -55,6 +56,26 @@ def test_an_unreachable_redis_behaves_like_an_empty_cache_that_cannot_store(sett
     assert cache.get_or_set("k", lambda: "computed") == "computed"
     with pytest.raises(ValueError):
         cache.incr("k")
+
+
+def test_after_a_failure_the_cache_leaves_redis_alone_for_a_moment(settings, monkeypatch):
+    """A Redis that hangs costs each call its timeout: once is enough, for RETRY_AFTER seconds."""
+    from django.core.cache import cache
+
+    settings.CACHES = DOWN
+    calls = []
+
+    def hangs(self, *args, **kwargs):
+        calls.append(args)
+        raise redis.TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(redis.Redis, "get", hangs)
+    assert cache.get("a") is None and cache.get("b") is None
+    assert len(calls) == 1
+    monkeypatch.setattr(resilient_cache, "RETRY_AFTER", 0)
+    resilient_cache.failed(DOWN["default"]["LOCATION"])  # now due again
+    assert cache.get("c") is None
+    assert len(calls) == 2
 
 
 def test_pages_and_the_health_check_work_while_redis_is_down(client, site, settings):

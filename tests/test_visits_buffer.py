@@ -242,6 +242,20 @@ def test_a_count_redis_never_received_stays_in_the_database(redis_client, site, 
     assert not FallbackCount.objects.exists()
 
 
+def test_after_a_failure_counts_go_to_the_database_without_trying_redis(redis_client, site, monkeypatch):
+    calls = []
+
+    def hangs(*args):
+        calls.append(args)
+        raise redis.TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(redis.Redis, "eval", hangs)
+    add_visits(site, 3)
+    assert len(calls) == 1
+    assert visits_today(site) == 3
+    assert FallbackCount.objects.count() == 1  # only the count that may have reached Redis
+
+
 def test_nothing_of_the_visitor_reaches_redis(redis_client, client, site):
     address, user_agent = "198.51.100.78", BROWSER + " PrivacyProbe/1.0"
     visit(client, ip=address, user_agent=user_agent)

@@ -36,6 +36,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from wagtail.models import Site
 
+from ops import cache
+
 from .models import AppliedBatch, DailyCount, FallbackCount
 
 logger = logging.getLogger(__name__)
@@ -94,12 +96,16 @@ def _key(name):
 
 def add(site_id, day, kind, key="", by=1):
     """Add to a counter in Redis, or in the database while Redis does not answer."""
+    if cache.unavailable(settings.REDIS_URL):
+        DailyCount.objects.increment(site_id, day, kind, key, by)
+        return
     token = uuid.uuid4().hex
     try:
         client().eval(
             _ADD, 2, _key("pending"), _key("pending-tokens"), f"{site_id}|{day.isoformat()}|{kind}|{key}", by, token
         )
     except redis.RedisError as error:
+        cache.failed(settings.REDIS_URL)
         logger.warning("Redis did not answer (%s): counting in the database directly.", error)
         with transaction.atomic():
             DailyCount.objects.increment(site_id, day, kind, key, by)
@@ -110,10 +116,13 @@ def add(site_id, day, kind, key="", by=1):
 def flush_if_due():
     """Flush from a request when no flush has started for a minute. Without Redis the request
     has nothing to flush, and a flush that Redis left halfway is finished by the next one."""
+    if cache.unavailable(settings.REDIS_URL):
+        return
     try:
         if client().set(_key("recent-flush"), 1, nx=True, ex=FLUSH_INTERVAL):
             flush()
     except redis.RedisError as error:
+        cache.failed(settings.REDIS_URL)
         logger.warning("Redis is unreachable: buffered counts wait for the next flush (%s).", error)
 
 
