@@ -6,6 +6,10 @@ markers, rate limits). When Redis is down, Django's own RedisCache raises on eve
 every page would fail; ResilientRedisCache logs the outage and behaves like an empty cache that
 cannot store: reads miss, writes do nothing and return False, `incr` raises ValueError as for a
 missing key. Pages keep being served from the database.
+
+After a failure the process leaves that Redis alone for RETRY_AFTER seconds (the visit buffer
+too, see visits/buffer.py): a Redis that hangs rather than refusing connections would otherwise
+cost every call its timeout, and a page makes several.
 """
 
 import logging
@@ -20,15 +24,30 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
+RETRY_AFTER = 2.0
+_unavailable_until = {}  # Redis URL: when to try it again (time.monotonic())
+
+
+def unavailable(url):
+    """Whether Redis at `url` failed in this process less than RETRY_AFTER seconds ago."""
+    return time.monotonic() < _unavailable_until.get(url, 0)
+
+
+def failed(url):
+    _unavailable_until[url] = time.monotonic() + RETRY_AFTER
+
 
 def _degrade(fallback):
     def decorator(method):
         def wrapper(self, *args, **kwargs):
-            try:
-                return method(self, *args, **kwargs)
-            except RedisError as error:
-                log.warning("Cache unavailable (%s: %s); going on without it.", type(error).__name__, error)
-                return fallback(*args, **kwargs) if callable(fallback) else fallback
+            url = self._servers[0]
+            if not unavailable(url):
+                try:
+                    return method(self, *args, **kwargs)
+                except RedisError as error:
+                    failed(url)
+                    log.warning("Cache unavailable (%s: %s); going on without it.", type(error).__name__, error)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
 
         return wrapper
 

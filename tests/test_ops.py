@@ -9,6 +9,7 @@ import redis
 import time_machine
 from django.db.utils import OperationalError
 
+from ops import cache as resilient_cache
 from ops.cache import FileCache, ResilientRedisCache
 
 
@@ -56,6 +57,26 @@ def test_an_unreachable_redis_behaves_like_an_empty_cache_that_cannot_store(sett
     assert cache.get_or_set("k", lambda: "computed") == "computed"
     with pytest.raises(ValueError):
         cache.incr("k")
+
+
+def test_after_a_failure_the_cache_leaves_redis_alone_for_a_moment(settings, monkeypatch):
+    """A Redis that hangs costs each call its timeout: once is enough, for RETRY_AFTER seconds."""
+    from django.core.cache import cache
+
+    settings.CACHES = DOWN
+    calls = []
+
+    def hangs(self, *args, **kwargs):
+        calls.append(args)
+        raise redis.TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(redis.Redis, "get", hangs)
+    assert cache.get("a") is None and cache.get("b") is None
+    assert len(calls) == 1
+    monkeypatch.setattr(resilient_cache, "RETRY_AFTER", 0)
+    resilient_cache.failed(DOWN["default"]["LOCATION"])  # now due again
+    assert cache.get("c") is None
+    assert len(calls) == 2
 
 
 def test_pages_and_the_health_check_work_while_redis_is_down(client, site, settings):
@@ -126,11 +147,11 @@ def test_file_cache_culls_expired_entries_before_live_ones(tmp_path):
     cache = file_cache(tmp_path, 20)
     with time_machine.travel(0, tick=False):
         for n in range(15):
-            cache.set(f"expiring {n}", n, 30)
+            cache.set(f"expiring-{n}", n, 30)
         for n in range(10):
-            cache.set(f"live {n}", n, 3600)
+            cache.set(f"live-{n}", n, 3600)
     with time_machine.travel(60, tick=False):
         cache._next_cull = 0  # a minute has passed since this process last culled
-        cache.set("one more", 1, 3600)
-        assert [cache.get(f"live {n}") for n in range(10)] == list(range(10))
+        cache.set("one-more", 1, 3600)
+        assert [cache.get(f"live-{n}") for n in range(10)] == list(range(10))
         assert len(cache._list_cache_files()) == 11

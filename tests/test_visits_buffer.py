@@ -4,7 +4,9 @@ Runs against the Redis of CI_REDIS_URL (redis://127.0.0.1:6379/3 by default); sk
 reason when that Redis cannot be reached. Each test uses keys of its own, removed afterwards.
 """
 
+import datetime
 import io
+import logging
 import os
 import pickle
 import uuid
@@ -13,6 +15,7 @@ import pytest
 import redis
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from wagtail.models import Site
 
 from home.models import HomePage
@@ -29,7 +32,7 @@ from tests.visits_support import (
 )
 from visits import buffer, counting
 from visits.counting import local_today
-from visits.models import AppliedBatch, DailyCount
+from visits.models import AppliedBatch, DailyCount, FallbackCount
 
 REDIS_URL = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/3")
 
@@ -163,11 +166,82 @@ def test_requests_flush_when_a_minute_passed_without_a_flush(redis_client, clien
     assert pending(redis_client) == {}
 
 
-def test_counts_go_to_the_database_while_redis_is_unreachable(client, site, settings):
+def test_counts_go_to_the_database_while_redis_is_unreachable(client, site, settings, caplog):
     settings.VISITS_BUFFER = "redis"
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     assert visit(client).status_code == 200
     assert visits_today(site) == 1
+    # Counted: the request's flush, impossible without Redis, is no error of counting's.
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+def answer_lost(monkeypatch, meanwhile=lambda: None):
+    """Redis runs the next count's command but its answer never arrives (Redis stopped, or hung
+    past the timeout and ran it on resuming); `meanwhile` runs before the request gives up."""
+    redis_eval = redis.Redis.eval
+
+    def lost(self, script, *args):
+        result = redis_eval(self, script, *args)
+        if script == buffer._ADD:
+            monkeypatch.setattr(redis.Redis, "eval", redis_eval)
+            meanwhile()
+            raise redis.TimeoutError("Timeout reading from socket")
+        return result
+
+    monkeypatch.setattr(redis.Redis, "eval", lost)
+
+
+def test_a_count_whose_answer_was_lost_is_counted_once(redis_client, site, monkeypatch):
+    add_visits(site, 2)
+    answer_lost(monkeypatch)
+    add_visits(site, 1)  # in Redis, and in the database as the fallback
+    assert visits_today(site) == 1 and sum(pending(redis_client).values()) == 3
+
+    buffer.flush()
+    assert visits_today(site) == 3
+    assert not FallbackCount.objects.exists()
+    buffer.flush()
+    assert visits_today(site) == 3
+
+
+def test_a_lost_answer_counted_once_even_when_its_batch_was_flushed_first(redis_client, site, monkeypatch):
+    answer_lost(monkeypatch, meanwhile=buffer.flush)  # another server flushes before the fallback
+    add_visits(site, 1)
+    assert visits_today(site) == 2
+    buffer.flush()
+    assert visits_today(site) == 1
+
+
+def test_a_count_redis_never_received_stays_in_the_database(redis_client, site, monkeypatch):
+    def refused(*args):
+        raise redis.ConnectionError("Connection refused")
+
+    add_visits(site, 2)
+    monkeypatch.setattr(redis.Redis, "eval", refused)
+    add_visits(site, 1)
+    monkeypatch.undo()
+    buffer.flush()
+    assert visits_today(site) == 3
+    # Kept a minute, for a command still on its way to a hung Redis; then forgotten.
+    assert FallbackCount.objects.count() == 1
+    FallbackCount.objects.update(recorded_at=timezone.now() - datetime.timedelta(minutes=2))
+    buffer.flush()
+    assert visits_today(site) == 3
+    assert not FallbackCount.objects.exists()
+
+
+def test_after_a_failure_counts_go_to_the_database_without_trying_redis(redis_client, site, monkeypatch):
+    calls = []
+
+    def hangs(*args):
+        calls.append(args)
+        raise redis.TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(redis.Redis, "eval", hangs)
+    add_visits(site, 3)
+    assert len(calls) == 1
+    assert visits_today(site) == 3
+    assert FallbackCount.objects.count() == 1  # only the count that may have reached Redis
 
 
 def test_nothing_of_the_visitor_reaches_redis(redis_client, client, site):
@@ -182,6 +256,8 @@ def test_nothing_of_the_visitor_reaches_redis(redis_client, client, site):
             content = repr(redis_client.hgetall(key))
         elif kind == "set":
             content = repr(redis_client.smembers(key))
+        elif kind == "zset":
+            content = repr(redis_client.zrange(key, 0, -1))
         else:
             content = repr(redis_client.get(key))
         for text in (key.decode(), content):

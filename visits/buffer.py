@@ -18,6 +18,13 @@ lock on a file); each batch is added to the counters in one database transaction
 records the batch's name (AppliedBatch), then deleted. If the transaction fails, the batch stays
 and the next flush retries it; if deleting fails after the commit, the next flush finds the batch
 recorded as applied and only deletes it.
+
+While Redis does not answer, a count goes to the database instead (FallbackCount). Redis may have
+applied it all the same: the answer was lost when Redis stopped, or Redis hung and ran the
+command when it resumed. So every count carries a random token, which Redis keeps with the batch
+for TOKEN_SECONDS after the batch is claimed; each flush looks for the fallback counts' tokens
+there and takes back the database's copy of those Redis has too. A spool file that cannot be
+written sends its count to the database too (nothing can have applied it twice).
 """
 
 import fcntl
@@ -35,24 +42,46 @@ from pathlib import Path
 import redis
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from wagtail.models import Site
 
-from .models import AppliedBatch, DailyCount
+from ops import cache
+
+from .models import AppliedBatch, DailyCount, FallbackCount
 
 logger = logging.getLogger(__name__)
+
+_NO_RETRY = Retry(NoBackoff(), 0)
 
 FLUSH_INTERVAL = 60
 LOCK_TIMEOUT = 300
 # Batches applied are remembered this long, far longer than any retry takes.
 LEDGER_DAYS = 7
+# A batch's tokens are kept this long after it is claimed, for the fallback counts made while it
+# was pending to find; a fallback count whose token no flush found for a minute was never applied.
+TOKEN_SECONDS = 15 * 60
+FALLBACKS_AT_ONCE = 1000
+# Spool files: a new one every BUCKET seconds, taken GRACE seconds after its time is over.
 BUCKET = 10
 GRACE = 60
+
+_ADD = """
+redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+"""
 
 _CLAIM = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('SADD', KEYS[3], KEYS[2])
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('RENAME', KEYS[4], KEYS[5])
+  redis.call('EXPIRE', KEYS[5], ARGV[1])
+  redis.call('ZADD', KEYS[6], redis.call('TIME')[1], KEYS[5])
+end
 return 1
 """
 
@@ -64,20 +93,24 @@ def enabled():
 def add(site_id, day, kind, key="", by=1):
     field = f"{site_id}|{day.isoformat()}|{kind}|{key}"
     if settings.VISITS_BUFFER == "redis":
-        client().hincrby(_key("pending"), field, by)
-    else:
+        _redis_add(field, site_id, day, kind, key, by)
+        return
+    try:
         _spool_write(f"{field}\t{by}\n")
+    except OSError as error:
+        logger.warning("The spool cannot be written (%s): counting in the database directly.", error)
+        DailyCount.objects.increment(site_id, day, kind, key, by)
 
 
 def flush_if_due():
     """Flush from a request when no flush has started for a minute."""
     if settings.VISITS_BUFFER == "redis":
-        due = client().set(_key("recent-flush"), 1, nx=True, ex=FLUSH_INTERVAL)
-    else:
-        try:
-            due = time.time() - (spool_dir() / "flushed").stat().st_mtime >= FLUSH_INTERVAL
-        except FileNotFoundError:
-            due = True
+        _redis_flush_if_due()
+        return
+    try:
+        due = time.time() - (spool_dir() / "flushed").stat().st_mtime >= FLUSH_INTERVAL
+    except FileNotFoundError:
+        due = True
     if due:
         flush()
 
@@ -117,18 +150,52 @@ def _apply(batch, counts):
 
 
 @functools.cache
-def _client(url):
-    return redis.Redis.from_url(url)
+def _client(url, **options):
+    return redis.Redis.from_url(url, **options)
 
 
 def client():
-    return _client(settings.REDIS_URL)
+    # The cache's timeouts: a hung Redis must not hold the request for long. No retries: a count
+    # whose answer was lost goes to the database, which the next flush reconciles (see above).
+    options = settings.CACHES["default"].get("OPTIONS", {})
+    timeouts = {name: options[name] for name in ("socket_connect_timeout", "socket_timeout") if name in options}
+    return _client(settings.REDIS_URL, retry=_NO_RETRY, **timeouts)
 
 
 def _key(name):
     # One hash tag for every key, so that the claim script also runs on Redis Cluster; the
     # cache's key prefix keeps installations that share a Redis apart.
     return f"{{{settings.CACHES['default'].get('KEY_PREFIX', '')}:visits}}:{name}"
+
+
+def _redis_add(field, site_id, day, kind, key, by):
+    """Add to a counter in Redis, or in the database while Redis does not answer."""
+    if cache.unavailable(settings.REDIS_URL):
+        DailyCount.objects.increment(site_id, day, kind, key, by)
+        return
+    token = uuid.uuid4().hex
+    try:
+        client().eval(_ADD, 2, _key("pending"), _key("pending-tokens"), field, by, token)
+    except redis.RedisError as error:
+        cache.failed(settings.REDIS_URL)
+        logger.warning("Redis did not answer (%s): counting in the database directly.", error)
+        with transaction.atomic():
+            DailyCount.objects.increment(site_id, day, kind, key, by)
+            counter = DailyCount.objects.get(site_id=site_id, day=day, kind=kind, key=key)
+            FallbackCount.objects.create(token=token, counter=counter, by=by)
+
+
+def _redis_flush_if_due():
+    """Without Redis the request has nothing to flush, and a flush that Redis left halfway is
+    finished by the next one."""
+    if cache.unavailable(settings.REDIS_URL):
+        return
+    try:
+        if client().set(_key("recent-flush"), 1, nx=True, ex=FLUSH_INTERVAL):
+            flush()
+    except redis.RedisError as error:
+        cache.failed(settings.REDIS_URL)
+        logger.warning("Redis is unreachable: buffered counts wait for the next flush (%s).", error)
 
 
 def _flush_redis():
@@ -138,15 +205,43 @@ def _flush_redis():
         return None
     try:
         r.set(_key("recent-flush"), 1, ex=FLUSH_INTERVAL)
-        r.eval(_CLAIM, 3, _key("pending"), _key(f"batch:{uuid.uuid4().hex}"), _key("batches"))
+        name = uuid.uuid4().hex
+        keys = [_key("pending"), _key(f"batch:{name}"), _key("batches")]
+        keys += [_key("pending-tokens"), _key(f"tokens:{name}"), _key("token-sets")]
+        r.eval(_CLAIM, len(keys), *keys, TOKEN_SECONDS)
         batches = sorted(name.decode() for name in r.smembers(_key("batches")))
         for batch in batches:
             _apply(batch, {field.decode(): int(by) for field, by in r.hgetall(batch).items()})
             with r.pipeline() as pipe:
                 pipe.delete(batch).srem(_key("batches"), batch).execute()
+        _reconcile_fallbacks(r)
         return len(batches)
     finally:
         lock.release()
+
+
+def _reconcile_fallbacks(r):
+    """Take back the fallback counts that Redis applied too; forget those it has not applied
+    within a minute (a command that reached Redis runs as soon as Redis can run anything)."""
+    r.zremrangebyscore(_key("token-sets"), "-inf", r.time()[0] - TOKEN_SECONDS)
+    token_sets = [_key("pending-tokens"), *(name.decode() for name in r.zrange(_key("token-sets"), 0, -1))]
+    settled_before = timezone.now() - timedelta(seconds=FLUSH_INTERVAL)
+    last = 0
+    while fallbacks := list(FallbackCount.objects.filter(pk__gt=last).order_by("pk")[:FALLBACKS_AT_ONCE]):
+        last = fallbacks[-1].pk
+        tokens = [fallback.token for fallback in fallbacks]
+        in_redis = set()
+        for token_set in token_sets:
+            in_redis.update(
+                token for token, found in zip(tokens, r.smismember(token_set, tokens), strict=True) if found
+            )
+        with transaction.atomic():
+            for fallback in fallbacks:
+                if fallback.token in in_redis:
+                    DailyCount.objects.filter(pk=fallback.counter_id).update(count=F("count") - fallback.by)
+            FallbackCount.objects.filter(
+                pk__in=[f.pk for f in fallbacks if f.token in in_redis or f.recorded_at < settled_before]
+            ).delete()
 
 
 # --- Spool files -----------------------------------------------------------------------------

@@ -13,7 +13,6 @@
   over and over, which would inflate the view counts of fresh articles.
 """
 
-import logging
 import secrets
 from contextlib import nullcontext
 from datetime import datetime, time, timedelta
@@ -21,15 +20,12 @@ from datetime import datetime, time, timedelta
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from redis import RedisError
 
 from home.visitors import visitor_hash
 
 from . import buffer
 from .bots import is_bot
 from .models import DailyCount
-
-logger = logging.getLogger(__name__)
 
 WINDOW = 30 * 60
 PREFETCH_HEADERS = {
@@ -98,11 +94,8 @@ def record(request, site_id, page_key):
 
 
 def add(site_id, day, kind, key="", by=1):
-    """Add to a counter, through the Redis buffer when it is on."""
+    """Add to a counter, through the buffer when it is on."""
     if buffer.enabled():
-        try:
-            buffer.add(site_id, day, kind, key, by)
-            return
-        except (RedisError, OSError):
-            logger.warning("The buffer is unavailable: counting in the database directly.", exc_info=True)
-    DailyCount.objects.increment(site_id, day, kind, key, by)
+        buffer.add(site_id, day, kind, key, by)
+    else:
+        DailyCount.objects.increment(site_id, day, kind, key, by)

@@ -84,6 +84,25 @@ class AppliedBatch(models.Model):
         return self.name
 
 
+class FallbackCount(models.Model):
+    """A count that went to the database because Redis did not answer in time (buffer.py). Redis
+    may have applied it all the same (its answer lost, or the command run when a hung Redis
+    resumed); the next flush then finds the token in the buffer and takes the database's copy
+    back."""
+
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    counter = models.ForeignKey(DailyCount, verbose_name=_("counter"), on_delete=models.CASCADE, related_name="+")
+    by = models.PositiveIntegerField(_("count"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fallback count")
+        verbose_name_plural = _("fallback counts")
+
+    def __str__(self):
+        return self.token
+
+
 class VisitStatsBox(TranslatableMixin, models.Model):
     """The "Thống kê truy cập" sidebar box: an odometer of the total and rows of figures."""
 
