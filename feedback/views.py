@@ -7,6 +7,7 @@ JavaScript, poll.js fetches a fresh token from `csrf_token` (never cached) and p
 form to `vote` directly.
 """
 
+import logging
 import secrets
 import time
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware, get_token
@@ -35,6 +36,8 @@ from home.visitors import client_ip, visitor_hash
 
 from .forms import HONEYPOT_FIELD, VoteForm
 from .models import Survey
+
+logger = logging.getLogger(__name__)
 
 RATE_WINDOW = 60  # seconds; FEEDBACK_VOTE_RATE_LIMIT counts the votes of one address per window
 VOTED_COOKIE_SALT = "feedback.voted"
@@ -242,6 +245,10 @@ def vote(request, pk):
         if not source.responses.filter(visitor_token=response.visitor_token).exists():
             raise
         answer = _answer(request, survey, _("You have already voted"), status=409)
+    except DatabaseError:
+        # Locked past its timeout, or out of reach: the citizen must know the vote was not kept.
+        logger.warning("A vote on survey %s could not be stored.", source.pk, exc_info=True)
+        return _refuse(request, survey, 503, _("Your vote could not be saved just now. Please try again in a moment."))
     else:
         answer = _answer(request, survey, _("Thank you, your vote has been counted."))
     _remember_vote(request, answer, survey)

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -424,6 +424,31 @@ def test_a_closed_or_not_yet_open_survey_refuses_votes(locales, opens, closes, m
     assert vi_response.json()["message"] == message
     assert message_en in en_response.content.decode()
     assert not SurveyResponse.objects.exists()
+
+
+@pytest.mark.parametrize("json", [True, False])
+def test_a_vote_the_database_cannot_take_is_refused_with_a_message_and_can_be_cast_again(
+    client, survey, monkeypatch, json
+):
+    save = SurveyResponse.save
+
+    def locked(self, *args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(SurveyResponse, "save", locked)
+    response = post_vote(client, survey, options(survey)[0], json=json)
+    assert response.status_code == 503
+    message = "Chưa lưu được phiếu bình chọn của bạn. Vui lòng thử lại sau giây lát."
+    if json:
+        assert response.json() == {"ok": False, "message": message}
+    else:
+        assert message in response.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+    monkeypatch.setattr(SurveyResponse, "save", save)  # the database is back: the same visitor votes
+    response = post_vote(client, survey, options(survey)[0], json=json)
+    assert response.status_code == (200 if json else 302)
+    assert SurveyResponse.objects.get().option == options(survey)[0]
 
 
 def test_a_malformed_body_gets_a_400(survey):

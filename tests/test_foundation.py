@@ -11,8 +11,8 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
-from django.test import override_settings
+from django.db import OperationalError, connection
+from django.test import Client, override_settings
 from django.utils import translation
 from django.views.defaults import server_error
 from wagtail.models import Site
@@ -70,6 +70,18 @@ def test_server_error_page_needs_no_database_and_speaks_the_language(rf, languag
     assert response.status_code == 500
     assert text in response.content.decode()
     assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_a_database_out_of_reach_gives_the_friendly_error_page_not_a_trace(site, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(HomePage, "get_context", unreachable)
+    response = Client(raise_request_exception=False).get("/vi/")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Đã có lỗi xảy ra" in body
+    assert "Traceback" not in body and "Connection refused" not in body
 
 
 # --- Site settings: nothing about one agency is hard-coded ---------------------------------
