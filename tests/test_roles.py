@@ -256,6 +256,7 @@ def test_translators_translate_snippets_and_editors_do_not(
 
 # --- Anonymous visitors -------------------------------------------------------------------------
 
+
 def test_anonymous_visitors_are_sent_to_the_login_page_for_every_admin_url(client, site, make_article):
     article = make_article("Tin cho khách vãng lai")
     urls = [(name, reverse(name)) for name in admin_views_without_arguments() if name not in PUBLIC_ADMIN_VIEWS]
