@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Workflow, WorkflowPage
 
 from editorial import roles
@@ -16,6 +16,7 @@ from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
 from home.demo import translate
 from home.management.commands import load_demo
 from home.models import PortalSettings
+from tests.admin_support import PUBLIC_ADMIN_VIEWS, admin_views_without_arguments
 
 ROLE_GROUPS = [EDITORS, APPROVERS, TRANSLATORS, ADMINISTRATORS]
 
@@ -254,39 +255,6 @@ def test_translators_translate_snippets_and_editors_do_not(
 
 
 # --- Anonymous visitors -------------------------------------------------------------------------
-
-# Admin views meant for visitors who are not signed in: the login and password reset pages, and
-# the icons and JavaScript translations those pages use.
-PUBLIC_ADMIN_VIEWS = {
-    "wagtailadmin_login",
-    "wagtailadmin_password_reset",
-    "wagtailadmin_password_reset_done",
-    "wagtailadmin_password_reset_complete",
-    "wagtailadmin_sprite",
-    "wagtailadmin_javascript_catalog",
-}
-
-
-def admin_views_without_arguments():
-    """The (namespaced) name of every admin view whose URL takes no argument."""
-    admin = next(
-        entry
-        for entry in get_resolver().url_patterns
-        if isinstance(entry, URLResolver) and str(entry.pattern).lstrip("^").startswith("admin/")
-    )
-    names = []
-
-    def walk(patterns, namespace):
-        for entry in patterns:
-            if entry.pattern.regex.groups:
-                continue
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
-            elif isinstance(entry, URLPattern) and entry.name:
-                names.append(f"{namespace}{entry.name}")
-
-    walk(admin.url_patterns, "")
-    return names
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page_for_every_admin_url(client, site, make_article):
