@@ -101,6 +101,20 @@ def test_repeated_failed_logins_lock_the_pair_out_with_a_clear_message(client, d
     assert response.status_code == 302
 
 
+def test_only_a_post_signs_an_editor_out_of_the_admin(client, db):
+    """A link or an image pointing at the logout URL must not sign anybody out."""
+    client.force_login(get_user_model().objects.create_superuser("editor", "editor@example.com", "x"))
+    logout = reverse("wagtailadmin_logout")
+    response = client.get(logout)
+    assert response.status_code == 405
+    assert "sessionid" not in response.cookies
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+    response = client.post(logout)
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_login")
+    assert client.get(reverse("wagtailadmin_home")).status_code == 302
+
+
 def test_login_errors_do_not_reveal_whether_a_user_exists(client, db, settings):
     settings.AXES_ENABLED = True
     get_user_model().objects.create_user("bientap", "b@example.com", "the-right-password", is_staff=True)
