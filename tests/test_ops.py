@@ -116,8 +116,11 @@ def file_cache(tmp_path, max_entries):
     return FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": max_entries}})
 
 
-def test_file_cache_add_is_atomic_between_processes(tmp_path, monkeypatch):
+@pytest.mark.parametrize("renameat2", [True, False], ids=["renameat2", "hard link"])
+def test_file_cache_add_is_atomic_between_processes(tmp_path, monkeypatch, renameat2):
     """Another process adds the same key while this one is writing it: one of them only wins."""
+    if not renameat2:
+        monkeypatch.setattr(resilient_cache, "_renameat2", None)
     here, there = file_cache(tmp_path, 100), file_cache(tmp_path, 100)
     write_content = FileCache._write_content
     others = []
