@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.account import LogoutView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
@@ -15,7 +16,7 @@ urlpatterns = [
     path("healthz", health, name="health"),
     # Wagtail's logout view deletes the session cookie even when it refuses a GET (405): a link or
     # an image pointing at it would sign an editor out. Only a POST (the admin's own form) gets in.
-    path("admin/logout/", require_POST(LogoutView.as_view())),
+    path("admin/logout/", require_admin_access(require_POST(LogoutView.as_view()))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}),
