@@ -235,10 +235,13 @@ def _reconcile_fallbacks(r):
             in_redis.update(
                 token for token, found in zip(tokens, r.smismember(token_set, tokens), strict=True) if found
             )
+        counted_twice = Counter()
+        for fallback in fallbacks:
+            if fallback.token in in_redis:
+                counted_twice[fallback.counter_id] += fallback.by
         with transaction.atomic():
-            for fallback in fallbacks:
-                if fallback.token in in_redis:
-                    DailyCount.objects.filter(pk=fallback.counter_id).update(count=F("count") - fallback.by)
+            for counter_id, by in counted_twice.items():
+                DailyCount.objects.filter(pk=counter_id).update(count=F("count") - by)
             FallbackCount.objects.filter(
                 pk__in=[f.pk for f in fallbacks if f.token in in_redis or f.recorded_at < settled_before]
             ).delete()
