@@ -419,15 +419,15 @@ def main():
     locked, errors = logs.count("database is locked"), logs.count("Internal Server Error")
 
     database = urlsplit(env["DATABASE_URL"]).scheme if env.get("DATABASE_URL") else "SQLite"
-    cache = "Redis cache and counter buffer" if env.get("REDIS_URL") else "file cache, counts spooled to files"
+    cache = "Redis cache and counter buffer" if env.get("REDIS_URL") else "file cache, sightings spooled to files"
     workers = env.get("GUNICORN_WORKERS", str(os.cpu_count() * 2 + 1))
     context = (
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, load average "
         f"{load_before[0]:.1f} before the run): {database}, {cache}, gunicorn {workers} workers × "
         f"{env.get('GUNICORN_THREADS', '4')} threads, {'wrk' if shutil.which('wrk') else 'bench/loadgen.py'} with "
         f"{args.connections} connections, {args.duration} s a row in {ROUNDS} rounds after a warm-up, every request "
-        "from another visitor (so every page view is counted). SQL queries: per request of a visitor already "
-        "counted (a new visitor's view adds no query: its counts wait in the buffer)."
+        "from another visitor (so every page view is counted). SQL queries: per request (a view's sighting waits "
+        "in the buffer: no query)."
     )
     table = report(rows, failures, locked, errors, context)
     print("\n" + table)

@@ -1,8 +1,8 @@
-"""The portal's cache backends: Redis that degrades instead of failing, and a file cache fit to
-hold a busy day's visit markers on one machine.
+"""The portal's cache backends: Redis that degrades instead of failing, and a file cache that
+keeps what it must (the day's salt of the visit counters, rate limits) on one machine.
 
-Wagtail and the portal use the cache as an accelerator (site root paths, page fragments, visit
-markers, rate limits). When Redis is down, Django's own RedisCache raises on every call and
+Wagtail and the portal use the cache as an accelerator (site root paths, page fragments, the
+visit counters' salt, rate limits). When Redis is down, Django's own RedisCache raises on every call and
 every page would fail; ResilientRedisCache logs the outage and behaves like an empty cache that
 cannot store: reads miss, writes do nothing and return False, `incr` raises ValueError as for a
 missing key. Pages keep being served from the database.
@@ -88,14 +88,14 @@ class FileCache(FileBasedCache):
     """Django's file cache, with two changes for the caches of one machine without Redis.
 
     Django's lists the whole folder on every write, and past MAX_ENTRIES (300 by default) deletes
-    a third of the entries at random: a busy half hour's visit markers, the day's salt with them,
-    would be forgotten and those visitors counted again. Here the folder is listed at most once a
+    a third of the entries at random: the visit counters' daily salt could go with them, and every
+    visitor of the day would be counted again. Here the folder is listed at most once a
     minute per process, and expired entries go before any live one, so MAX_ENTRIES can be large.
 
     And `add` is atomic between processes: the entry is written to a new file, then moved into
     place only if no file has the name (Linux's renameat2 with RENAME_NOREPLACE; elsewhere a hard
-    link, which never replaces a file either). Two processes cannot both store the day's salt, or
-    both see a visitor first. A rename rather than a link and an unlink, because on ext4 creating
+    link, which never replaces a file either). Two processes cannot both store the day's salt. A
+    rename rather than a link and an unlink, because on ext4 creating
     a file right after deleting one costs ten times as much.
     """
 

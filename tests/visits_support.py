@@ -1,11 +1,13 @@
 """Helpers shared by the visit statistics tests (test_visits.py, test_visits_buffer.py)."""
 
 import threading
+import uuid
 
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
-from visits import counting
+from visits import buffer, sightings
 from visits.counting import local_today
 from visits.models import DailyCount
 
@@ -68,10 +70,15 @@ def distinct_visitors_view(path, count):
     return [job(n) for n in range(count)]
 
 
-def add_visits(site, count):
-    """`count` visits today, through the buffer when it is on."""
+def add_visits(site, count, page_key="the-page-key"):
+    """`count` new visitors seen on a page today (so `count` visits and views), through the
+    buffer when it is on."""
     for _ in range(count):
-        counting.add(site.pk, local_today(), DailyCount.Kind.VISIT)
+        seen = sightings.Seen(timezone.now(), site.pk, local_today(), uuid.uuid4().hex, page_key)
+        if buffer.enabled():
+            buffer.add(seen)
+        else:
+            sightings.apply([seen])
 
 
 def fail_on_the_second_counter(monkeypatch):

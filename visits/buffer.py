@@ -1,30 +1,28 @@
-"""The buffers in front of the daily counters.
+"""The buffers in front of the counters: sightings wait there, and a flush applies them.
 
-Without a buffer (VISITS_BUFFER = "database") every counted page view writes the database, and
-SQLite lets one writer in at a time. With one, a count is a cheap write elsewhere, and a flush
-adds the sums to the database at least once a minute: from `manage.py flush_visits` (cron or a
-systemd timer) and from the first counted request after a minute without a flush.
+Without a buffer (VISITS_BUFFER = "database") every counted page view applies its sighting in
+the database, and SQLite lets one writer in at a time. With one, a sighting is a line written
+elsewhere, and a flush applies the lines (sightings.apply) at least once a minute: from
+`manage.py flush_visits` (cron or a systemd timer) and after the first counted request that finds
+no flush started for a minute (once its answer is sent).
 
-- "redis" (the default with REDIS_URL, required with several servers): an HINCRBY on a
-  "pending" hash in Redis. A flush renames the hash to a new batch and lists it, atomically
-  (a Lua script); counts arriving from then on start a fresh "pending" hash.
+- "redis" (the default with REDIS_URL, required with several servers): an RPUSH on a "pending"
+  list in Redis. A flush renames the list to a new batch and lists it, atomically (a Lua
+  script); sightings arriving from then on start a fresh "pending" list.
 - "spool" (the default on one machine without Redis): one line appended to a file of the
   process's own under VISITS_SPOOL_DIR, a new file every BUCKET seconds. A file is a batch once
   no process can still be writing it: GRACE seconds after its time is over (a line is written
   microseconds after its file is chosen, under a lock held for nothing else).
 
-Either way a flush never loses or repeats a count: one flusher at a time (a Redis lock, or a
-lock on a file); each batch is added to the counters in one database transaction that also
-records the batch's name (AppliedBatch), then deleted. If the transaction fails, the batch stays
-and the next flush retries it; if deleting fails after the commit, the next flush finds the batch
-recorded as applied and only deletes it.
+Either way a flush never loses or repeats a sighting: one flusher at a time (a Redis lock, or a
+lock on a file); each batch is applied in one database transaction that also records the
+batch's name (AppliedBatch), then deleted. If the transaction fails, the batch stays and the next
+flush retries it; if deleting fails after the commit, the next flush finds the batch recorded as
+applied and only deletes it.
 
-While Redis does not answer, a count goes to the database instead (FallbackCount). Redis may have
-applied it all the same: the answer was lost when Redis stopped, or Redis hung and ran the
-command when it resumed. So every count carries a random token, which Redis keeps with the batch
-for TOKEN_SECONDS after the batch is claimed; each flush looks for the fallback counts' tokens
-there and takes back the database's copy of those Redis has too. A spool file that cannot be
-written sends its count to the database too (nothing can have applied it twice).
+While Redis does not answer, or a spool file cannot be written, the sighting is applied in the
+database at once. Redis may have kept it all the same (its answer lost when Redis stopped, or a
+hung Redis ran the command when it resumed): a sighting applied twice counts once (sightings.py).
 """
 
 import fcntl
@@ -35,22 +33,23 @@ import socket
 import threading
 import time
 import uuid
-from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import redis
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import transaction
-from django.db.models import F
+from django.dispatch import receiver
 from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from wagtail.models import Site
 
 from ops import cache
 
-from .models import AppliedBatch, DailyCount, FallbackCount
+from . import sightings
+from .models import AppliedBatch
+from .sightings import Seen
 
 logger = logging.getLogger(__name__)
 
@@ -60,67 +59,84 @@ FLUSH_INTERVAL = 60
 LOCK_TIMEOUT = 300
 # Batches applied are remembered this long, far longer than any retry takes.
 LEDGER_DAYS = 7
-# A batch's tokens are kept this long after it is claimed, for the fallback counts made while it
-# was pending to find; a fallback count whose token no flush found for a minute was never applied.
-TOKEN_SECONDS = 15 * 60
-FALLBACKS_AT_ONCE = 1000
 # Spool files: a new one every BUCKET seconds, taken GRACE seconds after its time is over.
 BUCKET = 10
 GRACE = 60
-
-_ADD = """
-redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[3])
-"""
 
 _CLAIM = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('SADD', KEYS[3], KEYS[2])
-if redis.call('EXISTS', KEYS[4]) == 1 then
-  redis.call('RENAME', KEYS[4], KEYS[5])
-  redis.call('EXPIRE', KEYS[5], ARGV[1])
-  redis.call('ZADD', KEYS[6], redis.call('TIME')[1], KEYS[5])
-end
 return 1
 """
+
+_flush_wanted = threading.local()
 
 
 def enabled():
     return settings.VISITS_BUFFER in ("redis", "spool")
 
 
-def add(site_id, day, kind, key="", by=1):
-    field = f"{site_id}|{day.isoformat()}|{kind}|{key}"
-    if settings.VISITS_BUFFER == "redis":
-        _redis_add(field, site_id, day, kind, key, by)
-        return
+def add(seen):
+    """Buffer a sighting; apply it in the database at once when the buffer cannot take it."""
     try:
-        _spool_write(f"{field}\t{by}\n")
+        if settings.VISITS_BUFFER == "spool":
+            _spool_write(seen.line() + "\n")
+            return
+        # Redis, unless it failed a moment ago (ops.cache: no request waits for it twice).
+        if not cache.unavailable(settings.REDIS_URL):
+            client().rpush(_key("pending"), seen.line())
+            return
+    except redis.RedisError as error:
+        cache.failed(settings.REDIS_URL)
+        logger.warning("Redis did not answer (%s): counting in the database directly.", error)
     except OSError as error:
         logger.warning("The spool cannot be written (%s): counting in the database directly.", error)
-        DailyCount.objects.increment(site_id, day, kind, key, by)
+    sightings.apply([seen])
 
 
-def flush_if_due():
-    """Flush from a request when no flush has started for a minute."""
-    if settings.VISITS_BUFFER == "redis":
-        _redis_flush_if_due()
+def flush_when_due():
+    """Have this request flush, once its answer is sent, when no flush started for a minute."""
+    _flush_wanted.value = True
+
+
+@receiver(request_finished)
+def _flush_after_the_answer(**kwargs):
+    if not getattr(_flush_wanted, "value", False):
         return
+    _flush_wanted.value = False
     try:
-        due = time.time() - (spool_dir() / "flushed").stat().st_mtime >= FLUSH_INTERVAL
+        if _flush_due():
+            flush()
+    except Exception:
+        # The visitor has the page; the counts wait for the next flush.
+        logger.exception("Could not flush the visit counts")
+
+
+def _flush_due():
+    if settings.VISITS_BUFFER == "redis":
+        # Without Redis there is nothing to flush, and a flush that Redis left halfway is
+        # finished by the next one.
+        if cache.unavailable(settings.REDIS_URL):
+            return False
+        try:
+            return bool(client().set(_key("recent-flush"), 1, nx=True, ex=FLUSH_INTERVAL))
+        except redis.RedisError as error:
+            cache.failed(settings.REDIS_URL)
+            logger.warning("Redis is unreachable: buffered sightings wait for the next flush (%s).", error)
+            return False
+    try:
+        return time.time() - (spool_dir() / "flushed").stat().st_mtime >= FLUSH_INTERVAL
     except FileNotFoundError:
-        due = True
-    if due:
-        flush()
+        return True
 
 
 def flush(everything=False):
-    """Move the buffered counts into the database, from Redis when REDIS_URL is set and from
-    this server's spool, whichever buffer is on now (counts buffered before a change of
-    VISITS_BUFFER still arrive). Returns the number of batches applied, or None when another
-    process is flushing. `everything` takes the spool files still being written too: only for
-    when no server is running."""
+    """Apply the buffered sightings, from Redis when REDIS_URL is set and from this server's
+    spool, whichever buffer is on now (sightings buffered before a change of VISITS_BUFFER still
+    arrive). Returns the number of batches applied, or None when another process is flushing.
+    `everything` takes the spool files still being written too: only for when no server is
+    running."""
     results = []
     if settings.REDIS_URL:
         results.append(_flush_redis())
@@ -131,18 +147,20 @@ def flush(everything=False):
     return sum(result or 0 for result in results)
 
 
-def _apply(batch, counts):
-    """Add a batch's counts, {"site|day|kind|key": by}, to the counters, once."""
+def _apply(batch, lines):
+    """Apply a batch's sightings, once."""
     if AppliedBatch.objects.filter(name=batch).exists():
         return
-    fields = [(field.split("|"), by) for field, by in counts.items()]
-    # Counts of a site deleted since they were buffered have nowhere to go.
-    sites = set(Site.objects.filter(pk__in={int(field[0]) for field, _by in fields}).values_list("pk", flat=True))
+    batch_sightings = []
+    for line in lines:
+        try:
+            batch_sightings.append(Seen.parse(line))
+        except ValueError:
+            # A process killed in the middle of a write leaves at most one part of a line.
+            logger.warning("Skipped an incomplete line of %s: %r", batch, line)
     with transaction.atomic():
         AppliedBatch.objects.create(name=batch)
-        for (site_id, day, kind, key), by in fields:
-            if int(site_id) in sites:
-                DailyCount.objects.increment(int(site_id), date.fromisoformat(day), kind, key, by)
+        sightings.apply(batch_sightings)
         AppliedBatch.objects.filter(applied_at__lt=timezone.now() - timedelta(days=LEDGER_DAYS)).delete()
 
 
@@ -155,8 +173,8 @@ def _client(url, **options):
 
 
 def client():
-    # The cache's timeouts: a hung Redis must not hold the request for long. No retries: a count
-    # whose answer was lost goes to the database, which the next flush reconciles (see above).
+    # The cache's timeouts: a hung Redis must not hold the request for long. No retries: a
+    # sighting whose answer was lost is applied in the database, and counts once (see above).
     options = settings.CACHES["default"].get("OPTIONS", {})
     timeouts = {name: options[name] for name in ("socket_connect_timeout", "socket_timeout") if name in options}
     return _client(settings.REDIS_URL, retry=_NO_RETRY, **timeouts)
@@ -168,36 +186,6 @@ def _key(name):
     return f"{{{settings.CACHES['default'].get('KEY_PREFIX', '')}:visits}}:{name}"
 
 
-def _redis_add(field, site_id, day, kind, key, by):
-    """Add to a counter in Redis, or in the database while Redis does not answer."""
-    if cache.unavailable(settings.REDIS_URL):
-        DailyCount.objects.increment(site_id, day, kind, key, by)
-        return
-    token = uuid.uuid4().hex
-    try:
-        client().eval(_ADD, 2, _key("pending"), _key("pending-tokens"), field, by, token)
-    except redis.RedisError as error:
-        cache.failed(settings.REDIS_URL)
-        logger.warning("Redis did not answer (%s): counting in the database directly.", error)
-        with transaction.atomic():
-            DailyCount.objects.increment(site_id, day, kind, key, by)
-            counter = DailyCount.objects.get(site_id=site_id, day=day, kind=kind, key=key)
-            FallbackCount.objects.create(token=token, counter=counter, by=by)
-
-
-def _redis_flush_if_due():
-    """Without Redis the request has nothing to flush, and a flush that Redis left halfway is
-    finished by the next one."""
-    if cache.unavailable(settings.REDIS_URL):
-        return
-    try:
-        if client().set(_key("recent-flush"), 1, nx=True, ex=FLUSH_INTERVAL):
-            flush()
-    except redis.RedisError as error:
-        cache.failed(settings.REDIS_URL)
-        logger.warning("Redis is unreachable: buffered counts wait for the next flush (%s).", error)
-
-
 def _flush_redis():
     r = client()
     lock = r.lock(_key("flush-lock"), timeout=LOCK_TIMEOUT)
@@ -205,46 +193,16 @@ def _flush_redis():
         return None
     try:
         r.set(_key("recent-flush"), 1, ex=FLUSH_INTERVAL)
-        name = uuid.uuid4().hex
-        keys = [_key("pending"), _key(f"batch:{name}"), _key("batches")]
-        keys += [_key("pending-tokens"), _key(f"tokens:{name}"), _key("token-sets")]
-        r.eval(_CLAIM, len(keys), *keys, TOKEN_SECONDS)
+        keys = [_key("pending"), _key(f"batch:{uuid.uuid4().hex}"), _key("batches")]
+        r.eval(_CLAIM, len(keys), *keys)
         batches = sorted(name.decode() for name in r.smembers(_key("batches")))
         for batch in batches:
-            _apply(batch, {field.decode(): int(by) for field, by in r.hgetall(batch).items()})
+            _apply(batch, [line.decode() for line in r.lrange(batch, 0, -1)])
             with r.pipeline() as pipe:
                 pipe.delete(batch).srem(_key("batches"), batch).execute()
-        _reconcile_fallbacks(r)
         return len(batches)
     finally:
         lock.release()
-
-
-def _reconcile_fallbacks(r):
-    """Take back the fallback counts that Redis applied too; forget those it has not applied
-    within a minute (a command that reached Redis runs as soon as Redis can run anything)."""
-    r.zremrangebyscore(_key("token-sets"), "-inf", r.time()[0] - TOKEN_SECONDS)
-    token_sets = [_key("pending-tokens"), *(name.decode() for name in r.zrange(_key("token-sets"), 0, -1))]
-    settled_before = timezone.now() - timedelta(seconds=FLUSH_INTERVAL)
-    last = 0
-    while fallbacks := list(FallbackCount.objects.filter(pk__gt=last).order_by("pk")[:FALLBACKS_AT_ONCE]):
-        last = fallbacks[-1].pk
-        tokens = [fallback.token for fallback in fallbacks]
-        in_redis = set()
-        for token_set in token_sets:
-            in_redis.update(
-                token for token, found in zip(tokens, r.smismember(token_set, tokens), strict=True) if found
-            )
-        counted_twice = Counter()
-        for fallback in fallbacks:
-            if fallback.token in in_redis:
-                counted_twice[fallback.counter_id] += fallback.by
-        with transaction.atomic():
-            for counter_id, by in counted_twice.items():
-                DailyCount.objects.filter(pk=counter_id).update(count=F("count") - by)
-            FallbackCount.objects.filter(
-                pk__in=[f.pk for f in fallbacks if f.token in in_redis or f.recorded_at < settled_before]
-            ).delete()
 
 
 # --- Spool files -----------------------------------------------------------------------------
@@ -289,18 +247,6 @@ def _flush_spool(everything):
             path for path in spool_dir().glob("*.spool") if everything or int(path.name.split("-")[0]) < closed
         )
         for path in batches:
-            _apply(f"spool:{socket.gethostname()[:40]}:{path.name}", _read_spool(path))
+            _apply(f"spool:{socket.gethostname()[:40]}:{path.name}", path.read_text().splitlines())
             path.unlink()
         return len(batches)
-
-
-def _read_spool(path):
-    counts = Counter()
-    for line in path.read_text().splitlines():
-        field, _tab, by = line.partition("\t")
-        if field.count("|") == 3 and by.isdigit():
-            counts[field] += int(by)
-        else:
-            # A process killed in the middle of a write leaves at most one part of a line.
-            logger.warning("Skipped an incomplete line of %s: %r", path.name, line)
-    return counts

@@ -6,34 +6,34 @@
   again. Both windows restart with each page the visitor sees.
 - Visitors are recognised by `home.visitors.visitor_hash` under a salt made for the day and
   dropped from the cache when the day ends: yesterday's hashes cannot be linked to today's, and
-  a visit in progress at midnight counts again on the new day. The "seen" markers are cache
-  keys made of such hashes, expiring after 30 minutes; nothing else about a visitor is kept.
+  a visit in progress at midnight counts again on the new day. Such a hash, the page and the
+  moment make a sighting (sightings.py), the only trace of a visitor, deleted after 30 minutes.
 - Counted: 200 GET responses of public Wagtail pages (see `is_countable`) for people. Editors
   (users who may use the admin) reading the site are not counted: they check their own pages
   over and over, which would inflate the view counts of fresh articles.
 """
 
 import secrets
-from contextlib import nullcontext
+import time as time_module
 from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
 from home.visitors import visitor_hash
 
-from . import buffer
+from . import buffer, sightings
 from .bots import is_bot
-from .models import DailyCount
 
-WINDOW = 30 * 60
 PREFETCH_HEADERS = {
     "Sec-Purpose": "prefetch",  # also "prefetch;prerender"
     "Purpose": "prefetch",
     "X-Purpose": "preview",
     "X-Moz": "prefetch",
 }
+# {day: (salt, until)}: the salt as read from the shared cache, and until when to trust this copy
+_salts = {}
+SALT_MEMORY = 60
 
 
 def local_today():
@@ -58,44 +58,29 @@ def is_countable(request, response):
 
 
 def _daily_salt(today):
+    """The day's salt, the same for every process: the first to need it stores it in the shared
+    cache. A process keeps a copy for a minute once it has read it back from there; a salt made
+    while the cache is unavailable (then each view counts as a new visitor's) is never kept."""
+    salt, until = _salts.get(today, (None, 0))
+    if until > time_module.monotonic():
+        return salt
     midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=timezone.get_default_timezone())
     # A minute's grace for servers whose clocks differ slightly.
     expires_in = int((midnight - timezone.now()).total_seconds()) + 60
     key = f"visits:salt:{today.isoformat()}"
-    return cache.get_or_set(key, lambda: secrets.token_hex(32), timeout=max(expires_in, 60))
-
-
-def _first_in_window(key):
-    """True when `key` was not seen in the last 30 minutes; each sighting restarts the window.
-
-    While the cache is unavailable (ops.cache.ResilientRedisCache: `add` and `touch` both
-    answer False) nothing can be remembered, so every view counts as new rather than none.
-    """
-    return cache.add(key, 1, WINDOW) or not cache.touch(key, WINDOW)
+    salt = cache.get_or_set(key, lambda: secrets.token_hex(32), timeout=max(expires_in, 60))
+    if cache.get(key) == salt:
+        _salts.clear()
+        _salts[today] = (salt, time_module.monotonic() + SALT_MEMORY)
+    return salt
 
 
 def record(request, site_id, page_key):
-    """Count the visit and the view, if they are new, of a page served to `request`."""
+    """Record that `request`'s visitor was served a page; its visit and view count if new."""
     today = local_today()
-    visitor = visitor_hash(request, _daily_salt(today))
-    counts = []
-    if _first_in_window(f"visits:seen:{site_id}:{visitor}"):
-        counts.append((DailyCount.Kind.VISIT, ""))
-    if _first_in_window(f"visits:viewed:{site_id}:{page_key}:{visitor}"):
-        counts.append((DailyCount.Kind.VIEW, page_key))
-    if counts:
-        # Straight to the database, both counters in one write transaction: on SQLite every write
-        # transaction waits for the database-wide lock.
-        with nullcontext() if buffer.enabled() else transaction.atomic():
-            for kind, key in counts:
-                add(site_id, today, kind, key)
+    seen = sightings.Seen(timezone.now(), site_id, today, visitor_hash(request, _daily_salt(today)), page_key)
     if buffer.enabled():
-        buffer.flush_if_due()
-
-
-def add(site_id, day, kind, key="", by=1):
-    """Add to a counter, through the buffer when it is on."""
-    if buffer.enabled():
-        buffer.add(site_id, day, kind, key, by)
+        buffer.add(seen)
+        buffer.flush_when_due()
     else:
-        DailyCount.objects.increment(site_id, day, kind, key, by)
+        sightings.apply([seen])

@@ -84,23 +84,19 @@ class AppliedBatch(models.Model):
         return self.name
 
 
-class FallbackCount(models.Model):
-    """A count that went to the database because Redis did not answer in time (buffer.py). Redis
-    may have applied it all the same (its answer lost, or the command run when a hung Redis
-    resumed); the next flush then finds the token in the buffer and takes the database's copy
-    back."""
+class Sighting(models.Model):
+    """The last time a visitor was seen on a site, or on a page (sightings.py): the key holds
+    the visitor's hash under the day's salt. Rows are deleted once the window has passed."""
 
-    token = models.CharField(_("token"), max_length=32, unique=True)
-    counter = models.ForeignKey(DailyCount, verbose_name=_("counter"), on_delete=models.CASCADE, related_name="+")
-    by = models.PositiveIntegerField(_("count"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    seen_at = models.DateTimeField(_("seen at"), db_index=True)
 
     class Meta:
-        verbose_name = _("fallback count")
-        verbose_name_plural = _("fallback counts")
+        verbose_name = _("sighting")
+        verbose_name_plural = _("sightings")
 
     def __str__(self):
-        return self.token
+        return self.key
 
 
 class VisitStatsBox(TranslatableMixin, models.Model):

@@ -149,10 +149,10 @@ SERIALIZATION_MODULES = {"precise-json": "ops.serializers"}
 # --- Cache ---------------------------------------------------------------------------
 # Redis when REDIS_URL is set (required with several application servers); otherwise file caches
 # under var/ that every process of one machine shares (ops.cache.FileCache: Django's file cache
-# forgets a third of its entries at random past 300, visitors' markers and the day's salt among
-# them, and would count those visitors again).
-# - default: visit markers, rate limits, figures, Wagtail's own lookups; room for the markers of
-#   50,000 visitors in half an hour;
+# forgets a third of its entries at random past 300, the visit counters' daily salt among them,
+# and would count every visitor of the day again).
+# - default: the daily salt, rate limits, figures, Wagtail's own lookups; room for the rate
+#   limits of 100,000 voters a minute;
 # - pages: the page cache (ops/pagecache.py), apart so that pages never push those out;
 # - renditions: Wagtail writes an image's rendition to its cache each time a page shows the
 #   image. A write to the file cache replaces a file, which costs milliseconds on most file

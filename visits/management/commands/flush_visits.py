@@ -5,8 +5,8 @@ from visits import buffer
 
 class Command(BaseCommand):
     help = (
-        "Move the visit and page view counts buffered in Redis or in this server's spool files "
-        "(VISITS_BUFFER) into the database. Run it every minute (cron or a systemd timer) on every "
+        "Count the visits and page views of the sightings buffered in Redis or in this server's "
+        "spool files (VISITS_BUFFER), into the database. Run it every minute (cron or a systemd timer) on every "
         "server; requests also flush when a minute has passed without a flush."
     )
 
@@ -22,4 +22,4 @@ class Command(BaseCommand):
         if applied is None:
             self.stdout.write("Another process is flushing; nothing to do.")
         else:
-            self.stdout.write(f"Flushed {applied} batch(es) of counts into the database.")
+            self.stdout.write(f"Flushed {applied} batch(es) of sightings into the database.")
