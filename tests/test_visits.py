@@ -304,6 +304,17 @@ def test_counting_trouble_never_costs_the_visitor_the_page(client, site, monkeyp
 # --- Nothing personal is stored ----------------------------------------------------------------
 
 
+def test_a_visitors_sightings_are_deleted_once_the_half_hour_has_passed(client, site):
+    with at(2026, 3, 10, 9, 0):
+        visit(client, ip="203.0.113.1")
+    first = set(Sighting.objects.values_list("key", flat=True))
+    assert len(first) == 2  # on the site, and on the page
+    with at(2026, 3, 10, 9, 31):
+        visit(client, ip="203.0.113.2")  # the next sighting applied clears out the old ones
+    remaining = set(Sighting.objects.values_list("key", flat=True))
+    assert len(remaining) == 2 and not remaining & first
+
+
 def test_no_address_or_user_agent_is_stored_anywhere(client, site, about_vi, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     address, user_agent = "198.51.100.77", "Mozilla/5.0 (X11; Linux x86_64) PrivacyProbe/9.87 Firefox/133.0"

@@ -20,7 +20,7 @@ from wagtail.models import Site
 from .models import DailyCount, Sighting
 
 WINDOW = timedelta(minutes=30)
-# Enough rows per query for speed, few enough parameters for any SQLite.
+# Keys per query: few enough parameters for any SQLite.
 CHUNK = 500
 # Serialises `apply` on PostgreSQL (SQLite's IMMEDIATE transactions already do): two requests of
 # one visitor applied at once must not both find no sighting.
@@ -81,15 +81,35 @@ def apply(sightings):
                     counts[counter_key] = counts.get(counter_key, 0) + 1
                 if previous is None or seen.at > previous:
                     last[key] = changed[key] = seen.at
-        Sighting.objects.bulk_create(
-            [Sighting(key=key, seen_at=at) for key, at in changed.items()],
-            batch_size=CHUNK,
-            update_conflicts=True,
-            unique_fields=["key"],
-            update_fields=["seen_at"],
-        )
+        _save(changed)
         # Rows older than the window can count nothing any more, unless a late batch brings older
         # sightings: keep what those still need.
-        Sighting.objects.filter(seen_at__lt=min(timezone.now(), sightings[0].at) - WINDOW).delete()
+        _forget(before=min(timezone.now(), sightings[0].at) - WINDOW)
         for (site_id, day, kind, counter), by in counts.items():
             DailyCount.objects.increment(site_id, day, kind, counter, by)
+
+
+# Sighting rows are written in SQL: bulk_create prepares each value through its field, and a
+# QuerySet.delete() loads every row to send post_delete (which ops.signals listens to for all
+# models); either costs several times the statement itself.
+
+
+def _save(last_seen):
+    """Insert or update Sighting rows, {key: seen_at}."""
+    table, key, seen_at = _names()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({key}, {seen_at}) VALUES (%s, %s) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {seen_at} = excluded.{seen_at}",
+            [(row_key, connection.ops.adapt_datetimefield_value(at)) for row_key, at in last_seen.items()],
+        )
+
+
+def _forget(before):
+    table, _key, seen_at = _names()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {seen_at} < %s", [connection.ops.adapt_datetimefield_value(before)])
+
+
+def _names():
+    return [connection.ops.quote_name(name) for name in (Sighting._meta.db_table, "key", "seen_at")]
