@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from home.fragments import cached_fragment
 from news.models import NewsArticlePage, attach_categories
 
 register = template.Library()
@@ -42,6 +43,16 @@ def _iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
+def _publisher(agency, url):
+    publisher = {"@type": "GovernmentOrganization", "name": agency.name}
+    if agency.logo:
+        publisher["logo"] = {
+            "@type": "ImageObject",
+            "url": urljoin(url, agency.logo.get_rendition("max-600x60|format-png").url),
+        }
+    return publisher
+
+
 @register.inclusion_tag("news/includes/article_head.html", takes_context=True)
 def article_head(context, page):
     """Description, canonical URL, Open Graph and Twitter card tags, and NewsArticle JSON-LD."""
@@ -76,12 +87,7 @@ def article_head(context, page):
         "image": [image["url"]] if image else [],
     }
     if agency:
-        data["publisher"] = {"@type": "GovernmentOrganization", "name": agency.name}
-        if agency.logo:
-            data["publisher"]["logo"] = {
-                "@type": "ImageObject",
-                "url": urljoin(url, agency.logo.get_rendition("max-600x60|format-png").url),
-            }
+        data["publisher"] = cached_fragment(context["request"], "publisher", lambda: _publisher(agency, url))
     return {
         "page": page,
         "url": url,

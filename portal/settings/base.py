@@ -197,6 +197,9 @@ else:
 # content change invalidates the cached pages at once; what they show of live figures (an
 # article's view count, the visit statistics box) is up to this old.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# How long the parts that many pages share (header, main menu, sidebar, footer) are kept in the
+# default cache (home/fragments.py); 0 turns that off. The same content versions invalidate them.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "300"))
 
 # Visit counters go through a buffer flushed every minute (visits/buffer.py): in Redis ("redis",
 # the default with Redis) or in spool files on this server ("spool"); or straight to the
