@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
-from home.demo import add_sidebar_box, translate
+from home.demo import add_sidebar_box
 from home.fragments import fragment_key
-from home.models import AgencyProfile, InfoBox, PortalSettings
+from home.models import AgencyProfile, PortalSettings
 from home.templatetags.portal_tags import _polls_change_in
 from news.models import NewsIndexPage
 from tests.test_feedback import make_survey
@@ -22,15 +22,6 @@ from visits.models import VisitStatsBox
 from visits.stats import site_figures
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def info_box(site, locales):
-    vi, en = locales
-    box = InfoBox.objects.create(locale=vi, title="Đường dây nóng", body="<p>0236 3 822 222</p>")
-    translate(box, en, {"Đường dây nóng": "Hotline"})
-    add_sidebar_box(site, "info_box", box)
-    return box
 
 
 @pytest.fixture
