@@ -16,6 +16,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from home.fragments import cached_fragment
 from home.models import FoldedTitleMixin
 from home.slugs import AsciiSlugMixin
 
@@ -185,7 +186,10 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["category"] = category = self.get_parent()
-        context["department"] = self.department.localized if self.department else None
+        # Departments are snippets: any change to one invalidates the fragments (home/fragments.py).
+        context["department"] = cached_fragment(
+            request, "department", lambda: self.department.localized if self.department else None, self.department_id
+        )
         context["related_articles"] = self.related_articles(category)
         context["print_view"] = "print" in request.GET
         return context

@@ -190,3 +190,21 @@ def test_fragments_can_be_turned_off(client, site, home_vi, settings):
     agency = AgencyProfile.objects.get(locale__language_code="vi")
     AgencyProfile.objects.filter(pk=agency.pk).update(name="Đổi tên không qua tín hiệu")
     assert "Đổi tên không qua tín hiệu" in footer(client.get("/vi/"))
+
+
+def test_renaming_a_department_shows_on_its_articles(client, site, make_article, department, locales):
+    article = make_article("Tin đầu tiên")
+    twice(client, article.url)
+    department.name = "Văn phòng UBND"
+    department.save()
+    meta = soup(client.get(article.url)).select_one('[data-meta="unit"]').get_text()
+    assert "Văn phòng UBND" in meta
+
+
+def test_the_language_switcher_follows_the_home_pages(client, site, home_en, make_article):
+    article = make_article("Tin chưa dịch")
+    switcher = soup(twice(client, article.url)).select_one('.language-switcher a[hreflang="en"]')
+    assert switcher["href"] == home_en.url
+    home_en.unpublish()
+    switcher = soup(client.get(article.url)).select_one('.language-switcher a[hreflang="en"]')
+    assert switcher["href"] == article.url.replace("/vi/", "/en/", 1)

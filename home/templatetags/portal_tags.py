@@ -56,6 +56,15 @@ def main_menu(context):
     return {"home": home, "items": items, "current": getattr(context.get("page"), "pk", None)}
 
 
+def _home_urls(request):
+    """{language code: URL} of the site's live home pages."""
+    site = Site.find_for_request(request)
+    if not site:
+        return {}
+    homes = site.root_page.get_translations(inclusive=True).live().select_related("locale")
+    return {home.locale.language_code: home.get_url(request) for home in homes}
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context):
     """One entry per content language: where this page lives in it.
@@ -72,17 +81,14 @@ def language_versions(context):
     if isinstance(page, Page) and page.pk:
         own = {p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")}
     homes = {}
-    site = Site.find_for_request(request)
-    if site and len(own) < len(settings.LANGUAGES):
-        homes = {
-            p.locale.language_code: p
-            for p in site.root_page.get_translations(inclusive=True).live().select_related("locale")
-        }
+    if page is not None and len(own) < len(settings.LANGUAGES):
+        homes = cached_fragment(request, "language_homes", lambda: _home_urls(request))
     versions = []
     for code, name in settings.LANGUAGES:
-        target = own.get(code) or (homes.get(code) if page is not None else None)
-        if target is not None:
-            url = target.get_url(request)
+        if code in own:
+            url = own[code].get_url(request)
+        elif code in homes:
+            url = homes[code]
         else:
             url = translate_url(request.path, code)
         versions.append(
