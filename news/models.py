@@ -17,7 +17,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.fragments import cached_fragment
-from home.models import FoldedTitleMixin
+from home.models import FoldedTitleMixin, SpecificChildRouteMixin
 from home.slugs import AsciiSlugMixin
 
 from .blocks import ArticleBodyBlock
@@ -40,8 +40,10 @@ def paginate(request, items, per_page):
         raise Http404(str(error)) from error
 
 
-class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Page):
+class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, SpecificChildRouteMixin, Page):
     """A news category (chuyên mục); it lists the articles of its sub-categories too."""
+
+    routed_child_model = "news.NewsArticlePage"
 
     intro = models.TextField(_("introduction"), blank=True)
 
