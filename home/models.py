@@ -32,14 +32,17 @@ class SpecificChildRouteMixin:
     """Serving a page, Wagtail finds each child on the way with two queries: the page, then its
     specific row. A page whose children are mostly of one type (`routed_child_model`, "app.Model")
     looks for such a child first with one query, both rows joined; other children are found as
-    Wagtail finds them. Place it right before Page (after RoutablePageMixin)."""
+    Wagtail finds them. Place it right before Page (after RoutablePageMixin).
+    `routed_child_related`: foreign keys of that child to fetch in the same query."""
 
     routed_child_model = None
+    routed_child_related = ()
 
     def route(self, request, path_components):
         if path_components and self.routed_child_model:
             model = apps.get_model(self.routed_child_model)
-            child = model.objects.child_of(self).filter(slug=path_components[0]).first()
+            children = model.objects.child_of(self).select_related(*self.routed_child_related)
+            child = children.filter(slug=path_components[0]).first()
             if child is not None:
                 child._cached_parent_obj = self
                 return child.route(request, path_components[1:])

@@ -44,6 +44,8 @@ class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Specifi
     """A news category (chuyên mục); it lists the articles of its sub-categories too."""
 
     routed_child_model = "news.NewsArticlePage"
+    # The article's head shows its featured image (Open Graph, JSON-LD).
+    routed_child_related = ("featured_image",)
 
     intro = models.TextField(_("introduction"), blank=True)
 

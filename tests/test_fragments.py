@@ -208,3 +208,16 @@ def test_the_language_switcher_follows_the_home_pages(client, site, home_en, mak
     home_en.unpublish()
     switcher = soup(client.get(article.url)).select_one('.language-switcher a[hreflang="en"]')
     assert switcher["href"] == article.url.replace("/vi/", "/en/", 1)
+
+
+def test_renaming_a_category_updates_its_articles_breadcrumb(client, site, news_category, make_article):
+    article = make_article("Tin đầu tiên")
+    crumbs = soup(twice(client, article.url)).select(".breadcrumb a")
+    assert [crumb.get_text() for crumb in crumbs] == ["Trang chủ", "Tin tức - Sự kiện"]
+    news_category.title = "Tin tức"
+    news_category.slug = "tin-tuc"
+    news_category.save_revision().publish()
+    article.refresh_from_db()
+    crumbs = soup(client.get(article.url)).select(".breadcrumb a")
+    links = [(crumb.get_text(), crumb["href"]) for crumb in crumbs]
+    assert links == [("Trang chủ", "/vi/"), ("Tin tức", "/vi/tin-tuc/")]

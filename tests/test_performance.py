@@ -20,8 +20,8 @@ from tests.test_feedback import make_survey
 from visits.models import VisitStatsBox
 
 HOME_QUERIES = 11
-CATEGORY_QUERIES = 14
-ARTICLE_QUERIES = 17
+CATEGORY_QUERIES = 13
+ARTICLE_QUERIES = 15
 ENGLISH_HOME_QUERIES = 10
 
 pytestmark = pytest.mark.django_db

@@ -29,8 +29,18 @@ def latest_news(context, count=LATEST_NEWS):
 
 @register.inclusion_tag("news/includes/breadcrumb.html", takes_context=True)
 def breadcrumb(context, page):
-    # Depth 1 is Wagtail's root; each language's home page sits at depth 2.
-    return {"request": context["request"], "page": page, "ancestors": page.get_ancestors().filter(depth__gt=1)}
+    """The links to the page's ancestors, shared by the pages of one parent (a fragment)."""
+    request = context["request"]
+
+    def make():
+        # Depth 1 is Wagtail's root; each language's home page sits at depth 2.
+        return [
+            {"url": ancestor.get_url(request), "title": ancestor.title}
+            for ancestor in page.get_ancestors().filter(depth__gt=1)
+        ]
+
+    ancestors = cached_fragment(request, "breadcrumb", make, page.path[: -page.steplen])
+    return {"page": page, "ancestors": ancestors}
 
 
 def json_ld(data):
