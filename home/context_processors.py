@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
+from .fragments import cached_fragment
 from .models import PortalSettings
 
 
@@ -23,8 +24,9 @@ def portal(request):
 
     `agency`: the profile of the agency running this site, in the visitor's language;
     `site_home`: the site's home page in that language.
+    Both are cached like the fragments of home/fragments.py.
     """
     return {
-        "agency": SimpleLazyObject(lambda: _agency(request)),
-        "site_home": SimpleLazyObject(lambda: _site_home(request)),
+        "agency": SimpleLazyObject(lambda: cached_fragment(request, "agency", lambda: _agency(request))),
+        "site_home": SimpleLazyObject(lambda: cached_fragment(request, "site_home", lambda: _site_home(request))),
     }

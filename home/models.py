@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -27,8 +28,31 @@ class FoldedTitleMixin:
         return fold(self.title)
 
 
-class HomePage(FoldedTitleMixin, AsciiSlugMixin, Page):
+class SpecificChildRouteMixin:
+    """Serving a page, Wagtail finds each child on the way with two queries: the page, then its
+    specific row. A page whose children are mostly of one type (`routed_child_model`, "app.Model")
+    looks for such a child first with one query, both rows joined; other children are found as
+    Wagtail finds them. Place it right before Page (after RoutablePageMixin).
+    `routed_child_related`: foreign keys of that child to fetch in the same query."""
+
+    routed_child_model = None
+    routed_child_related = ()
+
+    def route(self, request, path_components):
+        if path_components and self.routed_child_model:
+            model = apps.get_model(self.routed_child_model)
+            children = model.objects.child_of(self).select_related(*self.routed_child_related)
+            child = children.filter(slug=path_components[0]).first()
+            if child is not None:
+                child._cached_parent_obj = self
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
+class HomePage(FoldedTitleMixin, AsciiSlugMixin, SpecificChildRouteMixin, Page):
     """The root of one agency's site in one language."""
+
+    routed_child_model = "news.NewsIndexPage"
 
     lead = models.TextField(
         _("lead"),

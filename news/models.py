@@ -16,7 +16,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from home.models import FoldedTitleMixin
+from home.fragments import cached_fragment
+from home.models import FoldedTitleMixin, SpecificChildRouteMixin
 from home.slugs import AsciiSlugMixin
 
 from .blocks import ArticleBodyBlock
@@ -39,8 +40,12 @@ def paginate(request, items, per_page):
         raise Http404(str(error)) from error
 
 
-class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Page):
+class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, SpecificChildRouteMixin, Page):
     """A news category (chuyên mục); it lists the articles of its sub-categories too."""
+
+    routed_child_model = "news.NewsArticlePage"
+    # The article's head shows its featured image (Open Graph, JSON-LD).
+    routed_child_related = ("featured_image",)
 
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -185,7 +190,10 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["category"] = category = self.get_parent()
-        context["department"] = self.department.localized if self.department else None
+        # Departments are snippets: any change to one invalidates the fragments (home/fragments.py).
+        context["department"] = cached_fragment(
+            request, "department", lambda: self.department.localized if self.department else None, self.department_id
+        )
         context["related_articles"] = self.related_articles(category)
         context["print_view"] = "print" in request.GET
         return context

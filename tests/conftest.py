@@ -3,8 +3,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Locale, Page, Site
 
-from home.demo import translate
-from home.models import AgencyProfile, HomePage, PortalSettings
+from home.demo import add_sidebar_box, translate
+from home.models import AgencyProfile, HomePage, InfoBox, PortalSettings
 from ops import cache as resilient_cache
 
 
@@ -44,6 +44,16 @@ def site(locales):
     settings.agency = agency
     settings.save()
     return site
+
+
+@pytest.fixture
+def info_box(site, locales):
+    """An information box "Đường dây nóng" (English: "Hotline") in the sidebar."""
+    vi, en = locales
+    box = InfoBox.objects.create(locale=vi, title="Đường dây nóng", body="<p>0236 3 822 222</p>")
+    translate(box, en, {"Đường dây nóng": "Hotline"})
+    add_sidebar_box(site, "info_box", box)
+    return box
 
 
 @pytest.fixture

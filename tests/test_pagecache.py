@@ -10,7 +10,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from feedback.models import SurveyResponse
 from home.demo import add_sidebar_box, translate
-from home.models import HomePage, InfoBox, PortalSettings
+from home.models import HomePage, PortalSettings
 from news.models import NewsIndexPage
 from ops.pagecache import HEADER, _storable, content_changed, current_versions, page_cache
 from tests.test_feedback import form_fields, make_survey
@@ -30,15 +30,6 @@ def page_cache_on(settings):
 @pytest.fixture
 def article(make_article):
     return make_article("Quận tổ chức hội nghị về cải cách hành chính")
-
-
-@pytest.fixture
-def info_box(site, locales):
-    vi, en = locales
-    box = InfoBox.objects.create(locale=vi, title="Đường dây nóng", body="<p>0236 3 822 222</p>")
-    translate(box, en, {"Đường dây nóng": "Hotline"})
-    add_sidebar_box(site, "info_box", box)
-    return box
 
 
 def cached_twice(client, path, **extra):

@@ -1,20 +1,68 @@
+import hashlib
+from datetime import timedelta
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
+from home.fragments import Expiring, cached_fragment
 from home.models import PortalSettings
 
 register = template.Library()
 
 
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        return mark_safe(cached_fragment(context.get("request"), self.name, lambda: self.nodelist.render(context)))
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "name" %}…{% endfragment %}`: a part of the page that is the same on every
+    page of the site in one language, cached (home/fragments.py). It must show nothing about
+    the page it is on, nor about the visitor."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(f'Use {{% {bits[0]} "name" %}}.')
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1][1:-1])
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
+    """The site's home page and the pages shown in menus, in the visitor's language; the current
+    page's item is marked."""
     request = context["request"]
-    home = context.get("site_home")
-    items = home.get_children().live().public().in_menu() if home else Page.objects.none()
-    return {"home": home, "items": items, "request": request, "current": context.get("page")}
+
+    def make():
+        home = context.get("site_home")
+        if not home:
+            return None, []
+        items = home.get_children().live().public().in_menu()
+        return (
+            {"pk": home.pk, "url": home.get_url(request)},
+            [{"pk": item.pk, "url": item.get_url(request), "title": item.title} for item in items],
+        )
+
+    home, items = cached_fragment(request, "main_menu", make)
+    return {"home": home, "items": items, "current": getattr(context.get("page"), "pk", None)}
+
+
+def _home_urls(request):
+    """{language code: URL} of the site's live home pages."""
+    site = Site.find_for_request(request)
+    if not site:
+        return {}
+    homes = site.root_page.get_translations(inclusive=True).live().select_related("locale")
+    return {home.locale.language_code: home.get_url(request) for home in homes}
 
 
 @register.simple_tag(takes_context=True)
@@ -33,17 +81,14 @@ def language_versions(context):
     if isinstance(page, Page) and page.pk:
         own = {p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")}
     homes = {}
-    site = Site.find_for_request(request)
-    if site and len(own) < len(settings.LANGUAGES):
-        homes = {
-            p.locale.language_code: p
-            for p in site.root_page.get_translations(inclusive=True).live().select_related("locale")
-        }
+    if page is not None and len(own) < len(settings.LANGUAGES):
+        homes = cached_fragment(request, "language_homes", lambda: _home_urls(request))
     versions = []
     for code, name in settings.LANGUAGES:
-        target = own.get(code) or (homes.get(code) if page is not None else None)
-        if target is not None:
-            url = target.get_url(request)
+        if code in own:
+            url = own[code].get_url(request)
+        elif code in homes:
+            url = homes[code]
         else:
             url = translate_url(request.path, code)
         versions.append(
@@ -58,12 +103,65 @@ def language_versions(context):
     return versions
 
 
-@register.inclusion_tag("includes/sidebar.html", takes_context=True)
+# Box kinds rendered on every request rather than cached with the sidebar: the visit figures are
+# cached for a minute of their own (visits/stats.py) and must not grow older than that.
+LIVE_BOXES = {"visit_stats"}
+# What a cached sidebar holds in the place of what depends on the page it is on: the poll box's
+# hidden field naming the page, and its "next" address (feedback/boxes/poll.html). Derived from
+# SECRET_KEY, so that no editor's text can hold them by chance.
+_HOLE = hashlib.sha256(f"sidebar-hole:{settings.SECRET_KEY}".encode()).hexdigest()[:24]
+HOLES = {"page_field": f"{_HOLE}p", "next_path": f"{_HOLE}n"}
+
+
+def _polls_change_in(boxes):
+    """Seconds until a poll of `boxes` opens or closes (its box changes then), or None."""
+    now = timezone.now()
+    moments = [
+        moment
+        for box in boxes
+        for moment in (getattr(box.value, "opens_at", None), getattr(box.value, "closes_at", None))
+        if moment is not None and moment > now
+    ]
+    return max(1, (min(moments) - now) // timedelta(seconds=1) + 1) if moments else None
+
+
+@register.simple_tag(takes_context=True)
 def sidebar(context):
-    """The site's sidebar boxes, as placed in the portal settings, in the visitor's language."""
+    """The site's sidebar boxes, as placed in the portal settings, in the visitor's language.
+
+    Cached as a fragment (home/fragments.py): the boxes' HTML with holes for the page's id and
+    address, and the snippets of the boxes rendered on every request (LIVE_BOXES)."""
     request = context["request"]
-    boxes = []
-    if Site.find_for_request(request):
-        chosen = PortalSettings.for_request(request).sidebar
-        boxes = chosen.stream_block.boxes_in_language(chosen)
-    return {**context.flatten(), "boxes": boxes}
+    flat = context.flatten()
+
+    def make():
+        boxes = []
+        if Site.find_for_request(request):
+            chosen = PortalSettings.for_request(request).sidebar
+            boxes = chosen.stream_block.boxes_in_language(chosen)
+        parts = []
+        for box in boxes:
+            if box.block.name in LIVE_BOXES:
+                parts.append((box.block.name, box.value))
+            else:
+                parts.append(str(box.render_as_block(context={**flat, **HOLES})))
+        return Expiring(parts, _polls_change_in(boxes))
+
+    page = context.get("page")
+    filled = {
+        HOLES["page_field"]: (
+            format_html('<input type="hidden" name="page" value="{}">', page.pk) if getattr(page, "pk", None) else ""
+        ),
+        HOLES["next_path"]: conditional_escape(request.get_full_path()),
+    }
+    html = []
+    for part in cached_fragment(request, "sidebar", make):
+        if isinstance(part, str):
+            for hole, value in filled.items():
+                part = part.replace(hole, value)
+            html.append(part)
+        else:
+            block_name, value = part
+            box = PortalSettings._meta.get_field("sidebar").stream_block.child_blocks[block_name].bind(value)
+            html.append(conditional_escape(box.render_as_block(context=flat)))
+    return mark_safe("".join(html))

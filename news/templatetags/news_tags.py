@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from home.fragments import cached_fragment
 from news.models import NewsArticlePage, attach_categories
 
 register = template.Library()
@@ -28,8 +29,18 @@ def latest_news(context, count=LATEST_NEWS):
 
 @register.inclusion_tag("news/includes/breadcrumb.html", takes_context=True)
 def breadcrumb(context, page):
-    # Depth 1 is Wagtail's root; each language's home page sits at depth 2.
-    return {"request": context["request"], "page": page, "ancestors": page.get_ancestors().filter(depth__gt=1)}
+    """The links to the page's ancestors, shared by the pages of one parent (a fragment)."""
+    request = context["request"]
+
+    def make():
+        # Depth 1 is Wagtail's root; each language's home page sits at depth 2.
+        return [
+            {"url": ancestor.get_url(request), "title": ancestor.title}
+            for ancestor in page.get_ancestors().filter(depth__gt=1)
+        ]
+
+    ancestors = cached_fragment(request, "breadcrumb", make, page.path[: -page.steplen])
+    return {"page": page, "ancestors": ancestors}
 
 
 def json_ld(data):
@@ -40,6 +51,16 @@ def json_ld(data):
 
 def _iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _publisher(agency, url):
+    publisher = {"@type": "GovernmentOrganization", "name": agency.name}
+    if agency.logo:
+        publisher["logo"] = {
+            "@type": "ImageObject",
+            "url": urljoin(url, agency.logo.get_rendition("max-600x60|format-png").url),
+        }
+    return publisher
 
 
 @register.inclusion_tag("news/includes/article_head.html", takes_context=True)
@@ -76,12 +97,7 @@ def article_head(context, page):
         "image": [image["url"]] if image else [],
     }
     if agency:
-        data["publisher"] = {"@type": "GovernmentOrganization", "name": agency.name}
-        if agency.logo:
-            data["publisher"]["logo"] = {
-                "@type": "ImageObject",
-                "url": urljoin(url, agency.logo.get_rendition("max-600x60|format-png").url),
-            }
+        data["publisher"] = cached_fragment(context["request"], "publisher", lambda: _publisher(agency, url))
     return {
         "page": page,
         "url": url,
