@@ -212,7 +212,12 @@ _spool = {}  # the file this process appends to: its folder, bucket and process,
 
 
 def spool_dir():
-    return Path(settings.VISITS_SPOOL_DIR)
+    return _path(settings.VISITS_SPOOL_DIR)
+
+
+@functools.cache
+def _path(name):
+    return Path(name)
 
 
 def _spool_write(line):

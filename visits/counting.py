@@ -25,11 +25,12 @@ from home.visitors import visitor_hash
 from . import buffer, sightings
 from .bots import is_bot
 
+# As request.META names them: request.headers would parse every header of each counted request.
 PREFETCH_HEADERS = {
-    "Sec-Purpose": "prefetch",  # also "prefetch;prerender"
-    "Purpose": "prefetch",
-    "X-Purpose": "preview",
-    "X-Moz": "prefetch",
+    "HTTP_SEC_PURPOSE": "prefetch",  # also "prefetch;prerender"
+    "HTTP_PURPOSE": "prefetch",
+    "HTTP_X_PURPOSE": "preview",
+    "HTTP_X_MOZ": "prefetch",
 }
 # {day: (salt, until)}: the salt as read from the shared cache, and until when to trust this copy
 _salts = {}
@@ -49,9 +50,9 @@ def is_countable(request, response):
         return False
     if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
         return False
-    if any(value in request.headers.get(header, "").lower() for header, value in PREFETCH_HEADERS.items()):
+    if any(value in request.META.get(header, "").lower() for header, value in PREFETCH_HEADERS.items()):
         return False
-    if is_bot(request.headers.get("User-Agent", "")):
+    if is_bot(request.META.get("HTTP_USER_AGENT", "")):
         return False
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))

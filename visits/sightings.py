@@ -97,11 +97,13 @@ def apply(sightings):
 def _save(last_seen):
     """Insert or update Sighting rows, {key: seen_at}."""
     table, key, seen_at = _names()
+    # A sighting's two rows share its moment: adapt each moment once.
+    values = {at: connection.ops.adapt_datetimefield_value(at) for at in set(last_seen.values())}
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({key}, {seen_at}) VALUES (%s, %s) "
             f"ON CONFLICT ({key}) DO UPDATE SET {seen_at} = excluded.{seen_at}",
-            [(row_key, connection.ops.adapt_datetimefield_value(at)) for row_key, at in last_seen.items()],
+            [(row_key, values[at]) for row_key, at in last_seen.items()],
         )
 
 
