@@ -136,6 +136,21 @@ def test_requests_flush_what_no_process_writes_any_more_once_a_minute(spool, cli
         assert visits_today(site) == 2 and spooled(spool) == 2
 
 
+def test_a_request_flushes_two_spool_files_at_most_and_the_next_request_the_rest(spool, client, site):
+    start = datetime.now().astimezone()
+    for bucket in range(3):  # three files, ten seconds apart
+        with time_machine.travel(start + timedelta(seconds=bucket * buffer.BUCKET), tick=False):
+            add_visits(site, 1)
+    assert len(list(spool.glob("*.spool"))) == 3
+    with time_machine.travel(start + LATER + timedelta(seconds=2 * buffer.BUCKET), tick=False):
+        visit(client, ip="203.0.113.1")
+        assert visits_today(site) == 2
+        visit(client, ip="203.0.113.2")  # the flush is due again at once
+        assert visits_today(site) == 3
+        visit(client, ip="203.0.113.3")  # nothing was left: not due for a minute
+        assert visits_today(site) == 3
+
+
 def test_counts_go_to_the_database_when_the_spool_cannot_be_written(spool, client, site):
     spool.parent.mkdir(exist_ok=True)
     spool.write_text("a file where the folder should be")

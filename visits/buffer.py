@@ -4,7 +4,8 @@ Without a buffer (VISITS_BUFFER = "database") every counted page view applies it
 the database, and SQLite lets one writer in at a time. With one, a sighting is a line written
 elsewhere, and a flush applies the lines (sightings.apply) at least once a minute: from
 `manage.py flush_visits` (cron or a systemd timer) and after the first counted request that finds
-no flush started for a minute (once its answer is sent).
+no flush started for a minute (once its answer is sent, and a part of the spool at a time: see
+REQUEST_FLUSH_FILES).
 
 - "redis" (the default with REDIS_URL, required with several servers): an RPUSH on a "pending"
   list in Redis. A flush renames the list to a new batch and lists it, atomically (a Lua
@@ -62,6 +63,10 @@ LEDGER_DAYS = 7
 # Spool files: a new one every BUCKET seconds, taken GRACE seconds after its time is over.
 BUCKET = 10
 GRACE = 60
+# A flush holds its process's other threads (Python's GIL): one from a request takes this many
+# spool files at most (one process's sightings of ten seconds each), and the next request the
+# rest. `flush_visits` takes them all.
+REQUEST_FLUSH_FILES = 2
 
 _CLAIM = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -96,7 +101,8 @@ def add(seen):
 
 
 def flush_when_due():
-    """Have this request flush, once its answer is sent, when no flush started for a minute."""
+    """Have this request flush, once its answer is sent, when no flush started for a minute (or
+    the last one left spool files for the next)."""
     _flush_wanted.value = True
 
 
@@ -107,7 +113,7 @@ def _flush_after_the_answer(**kwargs):
     _flush_wanted.value = False
     try:
         if _flush_due():
-            flush()
+            flush(files=REQUEST_FLUSH_FILES)
     except Exception:
         # The visitor has the page; the counts wait for the next flush.
         logger.exception("Could not flush the visit counts")
@@ -131,17 +137,18 @@ def _flush_due():
         return True
 
 
-def flush(everything=False):
+def flush(everything=False, files=None):
     """Apply the buffered sightings, from Redis when REDIS_URL is set and from this server's
     spool, whichever buffer is on now (sightings buffered before a change of VISITS_BUFFER still
     arrive). Returns the number of batches applied, or None when another process is flushing.
     `everything` takes the spool files still being written too: only for when no server is
-    running."""
+    running. `files` takes at most that many spool files, the oldest, and leaves the flush due
+    when more are waiting."""
     results = []
     if settings.REDIS_URL:
         results.append(_flush_redis())
     if settings.VISITS_BUFFER == "spool" or any(spool_dir().glob("*.spool")):
-        results.append(_flush_spool(everything))
+        results.append(_flush_spool(everything, files))
     if results and all(result is None for result in results):
         return None
     return sum(result or 0 for result in results)
@@ -237,7 +244,7 @@ def _spool_write(line):
         os.write(_spool["fd"], line.encode())
 
 
-def _flush_spool(everything):
+def _flush_spool(everything, files):
     spool_dir().mkdir(parents=True, exist_ok=True)
     with open(spool_dir() / "flush.lock", "a") as lock:
         try:
@@ -251,7 +258,9 @@ def _flush_spool(everything):
         batches = sorted(
             path for path in spool_dir().glob("*.spool") if everything or int(path.name.split("-")[0]) < closed
         )
-        for path in batches:
+        for path in batches[:files]:
             _apply(f"spool:{socket.gethostname()[:40]}:{path.name}", path.read_text().splitlines())
             path.unlink()
-        return len(batches)
+        if len(batches[:files]) < len(batches):
+            os.utime(spool_dir() / "flushed", (now - FLUSH_INTERVAL, now - FLUSH_INTERVAL))
+        return len(batches[:files])
