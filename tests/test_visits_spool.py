@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from tests.visits_support import (
     BROWSER,
@@ -26,6 +27,7 @@ from tests.visits_support import (
 from visits import buffer
 from visits.counting import local_today
 from visits.models import AppliedBatch, DailyCount, Sighting
+from visits.sightings import Seen
 
 LATER = timedelta(seconds=buffer.GRACE + buffer.BUCKET)
 
@@ -103,8 +105,9 @@ def test_a_flush_interrupted_after_its_commit_does_not_count_twice(spool, site, 
 def test_a_line_cut_short_by_a_crash_is_skipped_and_the_rest_counted(spool, site, caplog):
     add_visits(site, 3)
     (path,) = spool.glob("*.spool")
+    whole = Seen(timezone.now(), site.pk, local_today(), "a-new-visitor", "the-page-key").line() + "\n"
     with path.open("a") as file:
-        file.write(f"{datetime.now().timestamp()}\t{site.pk}\t{local_today().isoformat()}\t")  # killed here
+        file.write(whole[:-4])  # killed here, in the page's key: what is left still reads as a line
     with caplog.at_level(logging.WARNING, logger="visits.buffer"):
         buffer.flush(everything=True)
     assert visits_today(site) == 3

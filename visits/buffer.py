@@ -163,8 +163,7 @@ def _apply(batch, lines):
         try:
             batch_sightings.append(Seen.parse(line))
         except ValueError:
-            # A process killed in the middle of a write leaves at most one part of a line.
-            logger.warning("Skipped an incomplete line of %s: %r", batch, line)
+            logger.warning("Skipped an unreadable line of %s: %r", batch, line)
     with transaction.atomic():
         AppliedBatch.objects.create(name=batch)
         sightings.apply(batch_sightings)
@@ -259,7 +258,11 @@ def _flush_spool(everything, files):
             path for path in spool_dir().glob("*.spool") if everything or int(path.name.split("-")[0]) < closed
         )
         for path in batches[:files]:
-            _apply(f"spool:{socket.gethostname()[:40]}:{path.name}", path.read_text().splitlines())
+            *lines, tail = path.read_text().split("\n")
+            if tail:
+                # A process killed in the middle of a write leaves the start of a line, unended.
+                logger.warning("Skipped an incomplete line of %s: %r", path.name, tail)
+            _apply(f"spool:{socket.gethostname()[:40]}:{path.name}", lines)
             path.unlink()
         if len(batches[:files]) < len(batches):
             os.utime(spool_dir() / "flushed", (now - FLUSH_INTERVAL, now - FLUSH_INTERVAL))

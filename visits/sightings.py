@@ -58,10 +58,10 @@ def apply(sightings):
     """Count the visits and page views of `sightings`, in one transaction: a visit, or a view of
     a page, counts when the visitor was not seen (on the site, or on the page in any language)
     within WINDOW of it. Sightings of sites deleted since are dropped."""
-    sightings = sorted(sightings)
+    sites = set(Site.objects.filter(pk__in={seen.site_id for seen in sightings}).values_list("pk", flat=True))
+    sightings = sorted(seen for seen in sightings if seen.site_id in sites)
     if not sightings:
         return
-    sites = set(Site.objects.filter(pk__in={seen.site_id for seen in sightings}).values_list("pk", flat=True))
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -72,8 +72,6 @@ def apply(sightings):
             last.update(Sighting.objects.filter(key__in=keys[start : start + CHUNK]).values_list("key", "seen_at"))
         counts, changed = {}, {}
         for seen in sightings:
-            if seen.site_id not in sites:
-                continue
             for key, kind, counter in seen.windows():
                 previous = last.get(key)
                 if previous is None or abs(seen.at - previous) >= WINDOW:
