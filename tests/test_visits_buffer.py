@@ -9,9 +9,11 @@ import logging
 import os
 import pickle
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Site
@@ -156,9 +158,30 @@ def test_requests_flush_when_a_minute_passed_without_a_flush(redis_client, clien
     assert visits_today(site) == 1  # within the minute: buffered
     assert pending(redis_client) == 2
     redis_client.delete(buffer._key("recent-flush"))  # the minute has passed
-    visit(client, ip="203.0.113.4")
+    with time_machine.travel(timedelta(seconds=buffer.FLUSH_INTERVAL)):
+        visit(client, ip="203.0.113.4")
     assert visits_today(site) == 4
     assert pending(redis_client) == 0
+
+
+def test_within_the_minute_after_a_flush_a_counted_request_sends_redis_one_command(
+    redis_client, client, site, monkeypatch
+):
+    visit(client, ip="203.0.113.1")  # this request flushes
+    sent = []
+    execute_command = redis.Redis.execute_command
+
+    def watched(self, *args, **options):
+        sent.append(args[0])
+        return execute_command(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", watched)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", lambda *args, **kwargs: sent.append("PIPELINE"))
+    for n in range(3):
+        visit(client, ip=f"203.0.113.{n + 2}")
+    assert sent == ["RPUSH"] * 3
+    monkeypatch.undo()
+    assert pending(redis_client) == 3
 
 
 def test_counts_go_to_the_database_while_redis_is_unreachable(client, site, settings, caplog):

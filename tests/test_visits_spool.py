@@ -154,6 +154,36 @@ def test_a_request_flushes_two_spool_files_at_most_and_the_next_request_the_rest
         assert visits_today(site) == 3
 
 
+def test_within_the_minute_after_a_flush_requests_do_not_look_at_the_flush_time(spool, client, site, monkeypatch):
+    visit(client, ip="203.0.113.1")  # no flush ever: this one flushes
+    looked = []
+    stat = Path.stat
+
+    def watched_stat(path, *args, **kwargs):
+        if path.name == "flushed":
+            looked.append(path)
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", watched_stat)
+    for n in range(5):
+        visit(client, ip=f"203.0.113.{n + 2}")
+    assert looked == [] and spooled(spool) == 6
+
+
+def test_a_process_keeps_three_spool_files_open_at_most(spool, site):
+    def open_spool_files():
+        folder = str(spool.resolve())
+        return [fd for fd in Path("/proc/self/fd").iterdir() if str(fd.resolve()).startswith(folder)]
+
+    start = datetime.now().astimezone()
+    for bucket in range(6):  # a minute: a new file every ten seconds
+        with time_machine.travel(start + timedelta(seconds=bucket * (buffer.BUCKET + 1)), tick=False):
+            add_visits(site, 1)
+            assert len(open_spool_files()) <= 3  # the one it writes, and two it may still be writing
+    call_command("flush_visits", "--all", stdout=io.StringIO())
+    assert visits_today(site) == 6
+
+
 def test_counts_go_to_the_database_when_the_spool_cannot_be_written(spool, client, site):
     spool.parent.mkdir(exist_ok=True)
     spool.write_text("a file where the folder should be")

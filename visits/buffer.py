@@ -120,21 +120,32 @@ def _flush_after_the_answer(**kwargs):
 
 
 def _flush_due():
+    # Redis, or the "flushed" file's time, is asked when this process's copy says that a minute
+    # may have passed, not on each counted request: a round trip or a system call lets the
+    # process's other threads take Python's lock, and the request waits to get it back.
+    where = _key("recent-flush") if settings.VISITS_BUFFER == "redis" else spool_dir()
+    if time.time() < _not_due_until.get(where, 0):
+        return False
     if settings.VISITS_BUFFER == "redis":
         # Without Redis there is nothing to flush, and a flush that Redis left halfway is
         # finished by the next one.
         if cache.unavailable(settings.REDIS_URL):
             return False
         try:
-            return bool(client().set(_key("recent-flush"), 1, nx=True, ex=FLUSH_INTERVAL))
+            with client().pipeline(transaction=False) as pipe:
+                started, seconds_left = pipe.set(where, 1, nx=True, ex=FLUSH_INTERVAL).ttl(where).execute()
         except redis.RedisError as error:
             cache.failed(settings.REDIS_URL)
             logger.warning("Redis is unreachable: buffered sightings wait for the next flush (%s).", error)
             return False
+        if not started:
+            _not_due_until[where] = time.time() + seconds_left
+        return bool(started)
     try:
-        return time.time() - (spool_dir() / "flushed").stat().st_mtime >= FLUSH_INTERVAL
+        _not_due_until[where] = (where / "flushed").stat().st_mtime + FLUSH_INTERVAL
     except FileNotFoundError:
         return True
+    return time.time() >= _not_due_until[where]
 
 
 def flush(everything=False, files=None):
@@ -142,8 +153,9 @@ def flush(everything=False, files=None):
     spool, whichever buffer is on now (sightings buffered before a change of VISITS_BUFFER still
     arrive). Returns the number of batches applied, or None when another process is flushing.
     `everything` takes the spool files still being written too: only for when no server is
-    running. `files` takes at most that many spool files, the oldest, and leaves the flush due
-    when more are waiting."""
+    running (a server would go on writing to the file taken from it, and those lines would be
+    lost; this process moves to a new file). `files` takes at most that many spool files, the
+    oldest, and leaves the flush due when more are waiting."""
     results = []
     if settings.REDIS_URL:
         results.append(_flush_redis())
@@ -199,6 +211,7 @@ def _flush_redis():
         return None
     try:
         r.set(_key("recent-flush"), 1, ex=FLUSH_INTERVAL)
+        _not_due_until[_key("recent-flush")] = time.time() + FLUSH_INTERVAL
         keys = [_key("pending"), _key(f"batch:{uuid.uuid4().hex}"), _key("batches")]
         r.eval(_CLAIM, len(keys), *keys)
         batches = sorted(name.decode() for name in r.smembers(_key("batches")))
@@ -214,7 +227,14 @@ def _flush_redis():
 # --- Spool files -----------------------------------------------------------------------------
 
 _spool_lock = threading.Lock()
-_spool = {}  # the file this process appends to: its folder, bucket and process, and descriptor
+# The file this process appends to now: ((folder, bucket, process), descriptor). Replaced, not
+# changed, so that writing needs no lock.
+_spool = None
+# (descriptor, bucket) of the files before, closed a bucket after the one they were replaced in:
+# a thread that read `_spool` just before may still be writing to one.
+_retired = []
+# {Redis key or spool folder: when this process next asks whether a flush is due}
+_not_due_until = {}
 
 
 def spool_dir():
@@ -227,20 +247,32 @@ def _path(name):
 
 
 def _spool_write(line):
+    current = (spool_dir(), int(time.time()) // BUCKET, os.getpid())
+    spool = _spool
+    if spool is None or spool[0] != current:
+        spool = _next_spool_file(current)
+    # One write() to a file opened O_APPEND: whole lines, whatever else appends.
+    os.write(spool[1], line.encode())
+
+
+def _next_spool_file(current):
+    """A new file each BUCKET seconds (and in a new process)."""
+    global _spool
     with _spool_lock:
-        current = (spool_dir(), int(time.time()) // BUCKET, os.getpid())
-        # A new file each BUCKET seconds; a new one too if `flush_visits --all` took this one.
-        if _spool.get("current") != current or os.fstat(_spool["fd"]).st_nlink == 0:
-            if _spool:
-                os.close(_spool.pop("fd"))
-                _spool.clear()
-            directory, bucket, pid = current
-            directory.mkdir(parents=True, exist_ok=True)
-            # A name never used before: the ledger knows batches by their names.
-            path = directory / f"{bucket}-{pid}-{uuid.uuid4().hex[:12]}.spool"
-            _spool.update(current=current, fd=os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o640))
-        # One write() to a file opened O_APPEND: whole lines, whatever else appends.
-        os.write(_spool["fd"], line.encode())
+        if _spool is not None and _spool[0] == current:
+            return _spool  # another thread opened it
+        directory, bucket, pid = current
+        for retired in [retired for retired in _retired if retired[1] < bucket - 1]:
+            os.close(retired[0])
+            _retired.remove(retired)
+        directory.mkdir(parents=True, exist_ok=True)
+        # A name never used before: the ledger knows batches by their names.
+        path = directory / f"{bucket}-{pid}-{uuid.uuid4().hex[:12]}.spool"
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o640)
+        if _spool is not None:
+            _retired.append((_spool[1], bucket))
+        _spool = (current, fd)
+        return _spool
 
 
 def _flush_spool(everything, files):
@@ -254,6 +286,8 @@ def _flush_spool(everything, files):
         (spool_dir() / "flushed").touch()
         os.utime(spool_dir() / "flushed", (now, now))
         closed = (now - GRACE) // BUCKET  # buckets before this one are no longer written
+        if everything:
+            _leave_spool_file()
         batches = sorted(
             path for path in spool_dir().glob("*.spool") if everything or int(path.name.split("-")[0]) < closed
         )
@@ -266,4 +300,16 @@ def _flush_spool(everything, files):
             path.unlink()
         if len(batches[:files]) < len(batches):
             os.utime(spool_dir() / "flushed", (now - FLUSH_INTERVAL, now - FLUSH_INTERVAL))
+            _not_due_until.pop(spool_dir(), None)
+        else:
+            _not_due_until[spool_dir()] = now + FLUSH_INTERVAL
         return len(batches[:files])
+
+
+def _leave_spool_file():
+    """Have this process write to a new file: a flush of everything takes the one it writes."""
+    global _spool
+    with _spool_lock:
+        if _spool is not None:
+            _retired.append((_spool[1], int(time.time()) // BUCKET))
+            _spool = None
