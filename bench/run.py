@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SEARCH_PATH = "/vi/tim-kiem/"
-ROUNDS = 3
+ROUNDS = 4
 RUNS = itertools.count(1)
 SEARCH_TERMS = "hội nghị"
 
@@ -300,7 +300,9 @@ def request_spec(server, found, name):
 def measure(servers, found, args):
     """Every row, in ROUNDS rounds that take turns, so that whatever else the machine does weighs
     on all rows alike; requests per second over all rounds, the median of the rounds' medians and
-    the highest of their 99th percentiles."""
+    the highest of their 99th percentiles. A row "…, not counted" runs right after the row it is
+    compared with, and every other round runs the rows in the reverse order: neither row of a
+    pair always comes first."""
     rows = []
     for server, (_name, _overrides, server_rows) in zip(servers, SERVERS, strict=True):
         for label, name in server_rows:
@@ -308,9 +310,11 @@ def measure(servers, found, args):
             if spec is not None:
                 drive(*spec, args.connections, max(1, args.duration // 5))  # warm-up
                 rows.append((label, name, spec, []))
+    labels = [row[0] for row in rows]
+    rows.sort(key=lambda row: labels.index(row[0].removesuffix(", not counted")))
     for round_number in range(ROUNDS):
         print(f"Round {round_number + 1} of {ROUNDS}", flush=True)
-        for _label, _name, spec, rounds in rows:
+        for _label, _name, spec, rounds in rows if round_number % 2 == 0 else reversed(rows):
             rounds.append(drive(*spec, args.connections, max(1, -(-args.duration // ROUNDS))))
     measured = []
     for label, name, _spec, rounds in rows:
