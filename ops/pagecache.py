@@ -15,7 +15,8 @@ file cache on one machine otherwise.
 
 Invalidation: one article published changes its category's listing, the home page, the related
 news of its neighbours, the sitemap… so rather than purging URLs, every entry records the content
-versions it was rendered under, and any content change replaces a version:
+versions it was rendered under (and the code's release: a deploy changing the templates or the
+code invalidates too), and any content change replaces a version:
 - a page published, unpublished, deleted or moved, or its privacy changed: the version of its
   site (all its languages);
 - a snippet (sidebar boxes, agency profiles, departments, polls…), an image, a document, a
@@ -74,18 +75,19 @@ def _version_keys(site_id):
 
 
 def current_versions(site_id):
-    """The (global, site) content versions, or None for a version missing from the cache."""
+    """The (global, site) content versions, None for one missing from the cache, and the release
+    of the code that renders the pages (settings.RELEASE): a deploy invalidates too."""
     found = page_cache().get_many(_version_keys(site_id))
-    return tuple(found.get(key) for key in _version_keys(site_id))
+    return (*(found.get(key) for key in _version_keys(site_id)), settings.RELEASE)
 
 
 def versions_for_rendering(site_id):
-    """The content versions to render under, made when missing (first use, or evicted); None
-    when the cache cannot keep them (then nothing is stored)."""
+    """The versions to render under, made when missing (first use, or evicted); None when the
+    cache cannot keep them (then nothing is stored)."""
     cache = page_cache()
     versions = current_versions(site_id)
     if None in versions:
-        for key, version in zip(_version_keys(site_id), versions, strict=True):
+        for key, version in zip(_version_keys(site_id), versions[:2], strict=True):
             if version is None:
                 cache.add(key, secrets.token_hex(8), timeout=None)
         versions = current_versions(site_id)

@@ -221,3 +221,12 @@ def test_renaming_a_category_updates_its_articles_breadcrumb(client, site, news_
     crumbs = soup(client.get(article.url)).select(".breadcrumb a")
     links = [(crumb.get_text(), crumb["href"]) for crumb in crumbs]
     assert links == [("Trang chủ", "/vi/"), ("Tin tức", "/vi/tin-tuc/")]
+
+
+def test_a_deploy_renders_the_fragments_anew(client, site, home_vi, settings):
+    twice(client, "/vi/")
+    agency = AgencyProfile.objects.get(locale__language_code="vi")
+    AgencyProfile.objects.filter(pk=agency.pk).update(name="Tên do bản phát hành mới hiển thị")
+    assert "Tên do bản phát hành mới hiển thị" not in footer(client.get("/vi/"))  # no signal: still cached
+    settings.RELEASE = "the next release"
+    assert "Tên do bản phát hành mới hiển thị" in footer(client.get("/vi/"))

@@ -77,6 +77,43 @@ def test_each_language_host_and_listing_page_has_its_own_entry(client, home_vi, 
     assert client.get(category.url + "?print")[HEADER] == "miss"
 
 
+def test_a_deploy_serves_nothing_that_the_previous_release_rendered(client, article, settings):
+    cached_twice(client, article.url)
+    settings.RELEASE = "the next release"
+    assert client.get(article.url)[HEADER] == "miss"
+    assert client.get(article.url)[HEADER] == "hit"
+
+
+def test_the_release_changes_with_the_code_that_renders_the_pages(monkeypatch, tmp_path):
+    from portal.settings import base
+
+    monkeypatch.setattr(base, "BASE_DIR", tmp_path)
+    files = {
+        "requirements.txt": "Django==5.2.19\n",
+        "news/templates/news/article.html": "<h1>{{ page.title }}</h1>",
+        "news/__init__.py": "",
+        "news/models.py": "",
+        "locale/vi/LC_MESSAGES/django.po": "",
+        "static/css/portal.css": "",
+        "var/db.sqlite3": "",
+        "static_collected/css/portal.1a2b3c.css": "",
+        "tests/__init__.py": "",
+        "tests/test_news.py": "",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    release = base.code_release()
+    outside = ("var/", "static_collected/", "tests/")
+    for name in [name for name in files if name.startswith(outside)]:
+        (tmp_path / name).write_text("changed")
+    assert base.code_release() == release
+    for name in [name for name in files if not name.startswith(outside)]:
+        (tmp_path / name).write_text((tmp_path / name).read_text() + "\n<!-- changed -->")
+        assert base.code_release() != release, name
+        release = base.code_release()
+
+
 def test_tracking_parameters_of_shared_links_use_the_pages_entry(client, article):
     cached_twice(client, article.url)
     assert client.get(article.url + "?fbclid=IwAR0abc&utm_source=facebook")[HEADER] == "hit"

@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value that differs between machines comes
 from the environment (see the configuration table in README.md)."""
 
+import hashlib
 import json
 import os
 from datetime import timedelta
@@ -201,6 +202,25 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # How long the parts that many pages share (header, main menu, sidebar, footer) are kept in the
 # default cache (home/fragments.py); 0 turns that off. The same content versions invalidate them.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "300"))
+
+
+def code_release():
+    """A digest of what renders the pages (code, templates, translations, static files, pinned
+    requirements): a deploy that changes any of them starts with new page cache and fragment keys
+    instead of serving, for up to PAGE_CACHE_SECONDS, what the previous release rendered."""
+    digest = hashlib.sha256((BASE_DIR / "requirements.txt").read_bytes())
+    for folder in sorted(BASE_DIR.iterdir()):
+        if folder.name in ("templates", "locale", "locale_admin", "static") or (
+            folder.name != "tests" and (folder / "__init__.py").exists()
+        ):
+            for path in sorted(folder.rglob("*")):
+                if path.suffix in (".py", ".html", ".po", ".css", ".js"):
+                    digest.update(path.relative_to(BASE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# PORTAL_RELEASE (the release's name or commit, from the deploy) saves reading the files.
+RELEASE = os.environ.get("PORTAL_RELEASE") or code_release()
 
 # Visit counters go through a buffer flushed every minute (visits/buffer.py): in Redis ("redis",
 # the default with Redis) or in spool files on this server ("spool"); or straight to the
