@@ -30,3 +30,18 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # several instances on one machine would share.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+
+
+def when_ready(server):
+    # The visit counts are flushed by a process of their own, at a lower CPU priority than the
+    # workers (visits/flusher.py). The application is loaded already (preload_app).
+    from visits import flusher
+
+    server.visits_flusher = flusher.start()
+
+
+def on_exit(server):
+    if getattr(server, "visits_flusher", None):
+        from visits import flusher
+
+        flusher.stop(server.visits_flusher)

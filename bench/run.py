@@ -430,8 +430,9 @@ def main():
         f"{load_before[0]:.1f} before the run): {database}, {cache}, gunicorn {workers} workers × "
         f"{env.get('GUNICORN_THREADS', '4')} threads, {'wrk' if shutil.which('wrk') else 'bench/loadgen.py'} with "
         f"{args.connections} connections, {args.duration} s a row in {ROUNDS} rounds after a warm-up, every request "
-        "from another visitor (so every page view is counted). SQL queries: per request (a view's sighting waits "
-        "in the buffer: no query)."
+        "from another visitor (so every page view is counted; each server's flusher process applies the "
+        f"sightings every {env.get('VISITS_FLUSHER_SECONDS', '20')} s at a lower CPU priority). SQL queries: per "
+        "request (a view's sighting waits in the buffer: no query)."
     )
     table = report(rows, failures, locked, errors, context)
     print("\n" + table)

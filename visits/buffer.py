@@ -2,10 +2,10 @@
 
 Without a buffer (VISITS_BUFFER = "database") every counted page view applies its sighting in
 the database, and SQLite lets one writer in at a time. With one, a sighting is a line written
-elsewhere, and a flush applies the lines (sightings.apply) at least once a minute: from
-`manage.py flush_visits` (cron or a systemd timer) and after the first counted request that finds
-no flush started for a minute (once its answer is sent, and a part of the spool at a time: see
-REQUEST_FLUSH_FILES).
+elsewhere, and a flush applies the lines (sightings.apply): from the flusher process under
+gunicorn (flusher.py), from `manage.py flush_visits` (cron or a systemd timer), and after the first
+counted request that finds no flush started for a minute (once its answer is sent, and a part of
+the spool at a time: see REQUEST_FLUSH_FILES).
 
 - "redis" (the default with REDIS_URL, required with several servers): an RPUSH on a "pending"
   list in Redis. A flush renames the list to a new batch and lists it, atomically (a Lua

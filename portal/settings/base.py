@@ -227,6 +227,9 @@ RELEASE = os.environ.get("PORTAL_RELEASE") or code_release()
 # database ("database").
 VISITS_BUFFER = os.environ.get("VISITS_BUFFER", "redis" if REDIS_URL else "spool")
 VISITS_SPOOL_DIR = Path(os.environ.get("VISITS_SPOOL_DIR", VAR_DIR / "visits-spool"))
+# Under gunicorn, a process of the master's flushes the buffer this often, at a lower CPU
+# priority than the workers (visits/flusher.py); 0 leaves flushing to cron and the requests.
+VISITS_FLUSHER_SECONDS = int(os.environ.get("VISITS_FLUSHER_SECONDS", "20"))
 
 # Votes a minute accepted from one address by the satisfaction polls; many citizens may share
 # one carrier NAT address, so keep it at 30 or more.

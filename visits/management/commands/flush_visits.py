@@ -6,8 +6,9 @@ from visits import buffer
 class Command(BaseCommand):
     help = (
         "Count the visits and page views of the sightings buffered in Redis or in this server's "
-        "spool files (VISITS_BUFFER), into the database. Run it every minute (cron or a systemd timer) on every "
-        "server; requests also flush when a minute has passed without a flush."
+        "spool files (VISITS_BUFFER), into the database. Under gunicorn a process of its own does it "
+        "(VISITS_FLUSHER_SECONDS); under another server, run it every minute (cron or a systemd timer). "
+        "Requests also flush when a minute has passed without a flush."
     )
 
     def add_arguments(self, parser):
