@@ -1,4 +1,8 @@
+import os
+import uuid
+
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Locale, Page, Site
@@ -160,3 +164,23 @@ def role_user(db):
         return user
 
     return make
+
+
+# The Redis server of the tests that need one (127.0.0.1 in CI).
+REDIS_URL = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+@pytest.fixture
+def redis_prefix():
+    """(client, key prefix) of the test Redis at REDIS_URL: the test's keys start with the prefix
+    (CACHE_KEY_PREFIX) and are deleted afterwards. Skips the test when Redis does not answer."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"this test needs Redis at {REDIS_URL} (CI_REDIS_URL), which is unreachable: {error}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield client, prefix
+    for key in client.scan_iter(match=f"*{prefix}*"):
+        client.delete(key)
+    client.close()

@@ -1,21 +1,17 @@
 """Issue 9: under gunicorn, a process that the master forks flushes the visit counters, at a lower
 CPU priority than the workers (visits/flusher.py), and stops with the server."""
 
-import os
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-import redis
 
+from tests.conftest import REDIS_URL
 from tests.servers import gunicorns, request, server_env
 from tests.visits_support import distinct_address, views, visits_today
 from visits.flusher import NICENESS
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-REDIS_URL = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
 def processes_of(port):
@@ -32,34 +28,26 @@ def processes_of(port):
     return found
 
 
-def test_gunicorn_flushes_the_visit_counts_in_a_process_of_its_own_at_a_lower_priority(site, home_vi, tmp_path):
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"needs Redis at {REDIS_URL} (CI_REDIS_URL): {error}")
-    prefix = f"test-{uuid.uuid4().hex}"
+def test_gunicorn_flushes_the_visit_counts_in_a_process_of_its_own_at_a_lower_priority(
+    site, home_vi, tmp_path, redis_prefix
+):
+    client, prefix = redis_prefix
     # The requests find a flush made a moment ago, all along: only the flusher flushes.
     client.set(f"{{{prefix}:visits}}:recent-flush", 1, ex=600)
     env = server_env(
         tmp_path, REDIS_URL=REDIS_URL, VISITS_BUFFER="redis", CACHE_KEY_PREFIX=prefix, VISITS_FLUSHER_SECONDS="1"
     )
-    try:
-        with gunicorns(env, 1, tmp_path) as [base]:
-            port = int(base.rsplit(":", 1)[1])
-            processes = processes_of(port)
-            (master,) = [pid for pid, (parent, _nice) in processes.items() if parent not in processes]
-            children = {pid: nice for pid, (parent, nice) in processes.items() if parent == master}
-            assert sorted(children.values()) == [0, 0, NICENESS]  # two workers and the flusher
+    with gunicorns(env, 1, tmp_path) as [base]:
+        port = int(base.rsplit(":", 1)[1])
+        processes = processes_of(port)
+        (master,) = [pid for pid, (parent, _nice) in processes.items() if parent not in processes]
+        children = {pid: nice for pid, (parent, nice) in processes.items() if parent == master}
+        assert sorted(children.values()) == [0, 0, NICENESS]  # two workers and the flusher
 
-            for n in range(6):
-                assert request(base + "/vi/", distinct_address(n))[0] == 200
-            deadline = time.monotonic() + 20
-            while visits_today(site) < 6 and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert visits_today(site) == 6 and views(home_vi) == 6
-        assert processes_of(port) == {}  # the flusher stopped with the server
-    finally:
-        for key in client.scan_iter(match=f"{{{prefix}:*"):
-            client.delete(key)
-        client.close()
+        for n in range(6):
+            assert request(base + "/vi/", distinct_address(n))[0] == 200
+        deadline = time.monotonic() + 20
+        while visits_today(site) < 6 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert visits_today(site) == 6 and views(home_vi) == 6
+    assert processes_of(port) == {}  # the flusher stopped with the server

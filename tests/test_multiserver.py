@@ -7,42 +7,30 @@ Each server is a gunicorn with the production settings, as behind a load balance
 and Redis answers at CI_REDIS_URL; skipped with the reason otherwise.
 """
 
-import os
-import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import redis
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
 from feedback.models import SurveyResponse
 from home.demo import add_sidebar_box
+from tests.conftest import REDIS_URL
 from tests.servers import csrf_credentials, flush_visits, gunicorns, request, server_env, vote
 from tests.test_feedback import make_survey
 from tests.visits_support import distinct_address, views, visits_today
 
-REDIS_URL = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/3")
 VISITORS = 40
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
-def shared_redis():
+def shared_redis(redis_prefix):
     if connection.vendor != "postgresql":
         pytest.skip("several application servers need a database server: set DATABASE_URL to PostgreSQL")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"several application servers share Redis (CI_REDIS_URL={REDIS_URL}), unreachable: {error}")
-    prefix = f"multiserver-{secrets.token_hex(4)}"
-    yield prefix
-    for key in client.scan_iter(match=f"*{prefix}*"):
-        client.delete(key)
-    client.close()
+    return redis_prefix[1]
 
 
 def visitor_journey(visitor, bases, article_path, poll_paths, option):

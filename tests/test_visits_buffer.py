@@ -6,9 +6,7 @@ reason when that Redis cannot be reached. Each test uses keys of its own, remove
 
 import io
 import logging
-import os
 import pickle
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from django.test import Client
 from wagtail.models import Site
 
 from home.models import HomePage
+from tests.conftest import REDIS_URL
 from tests.visits_support import (
     BROWSER,
     add_visits,
@@ -33,24 +32,14 @@ from tests.visits_support import (
 from visits import buffer
 from visits.models import AppliedBatch, DailyCount
 
-REDIS_URL = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/3")
-
 
 @pytest.fixture
-def redis_client(settings):
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.skip(f"the Redis buffer tests need Redis at {REDIS_URL} (CI_REDIS_URL), which is unreachable: {error}")
-    prefix = f"test-{uuid.uuid4().hex}"
+def redis_client(settings, redis_prefix):
+    client, prefix = redis_prefix
     settings.VISITS_BUFFER = "redis"
     settings.REDIS_URL = REDIS_URL
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
-    yield client
-    for key in client.scan_iter(match=f"{{{prefix}:visits}}*"):
-        client.delete(key)
-    client.close()
+    return client
 
 
 def pending(client):
