@@ -170,6 +170,21 @@ def test_within_the_minute_after_a_flush_requests_do_not_look_at_the_flush_time(
     assert looked == [] and spooled(spool) == 6
 
 
+def test_while_another_process_flushes_requests_ask_again_a_minute_later(spool, client, site, monkeypatch):
+    spool.mkdir(parents=True)
+    tries = []
+    flush = buffer.flush
+    monkeypatch.setattr(buffer, "flush", lambda **options: tries.append(options) or flush(**options))
+    with open(spool / "flush.lock", "a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)  # the flusher, at work for long
+        for n in range(3):
+            visit(client, ip=f"203.0.113.{n + 1}")
+        assert len(tries) == 1
+    with time_machine.travel(timedelta(seconds=buffer.FLUSH_INTERVAL)):
+        visit(client, ip="203.0.113.9")
+    assert len(tries) == 2
+
+
 def test_a_process_keeps_three_spool_files_open_at_most(spool, site):
     def open_spool_files():
         folder = str(spool.resolve())

@@ -112,18 +112,24 @@ def _flush_after_the_answer(**kwargs):
         return
     _flush_wanted.value = False
     try:
-        if _flush_due():
-            flush(files=REQUEST_FLUSH_FILES)
+        if _flush_due() and flush(files=REQUEST_FLUSH_FILES) is None:
+            # Another process is flushing (the flusher, with much to do): not this process's
+            # business for a minute, rather than a try on each request.
+            _not_due_until[_due_key()] = time.time() + FLUSH_INTERVAL
     except Exception:
         # The visitor has the page; the counts wait for the next flush.
         logger.exception("Could not flush the visit counts")
+
+
+def _due_key():
+    return _key("recent-flush") if settings.VISITS_BUFFER == "redis" else spool_dir()
 
 
 def _flush_due():
     # Redis, or the "flushed" file's time, is asked when this process's copy says that a minute
     # may have passed, not on each counted request: a round trip or a system call lets the
     # process's other threads take Python's lock, and the request waits to get it back.
-    where = _key("recent-flush") if settings.VISITS_BUFFER == "redis" else spool_dir()
+    where = _due_key()
     if time.time() < _not_due_until.get(where, 0):
         return False
     if settings.VISITS_BUFFER == "redis":
@@ -204,14 +210,18 @@ def _key(name):
     return f"{{{settings.CACHES['default'].get('KEY_PREFIX', '')}:visits}}:{name}"
 
 
+def _flushed_now(r):
+    r.set(_key("recent-flush"), 1, ex=FLUSH_INTERVAL)
+    _not_due_until[_key("recent-flush")] = time.time() + FLUSH_INTERVAL
+
+
 def _flush_redis():
     r = client()
     lock = r.lock(_key("flush-lock"), timeout=LOCK_TIMEOUT)
     if not lock.acquire(blocking=False):
         return None
     try:
-        r.set(_key("recent-flush"), 1, ex=FLUSH_INTERVAL)
-        _not_due_until[_key("recent-flush")] = time.time() + FLUSH_INTERVAL
+        _flushed_now(r)
         keys = [_key("pending"), _key(f"batch:{uuid.uuid4().hex}"), _key("batches")]
         r.eval(_CLAIM, len(keys), *keys)
         batches = sorted(name.decode() for name in r.smembers(_key("batches")))
@@ -219,6 +229,8 @@ def _flush_redis():
             _apply(batch, [line.decode() for line in r.lrange(batch, 0, -1)])
             with r.pipeline() as pipe:
                 pipe.delete(batch).srem(_key("batches"), batch).execute()
+        # The minute without a flush that makes requests flush starts when a long one ends too.
+        _flushed_now(r)
         return len(batches)
     finally:
         lock.release()
@@ -302,7 +314,10 @@ def _flush_spool(everything, files):
             os.utime(spool_dir() / "flushed", (now - FLUSH_INTERVAL, now - FLUSH_INTERVAL))
             _not_due_until.pop(spool_dir(), None)
         else:
-            _not_due_until[spool_dir()] = now + FLUSH_INTERVAL
+            # The minute without a flush that makes requests flush starts when a long one ends too.
+            done = time.time()
+            os.utime(spool_dir() / "flushed", (done, done))
+            _not_due_until[spool_dir()] = done + FLUSH_INTERVAL
         return len(batches[:files])
 
 
