@@ -4,6 +4,8 @@ test_news_discovery.py."""
 
 import json
 import re
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -696,3 +698,11 @@ def test_twenty_readers_at_once_lose_no_view(make_article):
     article = make_article("Tin nhiều người đọc")
     concurrently(distinct_visitors_view(article.url, 20))
     assert views(article) == 20
+
+
+def test_the_categories_url_resolver_is_built_before_the_first_request():
+    """Built on a first request, it raced with the other threads' (a 500 under load)."""
+    check = "import django; django.setup(); from news.models import NewsIndexPage as P; "
+    check += "print('_routablepage_urlresolver' in P.__dict__)"
+    result = subprocess.run([sys.executable, "-c", check], cwd=settings.BASE_DIR, capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr
