@@ -4,11 +4,10 @@ footer), cached so that a page the page cache misses does not render them again.
 A fragment's key holds its name, the host, the language and the versions of ops/pagecache.py
 (the global one, the site's and the code's release), so whatever invalidates the page cache (a
 page published, a snippet, an image or a site setting saved, a deploy…) invalidates the
-fragments at once. The
-versions are read once a request, before any fragment is rendered, the way the page cache reads
-them. Fragments live at most FRAGMENT_CACHE_SECONDS (0 turns them off), which bounds what they
-show of the clock (a poll that opens or closes; the sidebar also expires at its polls' next
-opening or closing).
+fragments at once. The versions are read once a request, before any fragment is rendered, the
+way the page cache reads them. Fragments live at most FRAGMENT_CACHE_SECONDS (0 turns them off),
+which bounds what they show of the clock (a poll that opens or closes; the sidebar also expires
+at its polls' next opening or closing).
 
 Nothing about the visitor goes into a fragment, and no fragment is read or stored for a preview
 or a signed-in user: what a fragment shows about the page it is on (the main menu's current
