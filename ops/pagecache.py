@@ -9,7 +9,7 @@ public page varies on Cookie only because Wagtail's user bar looks at the sessio
 carry one are never served from, nor stored in, the cache. A view whose output depends on any
 other cookie must mark itself private (as the poll page does).
 
-The cache key is the host, the language and the path with that query; entries live for
+The cache key is the host, the language and the path with that query; entries are fresh for
 PAGE_CACHE_SECONDS (0 turns the cache off) in the "pages" cache: Redis when REDIS_URL is set, a
 file cache on one machine otherwise.
 
@@ -22,10 +22,17 @@ code invalidates too), and any content change replaces a version:
 - a snippet (sidebar boxes, agency profiles, departments, polls…), an image, a document, a
   locale, a site or a generic setting saved or deleted: the global version;
 - a site setting (portal settings: sidebar, agency) saved: its site's version.
-A stored entry is served only while both versions are still those it was rendered under. The
+A stored entry is fresh only while both versions are still those it was rendered under. The
 versions are read before the page is rendered, and replaced both at once and again when the
 change's transaction commits, so a request that rendered the old content while the change was in
 flight cannot store it under the new versions.
+
+A surge of readers must not all render the same page at once when its entry goes stale (its
+PAGE_CACHE_SECONDS are over, or the content changed): the first GET to find it so renders the page
+again, holding a lock in the cache, and until it is done (GRACE_SECONDS at most) the others are
+served the entry they would have been served a moment earlier (`X-Page-Cache: stale`). When the
+new answer is not to be stored (the page was unpublished, made private, or failed), the entry is
+deleted, so no one is served it again.
 
 Pages served from the cache still pass through VisitCounterMiddleware (placed before this one),
 so visits and views are counted; what a cached page shows of live figures (the article's view
@@ -34,6 +41,7 @@ count, the visit statistics box) is up to PAGE_CACHE_SECONDS old.
 
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -58,6 +66,11 @@ CACHED_QUERY = {"page": _page_number, "print": lambda value: value == ""}
 IGNORED_QUERY = {"fbclid", "gclid", "zarsrc", "zalo_source"}
 IGNORED_QUERY_PREFIXES = ("utm_",)
 HEADER = "X-Page-Cache"
+# While one request renders a page again, how long the others may be given its previous entry
+# (at most: gunicorn stops a request after 30 s), and how long an entry is kept past its freshness
+# for that purpose.
+GRACE_SECONDS = 30
+RENDERING = ":rendering"
 GLOBAL_VERSION = "pagecache:version"
 
 
@@ -154,13 +167,23 @@ class PageCacheMiddleware:
             return self.get_response(request)
         cache = page_cache()
         entry = cache.get(key)
-        if entry is not None and current_versions(entry["site"]) == entry["versions"]:
-            response = HttpResponse(entry["content"])
-            for name, value in entry["headers"]:
-                response[name] = value
-            response[HEADER] = "hit"
-            return response
+        if entry is not None and _fresh(entry):
+            return _served(entry, "hit")
+        # Only a GET can tell that the entry is to go (a HEAD's answer is never stored).
+        revalidating = entry is not None and request.method == "GET"
+        if revalidating and not cache.add(key + RENDERING, True, timeout=GRACE_SECONDS):
+            return _served(entry, "stale")
+        try:
+            response, stored = self._render_and_store(request, cache, key, seconds)
+            if revalidating and not stored:
+                # Unpublished, made private, failing…: the old entry is not served again.
+                cache.delete(key)
+        finally:
+            if revalidating:
+                cache.delete(key + RENDERING)
+        return response
 
+    def _render_and_store(self, request, cache, key, seconds):
         site = Site.find_for_request(request)
         site_id = site.pk if site else 0
         versions = versions_for_rendering(site_id)
@@ -169,9 +192,23 @@ class PageCacheMiddleware:
             entry = {
                 "site": site_id,
                 "versions": versions,
+                "fresh_until": time.time() + seconds,
                 "headers": list(response.items()),
                 "content": response.content,
             }
-            cache.set(key, entry, timeout=seconds)
+            cache.set(key, entry, timeout=seconds + GRACE_SECONDS)
             response[HEADER] = "miss"
-        return response
+            return response, True
+        return response, False
+
+
+def _fresh(entry):
+    return entry.get("fresh_until", 0) > time.time() and current_versions(entry["site"]) == entry["versions"]
+
+
+def _served(entry, how):
+    response = HttpResponse(entry["content"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response[HEADER] = how
+    return response

@@ -1,11 +1,16 @@
 """Issue 9: the page cache for anonymous visitors (ops/pagecache.py): what it serves, what it
 never serves, what invalidates it, and that votes and counters stay right behind it."""
 
+import contextlib
+from datetime import timedelta
+
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
 from feedback.models import SurveyResponse
@@ -327,6 +332,90 @@ def test_a_change_is_invalidated_again_when_its_transaction_commits(
         content_changed([site_id])
         during = current_versions(site_id)
     assert current_versions(site_id) != during
+
+
+# --- A surge of readers when an entry goes stale ---------------------------------------------
+
+
+@pytest.fixture
+def during_next_render(monkeypatch):
+    """`during_next_render(path)`: while the next page is being rendered (routed), another
+    visitor asks for `path`; returns the list that then holds the answer they got."""
+    answers, armed = [], []
+    route = HomePage.route
+
+    def route_while_another_visits(page, request, path_components):
+        if armed:
+            answers.append(Client().get(armed.pop()))
+        return route(page, request, path_components)
+
+    monkeypatch.setattr(HomePage, "route", route_while_another_visits)
+
+    def arm(path):
+        armed.append(path)
+        return answers
+
+    return arm
+
+
+NEW_TITLE = "Quận tổ chức hội nghị (cập nhật)"
+
+
+def republish_with_new_title(article):
+    revision = Page.objects.get(pk=article.pk).specific
+    revision.title = NEW_TITLE
+    revision.save_revision().publish()
+
+
+@pytest.mark.parametrize("why", ["the content changed", "its time is over"])
+def test_while_one_request_renders_a_stale_page_the_other_readers_get_the_previous_entry(
+    client, article, during_next_render, why
+):
+    before = cached_twice(client, article.url)
+    if why == "the content changed":
+        republish_with_new_title(article)
+        later = contextlib.nullcontext()
+    else:
+        later = time_machine.travel(timezone.now() + timedelta(seconds=301), tick=False)
+    with later:
+        others = during_next_render(article.url)
+        renderer = client.get(article.url)
+        assert renderer[HEADER] == "miss"
+        [other] = others
+        assert other[HEADER] == "stale" and other.content == before.content
+        after = client.get(article.url)
+    assert after[HEADER] == "hit" and after.content == renderer.content
+    assert (NEW_TITLE in after.text) == (why == "the content changed")
+
+
+def test_each_change_is_rendered_by_the_next_request(client, article):
+    """The request that rendered a stale page lets go of it: the next change is not held back."""
+    cached_twice(client, article.url)
+    republish_with_new_title(article)
+    assert client.get(article.url)[HEADER] == "miss"
+    revision = Page.objects.get(pk=article.pk).specific
+    revision.title = "Quận tổ chức hội nghị (lần hai)"
+    revision.save_revision().publish()
+    again = client.get(article.url)
+    assert again[HEADER] == "miss" and "Quận tổ chức hội nghị (lần hai)" in again.text
+
+
+def test_once_a_request_finds_a_page_unpublished_no_one_is_served_its_old_entry(client, article, during_next_render):
+    cached_twice(client, article.url)
+    article.unpublish()
+    assert client.get(article.url).status_code == 404
+    others = during_next_render(article.url)
+    assert client.get(article.url).status_code == 404
+    assert [other.status_code for other in others] == [404]
+
+
+def test_a_head_request_for_a_stale_page_leaves_its_entry_to_the_next_get(client, article, during_next_render):
+    before = cached_twice(client, article.url)
+    republish_with_new_title(article)
+    assert client.head(article.url).status_code == 200  # rendered, never stored: it cannot tell
+    others = during_next_render(article.url)
+    assert client.get(article.url)[HEADER] == "miss"
+    assert [(other[HEADER], other.content) for other in others] == [("stale", before.content)]
 
 
 # --- Polls and counters behind the cache ---------------------------------------------------------
