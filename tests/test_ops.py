@@ -1,7 +1,5 @@
-"""Issue 9: a health check for load balancers."""
+"""Issue 9: a health check for load balancers, and the cache backends."""
 
-import os
-import uuid
 from unittest import mock
 
 import pytest
@@ -11,6 +9,7 @@ from django.db.utils import OperationalError
 
 from ops import cache as resilient_cache
 from ops.cache import FileCache, ResilientRedisCache
+from tests.conftest import REDIS_URL
 
 
 def test_health_check_reports_database_and_cache(client, db):
@@ -87,16 +86,11 @@ def test_pages_and_the_health_check_work_while_redis_is_down(client, site, setti
     assert response.json() == {"status": "failing", "database": "ok", "cache": "failing"}
 
 
-def test_servers_making_the_same_value_at_once_all_use_the_one_stored(monkeypatch):
+def test_servers_making_the_same_value_at_once_all_use_the_one_stored(redis_prefix, monkeypatch):
     """Two servers find no daily salt (say) at the same moment and each makes one: the one stored
     first must be the one both use, or each would count the same visitor under its own salt."""
-    url = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/3")
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"needs Redis at {url} (CI_REDIS_URL): {error}")
-    params = {"KEY_PREFIX": f"test-{uuid.uuid4().hex}", "TIMEOUT": 60}
-    this_server, other_server = ResilientRedisCache(url, params), ResilientRedisCache(url, params)
+    params = {"KEY_PREFIX": redis_prefix[1], "TIMEOUT": 60}
+    this_server, other_server = ResilientRedisCache(REDIS_URL, params), ResilientRedisCache(REDIS_URL, params)
     looked = ResilientRedisCache.get
 
     def get_while_the_other_server_stores(self, key, default=None, version=None):
@@ -106,7 +100,24 @@ def test_servers_making_the_same_value_at_once_all_use_the_one_stored(monkeypatc
 
     monkeypatch.setattr(ResilientRedisCache, "get", get_while_the_other_server_stores)
     assert this_server.get_or_set("salt", lambda: "this server's") == "the other server's"
-    this_server.delete("salt")
+
+
+def test_the_redis_cache_makes_one_client_for_all_its_commands(redis_prefix, monkeypatch):
+    """Django's makes one for each command, and redis-py fills a table of callbacks for each."""
+    _client, prefix = redis_prefix
+    cache = ResilientRedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    made = []
+    make = redis.Redis.__init__
+
+    def counted(client, *args, **kwargs):
+        made.append(client)
+        make(client, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counted)
+    cache.set("a", 1)
+    assert cache.get("a") == 1 and cache.get_many(["a", "b"]) == {"a": 1}
+    assert cache.add("b", 2) and cache.delete("a")
+    assert len(made) == 1
 
 
 # --- The file cache of one machine without Redis ----------------------------------------------
