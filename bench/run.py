@@ -8,14 +8,17 @@ otherwise, CONNECTIONS connections for DURATION seconds a row, every request fro
 Prints one table (requests per second, median and 99th percentile latency, throughput against the
 static file's, SQL queries per request, failures) and writes it to bench/results.md.
 
-Rows that need the page cache off go to a second gunicorn server, started beside the first. The
-rows take turns in four rounds, so that whatever else the machine is doing weighs on all of them
+One row measures the cached article for SURGE_CONNECTIONS readers at once while another process
+makes a content change every second, as editors publishing during a surge of readers do. Rows that
+need the page cache off go to a second gunicorn server, started beside the first. The rows take
+turns in four rounds, so that whatever else the machine is doing weighs on all of them
 alike; every figure comes from the same run.
 
     python bench/run.py [--duration 10] [--connections 16] [--output bench/results.md] [--keep]
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -40,12 +43,15 @@ PYTHON = sys.executable
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SEARCH_PATH = "/vi/tim-kiem/"
 ROUNDS = 4
+SURGE_CONNECTIONS = 128
 RUNS = itertools.count(1)
 SEARCH_TERMS = "hội nghị"
 
 # The server configurations, and the rows measured on each: (row, what is requested). A row
 # "…, not counted" sends the same requests as its twin with `Sec-Purpose: prefetch`, which
-# visits.counting does not count, to the same server: the two differ in nothing else.
+# visits.counting does not count, to the same server: the two differ in nothing else. During the
+# "changing" row, SURGE_CONNECTIONS readers ask for the article while another process makes a
+# content change every second, as publishing does: the page cache's grace (ops/pagecache.py) at work.
 SERVERS = [
     (
         "page cache on (production)",
@@ -56,6 +62,7 @@ SERVERS = [
             ("Category page, cache hit", "category"),
             ("Article, cache hit", "article"),
             ("Article, cache hit, not counted", "article:not counted"),
+            (f"Article, {SURGE_CONNECTIONS} readers at once, content changed every second", "article:changing"),
             ("Search page", "search"),
             ("Vote (POST)", "vote"),
         ],
@@ -186,6 +193,31 @@ def inspect(host):
     print("JSON " + json.dumps(found))
 
 
+def change_content_every_second():
+    """Run in a subprocess with the run's environment: what publishing does to the page cache,
+    every second, until stopped."""
+    import django
+
+    django.setup()
+    from ops.pagecache import content_changed
+
+    print("ready", flush=True)
+    while True:
+        time.sleep(1)
+        content_changed()
+
+
+@contextlib.contextmanager
+def content_changing(env):
+    changer = subprocess.Popen([PYTHON, __file__, "--change-content"], cwd=ROOT, env=env, stdout=subprocess.PIPE)
+    try:
+        changer.stdout.readline()  # Django is set up: the changes begin
+        yield
+    finally:
+        changer.terminate()
+        changer.wait()
+
+
 def last_json(output):
     for line in reversed(output.splitlines()):
         if line.startswith("JSON "):
@@ -309,23 +341,26 @@ def measure(servers, found, args):
         for label, name in server_rows:
             spec = request_spec(server, found, name)
             if spec is not None:
-                drive(*spec, args.connections, max(1, args.duration // 5))  # warm-up
-                rows.append((label, name, spec, []))
+                connections = SURGE_CONNECTIONS if name.endswith(":changing") else args.connections
+                drive(*spec, connections, max(1, args.duration // 5))  # warm-up
+                rows.append((label, name, spec, server.env, connections, []))
     labels = [row[0] for row in rows]
     rows.sort(key=lambda row: labels.index(row[0].removesuffix(", not counted")))
     for round_number in range(ROUNDS):
         print(f"Round {round_number + 1} of {ROUNDS}", flush=True)
-        for _label, _name, spec, rounds in rows if round_number % 2 == 0 else reversed(rows):
-            rounds.append(drive(*spec, args.connections, max(1, -(-args.duration // ROUNDS))))
+        for _label, name, spec, env, connections, rounds in rows if round_number % 2 == 0 else reversed(rows):
+            with content_changing(env) if name.endswith(":changing") else contextlib.nullcontext():
+                rounds.append(drive(*spec, connections, max(1, -(-args.duration // ROUNDS))))
     measured = []
-    for label, name, _spec, rounds in rows:
+    for label, name, _spec, _env, _connections, rounds in rows:
+        name, _colon, variant = name.partition(":")
         figures = {
             # Failed requests are often the fastest: they do not count as throughput.
             "rps": sum(r["requests"] - r["bad_status"] for r in rounds) / sum(r["seconds"] for r in rounds),
             "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
             "p99_ms": max(r["p99_ms"] for r in rounds),
             "failed": sum(r["bad_status"] + r["socket_errors"] for r in rounds),
-            "queries": found["hits" if "cache hit" in label else "misses"].get(name.partition(":")[0]),
+            "queries": None if variant == "changing" else found["hits" if "cache hit" in label else "misses"].get(name),
         }
         measured.append((label, figures))
         print(f"  {label}: {figures['rps']:.0f} requests/s", flush=True)
@@ -385,10 +420,14 @@ def main():
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, logs)")
     parser.add_argument("--inspect", metavar="HOST", help=argparse.SUPPRESS)
+    parser.add_argument("--change-content", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.inspect:
+    if args.inspect or args.change_content:
         sys.path.insert(0, str(ROOT))
-        inspect(args.inspect)
+        if args.inspect:
+            inspect(args.inspect)
+        else:
+            change_content_every_second()
         return
 
     load_before = os.getloadavg()
@@ -430,8 +469,9 @@ def main():
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({os.cpu_count()} cores, load average "
         f"{load_before[0]:.1f} before the run): {database}, {cache}, gunicorn {workers} workers × "
         f"{env.get('GUNICORN_THREADS', '4')} threads, {'wrk' if shutil.which('wrk') else 'bench/loadgen.py'} with "
-        f"{args.connections} connections, {args.duration} s a row in {ROUNDS} rounds after a warm-up, every request "
-        "from another visitor (so every page view is counted; each server's flusher process applies the "
+        f"{args.connections} connections ({SURGE_CONNECTIONS} for the surge), {args.duration} s a row in {ROUNDS} "
+        "rounds after a warm-up, every request from another visitor (so every page view is counted; each "
+        "server's flusher process applies the "
         f"sightings every {env.get('VISITS_FLUSHER_SECONDS', '20')} s at a lower CPU priority). SQL queries: per "
         "request (a view's sighting waits in the buffer: no query)."
     )
