@@ -71,6 +71,9 @@ HEADER = "X-Page-Cache"
 # for that purpose.
 GRACE_SECONDS = 30
 RENDERING = ":rendering"
+# {host: the site of the last entry served for it}, for at most MAX_HOSTS hosts.
+_site_of_host = {}
+MAX_HOSTS = 1000
 GLOBAL_VERSION = "pagecache:version"
 
 
@@ -90,7 +93,10 @@ def _version_keys(site_id):
 def current_versions(site_id):
     """The (global, site) content versions, None for one missing from the cache, and the release
     of the code that renders the pages (settings.RELEASE): a deploy invalidates too."""
-    found = page_cache().get_many(_version_keys(site_id))
+    return _versions_in(page_cache().get_many(_version_keys(site_id)), site_id)
+
+
+def _versions_in(found, site_id):
     return (*(found.get(key) for key in _version_keys(site_id)), settings.RELEASE)
 
 
@@ -166,8 +172,8 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         cache = page_cache()
-        entry = cache.get(key)
-        if entry is not None and _fresh(entry):
+        entry, versions = _entry_and_versions(cache, key, request.get_host())
+        if entry is not None and _fresh(entry, versions):
             return _served(entry, "hit")
         # Only a GET can tell that the entry is to go (a HEAD's answer is never stored).
         revalidating = entry is not None and request.method == "GET"
@@ -202,8 +208,24 @@ class PageCacheMiddleware:
         return response, False
 
 
-def _fresh(entry):
-    return entry.get("fresh_until", 0) > time.time() and current_versions(entry["site"]) == entry["versions"]
+def _entry_and_versions(cache, key, host):
+    """The entry stored under `key` and the current versions of its site, in one cache read
+    (one Redis round trip) when the host's site is the one its last entry was rendered for."""
+    site_id = _site_of_host.get(host)
+    found = cache.get_many([key] if site_id is None else [key, *_version_keys(site_id)])
+    entry = found.get(key)
+    if entry is None:
+        return None, None
+    if entry["site"] == site_id:
+        return entry, _versions_in(found, site_id)
+    if len(_site_of_host) >= MAX_HOSTS:
+        _site_of_host.clear()
+    _site_of_host[host] = entry["site"]
+    return entry, current_versions(entry["site"])
+
+
+def _fresh(entry, versions):
+    return entry.get("fresh_until", 0) > time.time() and versions == entry["versions"]
 
 
 def _served(entry, how):

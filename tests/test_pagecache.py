@@ -67,6 +67,27 @@ def test_a_cached_article_is_served_without_a_database_query(
     assert article.title in again.text
 
 
+def test_a_cached_page_comes_with_its_sites_versions_in_one_cache_read(client, article, monkeypatch):
+    """One Redis round trip, not two, once the host's site is known."""
+    cached_twice(client, article.url)
+    cache, reads, reading = page_cache(), [], []
+    for name in ("get", "get_many"):
+        read = getattr(cache, name)
+
+        def counted(*args, _read=read, _name=name, **kwargs):
+            if not reading:  # the local memory cache's get_many calls get for each key
+                reads.append(_name)
+            reading.append(_name)
+            try:
+                return _read(*args, **kwargs)
+            finally:
+                reading.pop()
+
+        monkeypatch.setattr(cache, name, counted)
+    assert client.get(article.url)[HEADER] == "hit"
+    assert reads == ["get_many"]
+
+
 def test_head_requests_are_served_from_the_cache(client, article):
     client.get(article.url)
     assert client.head(article.url)[HEADER] == "hit"
