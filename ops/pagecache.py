@@ -71,9 +71,6 @@ HEADER = "X-Page-Cache"
 # for that purpose.
 GRACE_SECONDS = 30
 RENDERING = ":rendering"
-# {host: the site of the last entry served for it}, for at most MAX_HOSTS hosts.
-_site_of_host = {}
-MAX_HOSTS = 1000
 GLOBAL_VERSION = "pagecache:version"
 
 
@@ -206,6 +203,11 @@ class PageCacheMiddleware:
             response[HEADER] = "miss"
             return response, True
         return response, False
+
+
+# {host: the site of the last entry served for it}, for at most MAX_HOSTS hosts.
+_site_of_host = {}
+MAX_HOSTS = 1000
 
 
 def _entry_and_versions(cache, key, host):
