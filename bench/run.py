@@ -11,8 +11,8 @@ static file's, SQL queries per request, failures) and writes it to bench/results
 One row measures the cached article for SURGE_CONNECTIONS readers at once while another process
 makes a content change every second, as editors publishing during a surge of readers do. Rows that
 need the page cache off go to a second gunicorn server, started beside the first. The rows take
-turns in four rounds, so that whatever else the machine is doing weighs on all of them
-alike; every figure comes from the same run.
+turns in four rounds, so that whatever else the machine is doing weighs on all of them alike;
+every figure comes from the same run.
 
     python bench/run.py [--duration 10] [--connections 16] [--output bench/results.md] [--keep]
 """
@@ -341,26 +341,27 @@ def measure(servers, found, args):
         for label, name in server_rows:
             spec = request_spec(server, found, name)
             if spec is not None:
-                connections = SURGE_CONNECTIONS if name.endswith(":changing") else args.connections
+                surge = name.endswith(":changing")
+                connections = SURGE_CONNECTIONS if surge else args.connections
                 drive(*spec, connections, max(1, args.duration // 5))  # warm-up
-                rows.append((label, name, spec, server.env, connections, []))
+                rows.append((label, name, spec, server.env if surge else None, connections, []))
     labels = [row[0] for row in rows]
     rows.sort(key=lambda row: labels.index(row[0].removesuffix(", not counted")))
     for round_number in range(ROUNDS):
         print(f"Round {round_number + 1} of {ROUNDS}", flush=True)
-        for _label, name, spec, env, connections, rounds in rows if round_number % 2 == 0 else reversed(rows):
-            with content_changing(env) if name.endswith(":changing") else contextlib.nullcontext():
+        for _label, _name, spec, changer_env, connections, rounds in rows if round_number % 2 == 0 else reversed(rows):
+            with content_changing(changer_env) if changer_env else contextlib.nullcontext():
                 rounds.append(drive(*spec, connections, max(1, -(-args.duration // ROUNDS))))
     measured = []
-    for label, name, _spec, _env, _connections, rounds in rows:
-        name, _colon, variant = name.partition(":")
+    for label, name, _spec, changer_env, _connections, rounds in rows:
+        queries = found["hits" if "cache hit" in label else "misses"].get(name.partition(":")[0])
         figures = {
             # Failed requests are often the fastest: they do not count as throughput.
             "rps": sum(r["requests"] - r["bad_status"] for r in rounds) / sum(r["seconds"] for r in rounds),
             "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
             "p99_ms": max(r["p99_ms"] for r in rounds),
             "failed": sum(r["bad_status"] + r["socket_errors"] for r in rounds),
-            "queries": None if variant == "changing" else found["hits" if "cache hit" in label else "misses"].get(name),
+            "queries": None if changer_env else queries,
         }
         measured.append((label, figures))
         print(f"  {label}: {figures['rps']:.0f} requests/s", flush=True)
@@ -471,9 +472,8 @@ def main():
         f"{env.get('GUNICORN_THREADS', '4')} threads, {'wrk' if shutil.which('wrk') else 'bench/loadgen.py'} with "
         f"{args.connections} connections ({SURGE_CONNECTIONS} for the surge), {args.duration} s a row in {ROUNDS} "
         "rounds after a warm-up, every request from another visitor (so every page view is counted; each "
-        "server's flusher process applies the "
-        f"sightings every {env.get('VISITS_FLUSHER_SECONDS', '20')} s at a lower CPU priority). SQL queries: per "
-        "request (a view's sighting waits in the buffer: no query)."
+        f"server's flusher process applies the sightings every {env.get('VISITS_FLUSHER_SECONDS', '20')} s at a "
+        "lower CPU priority). SQL queries: per request (a view's sighting waits in the buffer: no query)."
     )
     table = report(rows, failures, locked, errors, context)
     print("\n" + table)
