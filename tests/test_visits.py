@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.template import Context, Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction, Site
 
@@ -33,12 +33,13 @@ from tests.visits_support import (
     visit,
     visits_today,
 )
-from visits import counting
+from visits import counting, sightings
 from visits.bots import is_bot
 from visits.counting import is_countable, local_today, record
 from visits.middleware import PAGE_HEADER
 from visits.models import DailyCount, Sighting, VisitStatsBox
 from visits.panels import VisitsPanel
+from visits.sightings import Seen
 from visits.stats import site_figures
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -300,6 +301,18 @@ def test_counting_trouble_never_costs_the_visitor_the_page(client, site, monkeyp
 
     monkeypatch.setattr(DailyCount.objects, "increment", broken)
     assert visit(client).status_code == 200
+
+
+def test_a_batch_larger_than_one_statement_remembers_every_visitor_it_counted(site):
+    # Sighting rows are written a few hundred to a statement (sightings.CHUNK): a visitor of the
+    # last statement's share who comes back within the half hour is no new visit either.
+    day = date(2026, 3, 10)
+    visitors = [f"visitor-{n}" for n in range(sightings.CHUNK)]
+    for minute in (0, 20):
+        with at(2026, 3, 10, 9, minute):
+            sightings.apply([Seen(timezone.now(), site.pk, day, visitor, "page") for visitor in visitors])
+            assert visits_today(site, day) == len(visitors)
+    assert Sighting.objects.count() == 2 * len(visitors)
 
 
 # --- Nothing personal is stored ----------------------------------------------------------------
