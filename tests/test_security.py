@@ -13,6 +13,8 @@ from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
+from home import middleware
+
 
 @pytest.fixture
 def admin_client(client, db):
@@ -68,6 +70,21 @@ def test_the_admin_gets_its_own_looser_policy(admin_client):
     assert response.status_code == 200
     assert "'unsafe-inline'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_debug_error_pages_may_run_their_inline_styles(client, site, settings):
+    settings.DEBUG = True
+    response = client.get("/vi/khong-co/")
+    assert response.status_code == 404
+    assert "Content-Security-Policy" not in response
+
+
+def test_the_policies_are_built_once_not_for_each_response(client, site, monkeypatch):
+    built = []
+    monkeypatch.setattr(middleware, "build_policy", lambda **kwargs: built.append(kwargs) or "default-src 'self'")
+    for path in ("/vi/", "/vi/khong-co/", "/static/css/portal.css"):
+        assert client.get(path)["Content-Security-Policy"] == "default-src 'self'"
+    assert len(built) == 2  # the public policy and the admin's, when the server started
 
 
 def test_public_templates_have_no_inline_script(client, site):
