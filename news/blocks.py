@@ -58,6 +58,11 @@ class ParagraphBlock(blocks.RichTextBlock):
 
 
 class HeadingBlock(blocks.CharBlock):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Straight in the stream, the block's input has no <label>: it takes the block's name.
+        self.field.widget.attrs["aria-label"] = self.meta.label
+
     class Meta:
         icon = "title"
         label = _("Heading")

@@ -83,8 +83,7 @@ def write_article(page, tmp_path):
     page.get_by_role("button", name="Chọn đơn vị").click()
     page.get_by_role("dialog").get_by_role("link", name="Văn phòng", exact=True).click()
 
-    # The heading block's field has no label of its own but the block's.
-    add_block(page, "Tiêu đề phụ").get_by_role("textbox").fill(HEADING)
+    add_block(page, "Tiêu đề phụ").get_by_role("textbox", name="Tiêu đề phụ").fill(HEADING)
     add_block(page, "Đoạn văn").get_by_role("textbox").fill(PARAGRAPH)
     upload_image(page, add_block(page, "Hình ảnh"), photo(tmp_path, "image"), "Trụ sở phường Hải Châu I")
     gallery = add_block(page, "Bộ ảnh")
