@@ -390,14 +390,14 @@ def republish_with_new_title(article, title=NEW_TITLE):
 
 @pytest.mark.parametrize("why", ["the content changed", "its time is over"])
 def test_while_one_request_renders_a_stale_page_the_other_readers_get_the_previous_entry(
-    client, article, during_next_render, why
+    client, article, during_next_render, settings, why
 ):
     before = cached_twice(client, article.url)
     if why == "the content changed":
         republish_with_new_title(article)
         later = contextlib.nullcontext()
     else:
-        later = time_machine.travel(timezone.now() + timedelta(seconds=301), tick=False)
+        later = time_machine.travel(timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 1), tick=False)
     with later:
         others = during_next_render(article.url)
         renderer = client.get(article.url)

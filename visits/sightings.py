@@ -68,8 +68,8 @@ def apply(sightings):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ID])
         keys = list({key for seen in sightings for key, _kind, _counter in seen.windows()})
         last = {}
-        for start in range(0, len(keys), CHUNK):
-            last.update(Sighting.objects.filter(key__in=keys[start : start + CHUNK]).values_list("key", "seen_at"))
+        for chunk in _chunks(keys, CHUNK):
+            last.update(Sighting.objects.filter(key__in=chunk).values_list("key", "seen_at"))
         counts, changed = {}, {}
         for seen in sightings:
             for key, kind, counter in seen.windows():
@@ -98,15 +98,17 @@ def _save(last_seen):
     table, key, seen_at = _names()
     # A sighting's two rows share its moment: adapt each moment once.
     values = {at: connection.ops.adapt_datetimefield_value(at) for at in set(last_seen.values())}
-    rows = list(last_seen.items())
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK // 2):
-            chunk = rows[start : start + CHUNK // 2]
+        for chunk in _chunks(list(last_seen.items()), CHUNK // 2):
             cursor.execute(
                 f"INSERT INTO {table} ({key}, {seen_at}) VALUES {', '.join(['(%s, %s)'] * len(chunk))} "
                 f"ON CONFLICT ({key}) DO UPDATE SET {seen_at} = excluded.{seen_at}",
                 [value for row_key, at in chunk for value in (row_key, values[at])],
             )
+
+
+def _chunks(items, size):
+    return (items[start : start + size] for start in range(0, len(items), size))
 
 
 def _forget(before):
