@@ -37,8 +37,9 @@ SHARED_MEDIA = (
     "wagtaildocs.choose_document",
 )
 ALL_MEDIA = (*SHARED_MEDIA, "wagtailimages.delete_image", "wagtaildocs.delete_document")
-# Translators translate these snippets. Wagtail's snippet permissions are per model, not per
-# language, so the permission reaches the Vietnamese originals too.
+# Translators translate these snippets. Wagtail's snippet permissions are per model; home.snippets
+# adds the language: an instance is changed only by those who may change pages in its language,
+# so translators change the translations and never the Vietnamese originals.
 TRANSLATABLE_SNIPPETS = (
     "home.change_agencyprofile",
     "home.change_infobox",

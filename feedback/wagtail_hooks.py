@@ -3,7 +3,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView
+
+from home.snippets import TranslatableSnippetIndexView, TranslatableSnippetViewSet
 
 from .models import DEFAULT_OPTIONS, Survey, SurveyOption
 from .reports import SurveyReportView
@@ -21,7 +23,7 @@ class SurveyCreateView(CreateView):
         return survey
 
 
-class SurveyIndexView(IndexView):
+class SurveyIndexView(TranslatableSnippetIndexView):
     report_url_name = None
 
     def get_list_buttons(self, instance):
@@ -34,7 +36,7 @@ class SurveyIndexView(IndexView):
         return [report, *super().get_list_buttons(instance)]
 
 
-class SurveyViewSet(SnippetViewSet):
+class SurveyViewSet(TranslatableSnippetViewSet):
     model = Survey
     icon = "list-ul"
     menu_label = _("Satisfaction polls")

@@ -1,11 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import AgencyProfile, Department, InfoBox
+from .snippets import TranslatableSnippetViewSet
 
 
-class AgencyProfileViewSet(SnippetViewSet):
+class AgencyProfileViewSet(TranslatableSnippetViewSet):
     model = AgencyProfile
     icon = "home"
     menu_label = _("Agency profiles")
@@ -13,14 +13,14 @@ class AgencyProfileViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class InfoBoxViewSet(SnippetViewSet):
+class InfoBoxViewSet(TranslatableSnippetViewSet):
     model = InfoBox
     icon = "info-circle"
     menu_label = _("Information boxes")
     list_display = ["title"]
 
 
-class DepartmentViewSet(SnippetViewSet):
+class DepartmentViewSet(TranslatableSnippetViewSet):
     model = Department
     icon = "group"
     menu_label = _("Departments")

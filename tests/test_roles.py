@@ -9,13 +9,28 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Workflow, WorkflowPage
+from wagtail.models import (
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    TranslatableMixin,
+    Workflow,
+    WorkflowPage,
+)
+from wagtail.permissions import policy_registry
+from wagtail.snippets.models import get_snippet_models
 
 from editorial import roles
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
 from home.demo import translate
 from home.management.commands import load_demo
-from home.models import PortalSettings
+from home.models import AgencyProfile, PortalSettings
+from home.snippets import (
+    TranslatableSnippetDeleteView,
+    TranslatableSnippetEditView,
+    TranslatableSnippetIndexView,
+    TranslatableSnippetPolicy,
+)
 from tests.admin_support import PUBLIC_ADMIN_VIEWS, admin_views_without_arguments
 
 ROLE_GROUPS = [EDITORS, APPROVERS, TRANSLATORS, ADMINISTRATORS]
@@ -237,7 +252,7 @@ def test_a_translator_edits_and_publishes_the_english_translation(
 
 
 def test_translators_translate_snippets_and_editors_do_not(
-    client, role_user, locales, django_capture_on_commit_callbacks
+    client, role_user, site, locales, django_capture_on_commit_callbacks
 ):
     from home.models import Department
 
@@ -252,6 +267,51 @@ def test_translators_translate_snippets_and_editors_do_not(
         assert client.post(submit_url, {"locales": [locales[1].pk]}).status_code == 302
     english = service.get_translation(locales[1])
     assert client.get(reverse("wagtailsnippets_home_department:edit", args=[english.pk])).status_code == 200
+
+
+def test_translators_change_the_translations_of_snippets_never_the_originals(client, site, locales, role_user):
+    vi, en = locales
+    original = AgencyProfile.objects.get(locale=vi)
+    translation = original.get_translation(en)
+    name = original.name
+
+    def edit_url(agency):
+        return reverse("wagtailsnippets_home_agencyprofile:edit", args=[agency.pk])
+
+    def listing(locale):
+        return client.get(reverse("wagtailsnippets_home_agencyprofile:list"), {"locale": locale.language_code})
+
+    client.force_login(role_user(TRANSLATORS, "biendich"))
+    assert denied(client.get(edit_url(original)))
+    assert denied(client.post(edit_url(original), {"name": "Tên do biên dịch viên sửa"}))
+    assert denied(client.get(reverse("wagtailsnippets_home_agencyprofile:delete", args=[original.pk])))
+    original.refresh_from_db()
+    assert original.name == name
+    assert edit_url(original) not in listing(vi).content.decode()
+    # The English translation, in wagtail-localize's editor.
+    assert client.get(edit_url(translation)).status_code == 200
+    assert edit_url(translation) in listing(en).content.decode()
+
+    client.force_login(role_user(ADMINISTRATORS, "quantri"))
+    assert client.get(edit_url(original)).status_code == 200
+    assert edit_url(original) in listing(vi).content.decode()
+
+
+def test_every_translatable_snippet_is_changed_only_in_its_users_languages(db):
+    translatable = [model for model in get_snippet_models() if issubclass(model, TranslatableMixin)]
+    assert {model._meta.label for model in translatable} == {
+        "home.AgencyProfile",
+        "home.InfoBox",
+        "home.Department",
+        "feedback.Survey",
+        "visits.VisitStatsBox",
+    }
+    for model in translatable:
+        viewset = model.snippet_viewset
+        assert isinstance(policy_registry.get_by_type(model), TranslatableSnippetPolicy), model
+        assert issubclass(viewset.index_view_class, TranslatableSnippetIndexView), model
+        assert issubclass(viewset.edit_view_class, TranslatableSnippetEditView), model
+        assert issubclass(viewset.delete_view_class, TranslatableSnippetDeleteView), model
 
 
 # --- Anonymous visitors -------------------------------------------------------------------------

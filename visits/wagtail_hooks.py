@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from home.snippets import TranslatableSnippetViewSet
 
 from .middleware import PAGE_HEADER, page_header_value
 from .models import VisitStatsBox
@@ -29,7 +30,7 @@ def mark_served_page(serve_page):
     return serve
 
 
-class VisitStatsBoxViewSet(SnippetViewSet):
+class VisitStatsBoxViewSet(TranslatableSnippetViewSet):
     model = VisitStatsBox
     icon = "table"
     menu_label = _("Visit statistics boxes")
