@@ -98,11 +98,11 @@ def write_article(page, tmp_path):
         upload_image(page, item, photo(tmp_path, f"gallery-{number}"), caption)
         item.get_by_role("textbox", name="Chú thích").fill(caption)
 
-    # Wagtail autosaves the form with what it held when a change was noticed, and an autosave
-    # still on its way when the form is submitted can overwrite the revision submitted: a race in
-    # Wagtail seen on PostgreSQL, where the caption typed last went missing from the published
-    # article. A person takes longer than Wagtail needs to notice a change; the editor here waits
-    # as long, and for the autosave to end, before submitting.
+    # Wagtail autosaves the form with what it held when it noticed a change, and an autosave still
+    # on its way when the form is submitted races the submission: once, on PostgreSQL, the article
+    # was published without the caption typed last, which such a race explains. A person takes
+    # longer than Wagtail needs to notice a change; the editor here waits as long, and for the
+    # autosave to end, before submitting.
     page.wait_for_timeout(AUTOSAVE_NOTICE_MS)
     expect(page.locator("#w-autosave-indicator")).not_to_have_attribute("data-w-autosave-state-value", "saving")
     page.get_by_role("button", name="Thao tác khác").click()
