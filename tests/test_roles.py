@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import (
@@ -295,6 +295,28 @@ def test_translators_change_the_translations_of_snippets_never_the_originals(cli
     client.force_login(role_user(ADMINISTRATORS, "quantri"))
     assert client.get(edit_url(original)).status_code == 200
     assert edit_url(original) in listing(vi).content.decode()
+
+
+def test_a_right_to_delete_snippets_reaches_only_the_users_languages(client, site, locales, role_user):
+    """Translators hold no "delete" on snippets; an administrator who grants it still does not
+    give them the Vietnamese originals."""
+    vi, en = locales
+    original = AgencyProfile.objects.get(locale=vi)
+    translation = original.get_translation(en)
+    translator = role_user(TRANSLATORS, "biendich")
+    Group.objects.get(name=TRANSLATORS).permissions.add(
+        Permission.objects.get(content_type__app_label="home", codename="delete_agencyprofile")
+    )
+
+    def delete_url(agency):
+        return reverse("wagtailsnippets_home_agencyprofile:delete", args=[agency.pk])
+
+    client.force_login(translator)
+    assert denied(client.post(delete_url(original)))
+    assert AgencyProfile.objects.filter(pk=original.pk).exists()
+    listing = client.get(reverse("wagtailsnippets_home_agencyprofile:list"), {"locale": "vi"}).content.decode()
+    assert delete_url(original) not in listing
+    assert client.get(delete_url(translation)).status_code == 200
 
 
 def test_every_translatable_snippet_is_changed_only_in_its_users_languages(db):
