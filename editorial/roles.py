@@ -13,6 +13,7 @@ catches up with trees made before this app was installed.
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission, Locale, Page, WorkflowPage
 
@@ -44,6 +45,7 @@ TRANSLATABLE_SNIPPETS = (
     "home.change_agencyprofile",
     "home.change_infobox",
     "home.change_department",
+    "news.change_newstag",
     "feedback.change_survey",
     "visits.change_visitstatsbox",
 )
@@ -87,6 +89,15 @@ ROLES = (
 
 def page_permission(permission_type):
     return f"wagtailcore.{permission_type}_page"
+
+
+def create_all_permissions(apps):
+    """Permissions are normally created after all migrations have run; a migration that syncs the
+    roles needs them at once. `apps` is a migration's app registry."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
 
 
 def sync_groups(apps):

@@ -12,7 +12,7 @@ from wagtail.rich_text import RichText
 from home.demo import demo_image, department, locales, translate
 from home.text import slugify_vi
 
-from .models import NewsArticlePage, NewsIndexPage, RelatedArticle
+from .models import NewsArticlePage, NewsIndexPage, NewsTag, RelatedArticle
 
 DEPARTMENTS = {
     "office": ("Văn phòng", "Office"),
@@ -512,6 +512,14 @@ ARTICLES = [
     ),
 ]
 
+# The tags' English names (the articles' tags are given in Vietnamese).
+TAGS = {
+    "chuyển đổi số": "digital transformation",
+    "dân vận khéo": "skilful mass mobilisation",
+    "du lịch": "tourism",
+    "môi trường": "environment",
+}
+
 
 def _english(number, title, slug, lead, paragraphs, other=None):
     """The English version of ARTICLES[number]: its strings and their translations."""
@@ -735,6 +743,8 @@ def _articles(categories, departments, en):
         dan_van.save_revision().publish()
     for title, strings in ENGLISH.items():
         translate(articles[title], en, strings)
+    for tag in NewsTag.objects.filter(locale__language_code="vi", name__in=TAGS):
+        translate(tag, en, {tag.name: TAGS[tag.name]})
 
 
 def load():

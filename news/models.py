@@ -4,21 +4,22 @@ from django.db.models import Case, F, Prefetch, Q, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.contrib.taggit import ClusterTaggableManager, _ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Locale, Orderable, Page, PageManager, TranslatableMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.fragments import cached_fragment
 from home.models import FoldedTitleMixin, SpecificChildRouteMixin
 from home.slugs import AsciiSlugMixin
+from home.text import slugify_vi
 
 from .blocks import ArticleBodyBlock
 from .feeds import NewsFeed
@@ -64,7 +65,9 @@ class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Specifi
         tag = request.GET.get("tag")
         if tag:
             articles = articles.filter(tags__slug=tag)
-            context["tag"] = Tag.objects.filter(slug=tag).first()
+            # Named in this page's language, or else in the language it was given in.
+            in_language_first = Case(When(locale_id=self.locale_id, then=0), default=1)
+            context["tag"] = NewsTag.objects.filter(slug=tag).order_by(in_language_first, "pk").first()
         context["articles"] = page = paginate(request, articles, ARTICLES_PER_PAGE)
         page.object_list = attach_categories(page.object_list)
         context["subcategories"] = self.get_children().live().public().type(NewsIndexPage)
@@ -101,7 +104,56 @@ def attach_categories(articles):
     return articles
 
 
-class ArticleTag(TaggedItemBase):
+class NewsTag(TranslatableMixin, TagBase):
+    """A tag of news articles, in one language. Like departments, articles keep the tags they
+    were given in their own language (wagtail-localize copies them to the translations), and a
+    page shows each tag's translation in its language; translators translate tags as snippets. A
+    tag's translations share its slug, so that the tag filter of a category (?tag=) finds the
+    same articles in every language."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+
+    panels = [FieldPanel("name")]
+    translatable_fields = [TranslatableField("name"), SynchronizedField("slug")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = pgettext_lazy("news", "tag")
+        verbose_name_plural = pgettext_lazy("news", "tags")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "name"], name="news_tag_name_unique_in_its_language"),
+            models.UniqueConstraint(fields=["locale", "slug"], name="news_tag_slug_unique_in_its_language"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.locale_id is None:
+            self.locale = Locale.get_default()
+        super().save(*args, **kwargs)
+
+    def slugify(self, tag, i=None):
+        return slugify_vi(tag) + (f"_{i}" if i is not None else "")
+
+
+class ArticleTags(_ClusterTaggableManager):
+    """An article's tags: the names typed on an article are looked up and created in its
+    language, so that a Vietnamese article never takes an English tag of the same name."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        if self.instance.locale_id is not None:
+            tag_kwargs = {**tag_kwargs, "locale_id": self.instance.locale_id}
+        return super()._to_tag_model_instances(tags, tag_kwargs)
+
+
+class ArticleTagsField(ClusterTaggableManager):
+    """modelcluster's tags field with ArticleTags (it ignores taggit's `manager` argument)."""
+
+    def __get__(self, instance, model):
+        return ArticleTags(through=self.through, model=model, instance=instance, prefetch_cache_name=self.name)
+
+
+class ArticleTag(ItemBase):
+    tag = models.ForeignKey(NewsTag, on_delete=models.CASCADE, related_name="tagged_articles")
     content_object = ParentalKey("news.NewsArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
@@ -137,7 +189,7 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
         related_name="+",
         help_text=_("Shown in listings and when the article is shared."),
     )
-    tags = ClusterTaggableManager(pgettext_lazy("news", "tags"), through=ArticleTag, blank=True)
+    tags = ArticleTagsField(pgettext_lazy("news", "tags"), through=ArticleTag, blank=True)
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
 
     objects = PageManager.from_queryset(NewsArticleQuerySet)()
@@ -197,6 +249,16 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
         context["related_articles"] = self.related_articles(category)
         context["print_view"] = "print" in request.GET
         return context
+
+    def tags_in_language(self):
+        """The article's tags as its language names them: each tag's translation, where there is one."""
+        tags = list(self.tags.all())
+        foreign = [tag.translation_key for tag in tags if tag.locale_id != self.locale_id]
+        if foreign:
+            translations = NewsTag.objects.filter(translation_key__in=foreign, locale_id=self.locale_id)
+            by_key = {tag.translation_key: tag for tag in translations}
+            tags = [by_key.get(tag.translation_key, tag) for tag in tags]
+        return tags
 
     def related_articles(self, category):
         """The editor's choice, in their order, then the newest articles of the category.

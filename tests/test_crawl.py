@@ -17,7 +17,7 @@ from wagtail_localize.models import Translation
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
 from feedback.models import Survey
 from home.models import AgencyProfile, Department, InfoBox
-from news.models import NewsArticlePage, NewsIndexPage
+from news.models import NewsArticlePage, NewsIndexPage, NewsTag
 from tests.admin_support import admin_views_without_arguments
 from visits.models import VisitStatsBox
 
@@ -93,7 +93,7 @@ def admin_object_urls(site, users):
     urls = [reverse(name, args=[page.pk]) for page in pages for name in PAGE_VIEWS]
 
     snippet_models = get_snippet_models()
-    assert set(snippet_models) == {AgencyProfile, InfoBox, Department, Survey, VisitStatsBox}
+    assert set(snippet_models) == {AgencyProfile, InfoBox, Department, NewsTag, Survey, VisitStatsBox}
     for model in snippet_models:
         # Every view of the snippet's that takes its id: edit, history, usage, a poll's report...
         viewset = model.snippet_viewset

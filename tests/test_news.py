@@ -29,7 +29,7 @@ from home.demo import demo_image, translate
 from home.models import HomePage
 from home.text import slugify_vi
 from news.blocks import PARAGRAPH_FEATURES, ArticleBodyBlock
-from news.models import ARTICLES_PER_PAGE, RELATED_LIMIT, NewsArticlePage, NewsIndexPage, RelatedArticle
+from news.models import ARTICLES_PER_PAGE, RELATED_LIMIT, NewsArticlePage, NewsIndexPage, NewsTag, RelatedArticle
 from tests.visits_support import concurrently, distinct_visitors_view, views, visit
 from visits.models import DailyCount
 
@@ -574,6 +574,43 @@ def test_an_articles_tags_link_to_the_category_listing_by_tag(client, make_artic
     soup = soup_of(client.get(tag_link["href"]))
     assert [card.text for card in soup.select(".article-card__title")] == ["Có thẻ"]
     assert soup.h1.text == "Tin tức - Sự kiện: từ khóa “dân vận khéo”"
+
+
+def test_translated_articles_name_their_tags_in_their_language(client, make_article, news_category, locales):
+    _vi, en = locales
+    article = make_article("Có thẻ", tags=["dân vận khéo", "du lịch"])
+    make_article("Có thẻ khác", tags=["du lịch"])
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    english = translate(article, en, {"Có thẻ": "Tagged"})
+    tag = NewsTag.objects.get(name="dân vận khéo")
+    translate(tag, en, {"dân vận khéo": "skilful mass mobilisation"})
+
+    links = soup_of(client.get(english.url)).select('.article-related__tags a[rel="tag"]')
+    # "du lịch" is not translated yet: the English page names it as it was given.
+    assert [link.text for link in links] == ["skilful mass mobilisation", "du lịch"]
+    assert links[0]["href"] == f"{news_category.get_translation(en).url}?tag=dan-van-kheo"
+
+    soup = soup_of(client.get(links[0]["href"]))
+    assert [card.text for card in soup.select(".article-card__title")] == ["Tagged"]
+    assert soup.h1.text == "News and events: tagged “skilful mass mobilisation”"
+    # The Vietnamese page still shows the tag as it was given.
+    vietnamese = soup_of(client.get(article.url)).select('.article-related__tags a[rel="tag"]')
+    assert [link.text for link in vietnamese] == ["dân vận khéo", "du lịch"]
+
+
+def test_tags_typed_on_an_article_are_tags_of_its_language(make_article, locales):
+    vi, en = locales
+    environment = make_article("Môi trường", tags=["môi trường"]).tags.get()
+    translate(environment, en, {"môi trường": "environment"})
+    assert environment.get_translation(en).slug == environment.slug == "moi-truong"
+
+    # An editor typing the English name on a Vietnamese article gets a Vietnamese tag of that name.
+    article = make_article("Thẻ tiếng Anh", tags=["environment", "Đà Nẵng xanh"])
+    assert {(tag.name, tag.slug, tag.locale) for tag in article.tags.all()} == {
+        ("environment", "environment", vi),
+        ("Đà Nẵng xanh", "da-nang-xanh", vi),
+    }
+    assert NewsTag.objects.filter(name="environment").count() == 2
 
 
 def test_categories_appear_in_the_main_menu(client, news_category, sub_category):

@@ -313,6 +313,15 @@ def test_editing_a_sidebar_snippet_updates_every_cached_page(client, article, in
     assert "Hotline, day and night" in client.get("/en/").text
 
 
+def test_translating_a_tag_updates_the_cached_translations_of_its_articles(client, make_article, locales):
+    en = locales[1]
+    article = make_article("Có thẻ", tags=["du lịch"])
+    english = translate(article, en, {"Có thẻ": "Tagged"})
+    assert "du lịch" in cached_twice(client, english.url).text
+    translate(article.tags.get(), en, {"du lịch": "tourism"})
+    assert "tourism" in client.get(english.url).text
+
+
 def test_deleting_a_sidebar_snippet_removes_its_box(client, home_vi, info_box):
     cached_twice(client, "/vi/")
     info_box.get_translations().delete()

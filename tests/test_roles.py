@@ -269,6 +269,25 @@ def test_translators_translate_snippets_and_editors_do_not(
     assert client.get(reverse("wagtailsnippets_home_department:edit", args=[english.pk])).status_code == 200
 
 
+def test_translators_translate_news_tags_and_never_rename_the_originals(
+    client, role_user, site, locales, make_article, django_capture_on_commit_callbacks
+):
+    vi, en = locales
+    tag = make_article("Có thẻ", tags=["du lịch"]).tags.get()
+    submit_url = reverse("wagtail_localize:submit_snippet_translation", args=["news", "newstag", tag.pk])
+
+    client.force_login(role_user(TRANSLATORS, "biendich"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(submit_url, {"locales": [en.pk]}).status_code == 302
+    english = tag.get_translation(en)
+    assert english.slug == tag.slug
+    assert client.get(reverse("wagtailsnippets_news_newstag:edit", args=[english.pk])).status_code == 200
+    assert denied(client.get(reverse("wagtailsnippets_news_newstag:edit", args=[tag.pk])))
+    assert denied(client.post(reverse("wagtailsnippets_news_newstag:edit", args=[tag.pk]), {"name": "Du lịch biển"}))
+    tag.refresh_from_db()
+    assert tag.name == "du lịch"
+
+
 def test_translators_change_the_translations_of_snippets_never_the_originals(client, site, locales, role_user):
     vi, en = locales
     original = AgencyProfile.objects.get(locale=vi)
@@ -325,6 +344,7 @@ def test_every_translatable_snippet_is_changed_only_in_its_users_languages(db):
         "home.AgencyProfile",
         "home.InfoBox",
         "home.Department",
+        "news.NewsTag",
         "feedback.Survey",
         "visits.VisitStatsBox",
     }

@@ -7,21 +7,12 @@ workflow "Moderators approval" on the root page (so over the translators' trees 
 and the workflow becomes "Phê duyệt tin bài", on no page until the Vietnamese trees exist.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 from editorial import roles
 
 WAGTAIL_GROUPS = {"Editors": roles.EDITORS, "Moderators": roles.APPROVERS}
 WAGTAIL_WORKFLOW = "Moderators approval"
-
-
-def create_all_permissions(apps):
-    """Permissions are normally created after all migrations have run; the roles need them now."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
 
 
 def adopt_wagtail_defaults(apps):
@@ -43,7 +34,7 @@ def adopt_wagtail_defaults(apps):
 
 
 def forwards(apps, schema_editor):
-    create_all_permissions(apps)
+    roles.create_all_permissions(apps)
     adopt_wagtail_defaults(apps)
     roles.sync_groups(apps)
     roles.approval_workflow(apps)
