@@ -19,6 +19,7 @@ from wagtail.models import (
 )
 from wagtail.permissions import policy_registry
 from wagtail.snippets.models import get_snippet_models
+from wagtail_localize.models import StringSegment, Translation
 
 from editorial import roles
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
@@ -272,13 +273,16 @@ def test_translators_translate_snippets_and_editors_do_not(
 def test_translators_translate_news_tags_and_never_rename_the_originals(
     client, role_user, site, locales, make_article, django_capture_on_commit_callbacks
 ):
-    vi, en = locales
+    en = locales[1]
     tag = make_article("Có thẻ", tags=["du lịch"]).tags.get()
     submit_url = reverse("wagtail_localize:submit_snippet_translation", args=["news", "newstag", tag.pk])
 
     client.force_login(role_user(TRANSLATORS, "biendich"))
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(submit_url, {"locales": [en.pk]}).status_code == 302
+    # The name is translated; the slug is the same in every language, not a string to translate.
+    source = Translation.objects.get(target_locale=en, source__object_id=tag.translation_key).source
+    assert list(StringSegment.objects.filter(source=source).values_list("string__data", flat=True)) == ["du lịch"]
     english = tag.get_translation(en)
     assert english.slug == tag.slug
     assert client.get(reverse("wagtailsnippets_news_newstag:edit", args=[english.pk])).status_code == 200
