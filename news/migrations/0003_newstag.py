@@ -30,8 +30,9 @@ def to_news_tags(apps, schema_editor):
     slugs = set()
     for tag in used.order_by("pk"):
         slug = base = slugify_vi(tag.name)[:90] or "tag"
-        while slug in slugs:
-            slug = f"{base}_{len(slugs)}"
+        number = 1
+        while slug in slugs:  # "Đà Nẵng" and "Da Nang", say
+            slug, number = f"{base}_{number}", number + 1
         slugs.add(slug)
         news_tag = NewsTag.objects.create(locale=locale, name=tag.name, slug=slug, translation_key=uuid.uuid4())
         ArticleTag.objects.filter(tag_id=tag.pk).update(news_tag=news_tag)
