@@ -23,6 +23,7 @@ from home.text import slugify_vi
 
 from .blocks import ArticleBodyBlock
 from .feeds import NewsFeed
+from .forms import NewsArticleForm
 
 ARTICLES_PER_PAGE = 10
 RELATED_LIMIT = 10
@@ -194,6 +195,7 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
 
     objects = PageManager.from_queryset(NewsArticleQuerySet)()
 
+    base_form_class = NewsArticleForm
     content_panels = Page.content_panels + [
         FieldPanel("lead"),
         MultiFieldPanel(

@@ -1,9 +1,15 @@
-from django.http import Http404
+from itertools import islice
+
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from home.text import fold
+
 from .feeds import NewsFeed
-from .models import NewsArticlePage
+from .models import NewsArticlePage, NewsTag
+
+TAG_SUGGESTIONS = 10
 
 
 def all_news_feed(request):
@@ -19,3 +25,14 @@ def all_news_feed(request):
         title=_("All news"),
         description=_("The newest articles of every category."),
     )(request)
+
+
+def tag_suggestions(request, language_code):
+    """The admin's tag autocomplete for an article in this language: its tags of which a word
+    begins with what the editor typed, accents and case aside ("dan van" finds "Dân vận khéo")."""
+    term = fold(request.GET.get("term", "")).strip()
+    if not term:
+        return JsonResponse([], safe=False)
+    names = NewsTag.objects.filter(locale__language_code=language_code).values_list("name", flat=True)
+    found = (name for name in names if f" {term}" in f" {fold(name)}")
+    return JsonResponse(list(islice(found, TAG_SUGGESTIONS)), safe=False)

@@ -1,9 +1,12 @@
+from django.urls import path
 from django.utils.translation import pgettext_lazy
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from home.snippets import TranslatableSnippetViewSet
 
 from .models import NewsTag
+from .views import tag_suggestions
 
 
 class NewsTagViewSet(TranslatableSnippetViewSet):
@@ -15,3 +18,8 @@ class NewsTagViewSet(TranslatableSnippetViewSet):
 
 
 register_snippet(NewsTagViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_tag_suggestions():
+    return [path("news/tags/suggestions/<str:language_code>/", tag_suggestions, name="news_tag_suggestions")]

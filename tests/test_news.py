@@ -613,6 +613,40 @@ def test_tags_typed_on_an_article_are_tags_of_its_language(make_article, locales
     assert NewsTag.objects.filter(name="environment").count() == 2
 
 
+def test_the_tag_input_suggests_the_tags_of_the_articles_language(
+    admin_client, client, make_article, news_category, locales
+):
+    _vi, en = locales
+    article = make_article("Thẻ", tags=["Dân vận khéo", "du lịch", "văn hoá dân gian"])
+    translate(NewsTag.objects.get(name="Dân vận khéo"), en, {"Dân vận khéo": "skilful mass mobilisation"})
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+
+    def input_url(admin_url, *args):
+        soup = soup_of(admin_client.get(reverse(admin_url, args=args)))
+        return soup.select_one('input[name="tags"]')["data-w-tag-url-value"]
+
+    vi_url, en_url = (reverse("news_tag_suggestions", args=[code]) for code in ("vi", "en"))
+    add = ("wagtailadmin_pages:add", "news", "newsarticlepage")
+    assert input_url(*add, news_category.pk) == vi_url
+    assert input_url(*add, news_category.get_translation(en).pk) == en_url
+    assert input_url("wagtailadmin_pages:edit", article.pk) == vi_url
+
+    def suggestions(url, term):
+        response = admin_client.get(url, {"term": term})
+        assert response.status_code == 200
+        return response.json()
+
+    # Any word of the name, accents and case aside; never a tag of another language.
+    assert suggestions(vi_url, "dan") == ["Dân vận khéo", "văn hoá dân gian"]
+    assert suggestions(vi_url, "DÂN V") == ["Dân vận khéo"]
+    assert suggestions(vi_url, "skil") == []
+    assert suggestions(en_url, "mass") == ["skilful mass mobilisation"]
+    assert suggestions(en_url, "dan") == []
+    assert suggestions(vi_url, " ") == []
+    assert suggestions(reverse("news_tag_suggestions", args=["fr"]), "dan") == []
+    assert client.get(vi_url, {"term": "dan"}).status_code == 302  # the admin's login
+
+
 def test_categories_appear_in_the_main_menu(client, news_category, sub_category):
     menu = soup_of(client.get("/vi/")).select_one(".main-menu")
     assert [link.text for link in menu.select("a")] == ["Trang chủ", "Tin tức - Sự kiện"]

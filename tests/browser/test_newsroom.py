@@ -23,6 +23,8 @@ HEADING = "Hỗ trợ ngay tại bộ phận một cửa"
 PARAGRAPH = "Người cao tuổi được ưu tiên hướng dẫn trước."
 GALLERY_INTRO = "Một số hình ảnh tại buổi ra mắt:"
 CAPTIONS = ["Tổ hỗ trợ nhận nhiệm vụ", "Hướng dẫn người dân", "Người dân nộp hồ sơ"]
+# A tag of the demo content, found by typing a word of it without accents; its translation.
+TAG, TAG_TYPED, ENGLISH_TAG = "dân vận khéo", "van k", "skilful mass mobilisation"
 ENGLISH = {
     TITLE: "Hai Chau I Ward launches an administrative procedures support team",
     LEAD: "Five young officers help residents file their applications online at the one-stop desk.",
@@ -97,6 +99,10 @@ def write_article(page, tmp_path):
         item = gallery.get_by_role("region", name="Ảnh", exact=True).nth(number)
         upload_image(page, item, photo(tmp_path, f"gallery-{number}"), caption)
         item.get_by_role("textbox", name="Chú thích").fill(caption)
+    # tag-it's input and jQuery UI's suggestions, which Wagtail leaves without accessible names.
+    page.get_by_role("region", name="Từ khóa").locator("ul.tagit input").press_sequentially(TAG_TYPED)
+    page.locator(".ui-autocomplete .ui-menu-item").get_by_text(TAG, exact=True).click()
+    expect(page.locator("ul.tagit .tagit-label")).to_have_text([f'"{TAG}"'])  # quoted: it has spaces
 
     # Wagtail autosaves the form with what it held when it noticed a change, and an autosave still
     # on its way when the form is submitted races the submission: once, on PostgreSQL, the article
@@ -152,7 +158,7 @@ def translate_and_publish(page):
     expect(page.get_by_role("status").first).to_have_text(f"Đã xuất bản '{ENGLISH[TITLE]}' (English).")
 
 
-def read_article(page, language, texts):
+def read_article(page, language, texts, tag):
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.get_by_role("heading", level=1)).to_have_text(texts[TITLE])
     expect(page.locator(".article__lead")).to_have_text(texts[LEAD])
@@ -162,6 +168,7 @@ def read_article(page, language, texts):
     expect(page.locator(".gallery__caption")).to_have_text([texts[caption] for caption in CAPTIONS])
     # The image block's photo and the gallery's three.
     expect(page.locator(".article__body img")).to_have_count(1 + len(CAPTIONS))
+    expect(page.locator(".article-related__tags").get_by_role("link")).to_have_text([tag])
     assert page.evaluate(LOAD_EVERY_IMAGE) == []
 
 
@@ -179,7 +186,7 @@ def test_an_article_goes_from_the_editor_through_the_approver_to_citizens_in_two
     page.reload()
     page.locator("main").get_by_role("link", name=TITLE).click()
     article_path = urlsplit(page.url).path
-    read_article(page, "vi", {text: text for text in ENGLISH})
+    read_article(page, "vi", {text: text for text in ENGLISH}, TAG)
     expect(page.locator(".article-meta [data-meta=unit]")).to_have_text("Người đăng tin: Văn phòng")
     assert feed_items(page, category_path + "rss/")[TITLE] == article_path
     assert feed_items(page, "/vi/rss.xml")[TITLE] == article_path
@@ -194,7 +201,7 @@ def test_an_article_goes_from_the_editor_through_the_approver_to_citizens_in_two
     page.reload()
     page.locator(".language-switcher").get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(f"/en/[^/]+/{ENGLISH[slugify_vi(TITLE)]}/$"))
-    read_article(page, "en", ENGLISH)
+    read_article(page, "en", ENGLISH, ENGLISH_TAG)
     expect(page.locator(".article-meta [data-meta=unit]")).to_have_text("Posted by: Office")
     english_path = urlsplit(page.url).path
     english_category = page.get_by_role("navigation", name="Breadcrumb").get_by_role("link").last.get_attribute("href")
