@@ -1,7 +1,7 @@
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, When
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager, _ClusterTaggableManager
@@ -73,6 +73,15 @@ class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Specifi
         page.object_list = attach_categories(page.object_list)
         context["subcategories"] = self.get_children().live().public().type(NewsIndexPage)
         return context
+
+    def serve(self, request, *args, **kwargs):
+        tag = request.GET.get("tag", "")
+        if not tag.isascii():
+            # A link from before tags had ASCII slugs (migration news/0003), to the same tag.
+            query = request.GET.copy()
+            query["tag"] = slugify_vi(tag)
+            return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+        return super().serve(request, *args, **kwargs)
 
     @path("rss/", name="feed")
     def feed(self, request):

@@ -598,6 +598,15 @@ def test_translated_articles_name_their_tags_in_their_language(client, make_arti
     assert [link.text for link in vietnamese] == ["dân vận khéo", "du lịch"]
 
 
+def test_tag_links_from_before_ascii_slugs_lead_to_the_tag(client, make_article, news_category):
+    make_article("Có thẻ", tags=["dân vận khéo"])
+    response = client.get(news_category.url, {"tag": "dân-vận-khéo", "page": "1"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{news_category.url}?tag=dan-van-kheo&page=1"
+    soup = soup_of(client.get(response["Location"]))
+    assert [card.text for card in soup.select(".article-card__title")] == ["Có thẻ"]
+
+
 def test_tags_typed_on_an_article_are_tags_of_its_language(make_article, locales):
     vi, en = locales
     environment = make_article("Môi trường", tags=["môi trường"]).tags.get()
