@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 
@@ -11,6 +13,11 @@ def add_editorial_panels(request, panels):
     panels += [AwaitingReviewPanel(), TodayPanel(), DraftsPanel(), LatestNewsPanel()]
     if request.user.has_perm("wagtail_localize.submit_translation"):
         panels.append(UntranslatedPanel())
+
+
+@hooks.register("insert_global_admin_js")
+def label_tag_inputs():
+    return format_html('<script src="{}"></script>', static("editorial/tag-input.js"))
 
 
 @hooks.register("register_admin_viewset")
