@@ -5,8 +5,12 @@ Plain accent stripping (NFKD, drop combining marks) keeps "đ"/"Đ", which Unico
 decompose; anyascii transliterates them (and every other script) to ASCII.
 """
 
+import re
+
 from anyascii import anyascii
 from django.utils.text import slugify
+
+FOLDED_WORD = re.compile(r"[a-z0-9]+")
 
 
 def fold(text):
@@ -17,3 +21,8 @@ def fold(text):
 def slugify_vi(text):
     """A readable ASCII slug: "Đà Nẵng tổ chức hội nghị" -> "da-nang-to-chuc-hoi-nghi"."""
     return slugify(fold(text))
+
+
+def folded_words(text):
+    """'Đà Nẵng, 2024!' -> ['da', 'nang', '2024']"""
+    return FOLDED_WORD.findall(fold(text))

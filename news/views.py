@@ -4,7 +4,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from home.text import fold
+from home.text import folded_words
 
 from .feeds import NewsFeed
 from .models import NewsArticlePage, NewsTag
@@ -30,9 +30,9 @@ def all_news_feed(request):
 def tag_suggestions(request, language_code):
     """The admin's tag autocomplete for an article in this language: its tags of which a word
     begins with what the editor typed, accents and case aside ("dan van" finds "Dân vận khéo")."""
-    term = fold(request.GET.get("term", "")).strip()
+    term = " ".join(folded_words(request.GET.get("term", "")))
     if not term:
         return JsonResponse([], safe=False)
     names = NewsTag.objects.filter(locale__language_code=language_code).values_list("name", flat=True)
-    found = (name for name in names if f" {term}" in f" {fold(name)}")
+    found = (name for name in names if f" {term}" in f" {' '.join(folded_words(name))}")
     return JsonResponse(list(islice(found, TAG_SUGGESTIONS)), safe=False)

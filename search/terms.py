@@ -15,19 +15,13 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from home.text import fold
+from home.text import fold, folded_words
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 EXCERPT_LENGTH = 240
 
-FOLDED_WORD = re.compile(r"[a-z0-9]+")
 WORD = re.compile(r"[^\W_]+")
-
-
-def folded_words(text):
-    """'Đà Nẵng, 2024!' -> ['da', 'nang', '2024']"""
-    return FOLDED_WORD.findall(fold(text))
 
 
 def accented_words(text):
