@@ -1,5 +1,8 @@
+import json
+
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 
@@ -16,8 +19,18 @@ def add_editorial_panels(request, panels):
 
 
 @hooks.register("insert_global_admin_js")
-def label_tag_inputs():
-    return format_html('<script src="{}"></script>', static("editorial/tag-input.js"))
+def mend_widgets_for_screen_readers():
+    messages = {
+        "results": _("Suggestions: %(count)s. Use the up and down arrow keys to choose one."),
+        "noResults": _("No suggestions."),
+    }
+    script = static("editorial/admin-accessibility.js")
+    return format_html('<script src="{}" data-messages="{}"></script>', script, json.dumps(messages))
+
+
+@hooks.register("insert_global_admin_css")
+def mend_colours_for_contrast():
+    return format_html('<link rel="stylesheet" href="{}">', static("editorial/admin-accessibility.css"))
 
 
 @hooks.register("register_admin_viewset")

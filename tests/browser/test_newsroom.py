@@ -1,7 +1,9 @@
 """The newsroom in a real browser: an editor writes an article in the Wagtail admin, with photos
 uploaded there, and submits it; an approver approves it and citizens find it on its category page
 and in the feeds; a translator translates it into English in wagtail-localize's editor and
-publishes it. The admin is in Vietnamese, as the demo users see it."""
+publishes it. The admin is in Vietnamese, as the demo users see it; axe-core checks the tag input
+with its suggestions and the translation editor, which the editor and the translator work with the
+keyboard and by their accessible names."""
 
 import os
 import re
@@ -78,7 +80,27 @@ def upload_image(page, block, path, title):
     expect(block).to_contain_text(title)
 
 
-def write_article(page, tmp_path):
+def choose_tag(page, assert_accessible):
+    """Type part of a tag and choose it among the suggestions with the keyboard, as a screen reader
+    user would, hearing how many there are in Vietnamese."""
+    tags = page.get_by_role("combobox", name="Từ khóa")
+    tags.press_sequentially(TAG_TYPED)
+    suggestions = page.get_by_role("listbox", name="Từ khóa")
+    expect(suggestions.get_by_role("option")).to_have_text([TAG])
+    expect(tags).to_have_attribute("aria-expanded", "true")
+    expect(tags).to_have_attribute("aria-controls", suggestions.get_attribute("id"))
+    announced = page.get_by_role("status").filter(has_text="Gợi ý: 1. Dùng phím mũi tên lên, xuống để chọn.")
+    expect(announced).to_be_attached()
+    tags.press("ArrowDown")
+    expect(tags).to_have_attribute("aria-activedescendant", suggestions.get_by_role("option").get_attribute("id"))
+    assert_accessible(page, ".tagit")
+    assert_accessible(page, ".ui-autocomplete")
+    tags.press("Enter")
+    expect(page.locator("ul.tagit .tagit-label")).to_have_text([f'"{TAG}"'])  # quoted: it has spaces
+    expect(tags).to_have_attribute("aria-expanded", "false")
+
+
+def write_article(page, tmp_path, assert_accessible):
     page.get_by_role("button", name="Trang").click()
     page.get_by_role("dialog", name="Trình duyệt trang").get_by_role("link", name=CATEGORY, exact=True).click()
     page.get_by_role("link", name="Thêm trang con").click()
@@ -99,10 +121,7 @@ def write_article(page, tmp_path):
         item = gallery.get_by_role("region", name="Ảnh", exact=True).nth(number)
         upload_image(page, item, photo(tmp_path, f"gallery-{number}"), caption)
         item.get_by_role("textbox", name="Chú thích").fill(caption)
-    page.get_by_role("textbox", name="Từ khóa").press_sequentially(TAG_TYPED)
-    # jQuery UI's suggestions, which Wagtail leaves without roles.
-    page.locator(".ui-autocomplete .ui-menu-item").get_by_text(TAG, exact=True).click()
-    expect(page.locator("ul.tagit .tagit-label")).to_have_text([f'"{TAG}"'])  # quoted: it has spaces
+    choose_tag(page, assert_accessible)
 
     # Wagtail autosaves the form with what it held when it noticed a change, and an autosave still
     # on its way when the form is submitted races the submission: once, on PostgreSQL, the article
@@ -144,14 +163,17 @@ def start_translation(page):
     expect(page.get_by_role("status").first).to_contain_text(f"Trang '{TITLE}' đã được gửi dịch sang English")
 
 
-def translate_and_publish(page):
+def translate_and_publish(page, assert_accessible):
     """Type every segment's translation into the editor, then publish the translation."""
     for source, translation in ENGLISH.items():
         if source == slugify_vi(TITLE):
             page.get_by_role("tab", name="Quảng bá").click()
         segment = page.locator("li").filter(has=page.get_by_text(source, exact=True)).last
-        segment.get_by_role("button", name="Dịch").click()
-        segment.get_by_role("textbox").fill(translation)
+        translate = segment.get_by_role("button", name="Dịch")
+        expect(translate).to_have_accessible_description(source)
+        translate.click()
+        segment.get_by_role("textbox", name=source, exact=True).fill(translation)
+        assert_accessible(page, ".js-translation-editor")
         segment.get_by_role("button", name="Lưu").click()
         expect(segment.get_by_role("button", name="Sửa")).to_be_visible()
     page.get_by_role("button", name="Xuất bản bản dịch English").click()
@@ -172,8 +194,10 @@ def read_article(page, language, texts, tag):
     assert page.evaluate(LOAD_EVERY_IMAGE) == []
 
 
-def test_an_article_goes_from_the_editor_through_the_approver_to_citizens_in_two_languages(new_context, page, tmp_path):
-    write_article(sign_in(new_context, "bientapvien"), tmp_path)
+def test_an_article_goes_from_the_editor_through_the_approver_to_citizens_in_two_languages(
+    new_context, page, tmp_path, assert_accessible
+):
+    write_article(sign_in(new_context, "bientapvien"), tmp_path, assert_accessible)
 
     # Not public until approved.
     page.goto("/vi/")
@@ -196,7 +220,7 @@ def test_an_article_goes_from_the_editor_through_the_approver_to_citizens_in_two
     # Until the translator publishes it, the English site has no such page.
     page.reload()
     expect(page.locator(".language-switcher").get_by_role("link", name="English")).to_have_attribute("href", "/en/")
-    translate_and_publish(translator)
+    translate_and_publish(translator, assert_accessible)
 
     page.reload()
     page.locator(".language-switcher").get_by_role("link", name="English").click()
