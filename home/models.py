@@ -9,6 +9,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import SidebarBlock
+from .forms import PortalSettingsForm
 from .slugs import AsciiSlugMixin
 from .text import fold
 
@@ -194,6 +195,7 @@ class PortalSettings(BaseSiteSetting):
     )
 
     panels = [FieldPanel("agency"), FieldPanel("sidebar")]
+    base_form_class = PortalSettingsForm
 
     class Meta:
         verbose_name = _("portal settings")

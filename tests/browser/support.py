@@ -11,6 +11,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Installed from the npm registry by `make test` (see the Makefile), never downloaded by a test.
 AXE_CORE = settings.BASE_DIR / "var" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = settings.BASE_DIR / "test-artifacts"
+# The demo users' password (load_demo).
+PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "portal-demo-2026")
 # The kinds of public pages in the `public_urls` fixture.
 PAGE_KINDS = ["home", "category", "article", "poll", "search"]
 
@@ -75,3 +77,14 @@ def tab_to(page, selector, limit=150):
             assert page.evaluate(FOCUS_INDICATOR), f"no visible focus on {focused(page)}"
             return
     raise AssertionError(f"{limit} presses of Tab never reached {selector}")
+
+
+def sign_in(new_context, username):
+    """A page of a new browser context, signed in to the admin as `username` (a demo user)."""
+    page = new_context().new_page()
+    page.goto("/admin/")
+    page.get_by_role("textbox", name="Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("navigation", name="Menu chính")).to_be_visible()
+    return page

@@ -1,9 +1,17 @@
-"""Accessibility in a real browser: axe-core on each kind of public page in both languages, and
-the keyboard alone: the skip link, visible focus, the photo viewer and the poll."""
+"""Accessibility in a real browser: axe-core on each kind of public page in both languages and on
+the admin pages the portal adds or fills (each role's dashboard, the news listing, the poll report,
+the portal settings, the article editor), and the keyboard alone: the skip link, visible focus, the
+photo viewer and the poll. The newsroom test (test_newsroom.py) checks the tag input and the
+translation editor as they are worked."""
+
+import re
 
 import pytest
 
-from .support import FOCUS_INDICATOR, PAGE_KINDS, expect, focused, tab_to
+from editorial.demo import DEMO_USERS
+from news.demo import DAN_VAN_KHEO
+
+from .support import FOCUS_INDICATOR, PAGE_KINDS, expect, focused, sign_in, tab_to
 
 LANGUAGES = ["vi", "en"]
 
@@ -12,6 +20,28 @@ LANGUAGES = ["vi", "en"]
 @pytest.mark.parametrize("kind", PAGE_KINDS)
 def test_axe_finds_no_serious_violation(assert_accessible, page, public_urls, kind, language):
     page.goto(public_urls[language][kind])
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("username", [username for _group, username, _name in DEMO_USERS])
+def test_axe_finds_no_serious_violation_on_each_roles_dashboard(assert_accessible, new_context, username):
+    assert_accessible(sign_in(new_context, username))
+
+
+def test_axe_finds_no_serious_violation_on_the_admin_pages_of_the_portal(assert_accessible, new_context):
+    page = sign_in(new_context, "quantri")
+    page.goto("/admin/news_articles/")
+    assert_accessible(page)
+    page.get_by_role("link", name=DAN_VAN_KHEO, exact=True).first.click()
+    expect(page.get_by_role("region", name="Nội dung*")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/admin/snippets/feedback/survey/")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("^Báo cáo của")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Báo cáo")
+    assert_accessible(page)
+    page.goto("/admin/settings/home/portalsettings/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cấu hình cổng thông tin")
     assert_accessible(page)
 
 

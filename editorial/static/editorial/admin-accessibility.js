@@ -1,5 +1,6 @@
 // Widgets of Wagtail and wagtail-localize that screen readers cannot make sense of, mended as they
-// appear: tag inputs (tag-it with jQuery UI's autocomplete) and wagtail-localize's editor.
+// appear: tag inputs (tag-it with jQuery UI's autocomplete), rich text blocks and wagtail-localize's
+// editor.
 (() => {
   const messages = JSON.parse(document.currentScript.dataset.messages);
   const mended = new WeakSet();
@@ -59,6 +60,17 @@
     }
   };
 
+  // A rich text block of a StreamField is its block: no label names its editor (Draftail's), the
+  // block's type ("Paragraph") does.
+  const nameRichTextBlock = (editor) => {
+    const heading = editor.closest("section[aria-labelledby]");
+    const type = heading && document.getElementById(heading.getAttribute("aria-labelledby"));
+    const label = type && type.querySelector(".c-sf-block__type");
+    if (label) {
+      editor.setAttribute("aria-labelledby", idOf(label, "block-type"));
+    }
+  };
+
   // The file input of the PO file upload is worked by the "Upload PO file" button, and hidden from
   // sight: hidden from screen readers and the Tab key too, it is one control, not two.
   const hideFileInput = (input) => {
@@ -75,6 +87,11 @@
     }
     for (const source of document.querySelectorAll(".js-translation-editor li > p")) {
       mendSegment(source);
+    }
+    for (const editor of document.querySelectorAll(
+      ".Draftail-Editor [role=textbox]:not([aria-label]):not([aria-labelledby])",
+    )) {
+      nameRichTextBlock(editor);
     }
     for (const input of document.querySelectorAll('.js-translation-editor input[type="file"]:not([aria-hidden])')) {
       hideFileInput(input);
