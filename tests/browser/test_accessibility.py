@@ -1,8 +1,8 @@
 """Accessibility in a real browser: axe-core on each kind of public page in both languages and on
 the admin pages the portal adds or fills (each role's dashboard, the news listing, the poll report,
-the portal settings, the article editor), and the keyboard alone: the skip link, visible focus, the
-photo viewer and the poll. The newsroom test (test_newsroom.py) checks the tag input and the
-translation editor as they are worked."""
+the portal settings, the article and rich text snippet editors), and the keyboard alone: the skip
+link, visible focus, the photo viewer and the poll. The newsroom test (test_newsroom.py) checks
+the tag input and the translation editor as they are worked."""
 
 import re
 
@@ -43,6 +43,12 @@ def test_axe_finds_no_serious_violation_on_the_admin_pages_of_the_portal(assert_
     page.goto("/admin/settings/home/portalsettings/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cấu hình cổng thông tin")
     assert_accessible(page)
+    # Snippets with rich text (Draftail) fields.
+    for listing in ("/admin/snippets/home/infobox/?locale=vi", "/admin/snippets/home/agencyprofile/?locale=vi"):
+        page.goto(listing)
+        page.locator("main tbody").get_by_role("link").first.click()
+        expect(page).to_have_title(re.compile("^Đang sửa"))
+        assert_accessible(page)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

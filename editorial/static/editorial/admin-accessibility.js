@@ -1,5 +1,5 @@
 // Widgets of Wagtail and wagtail-localize that screen readers cannot make sense of, mended as they
-// appear: tag inputs (tag-it with jQuery UI's autocomplete), rich text blocks and wagtail-localize's
+// appear: tag inputs (tag-it with jQuery UI's autocomplete), rich text editors and wagtail-localize's
 // editor.
 (() => {
   const messages = JSON.parse(document.currentScript.dataset.messages);
@@ -60,14 +60,16 @@
     }
   };
 
-  // A rich text block of a StreamField is its block: no label names its editor (Draftail's), the
-  // block's type ("Paragraph") does.
-  const nameRichTextBlock = (editor) => {
-    const heading = editor.closest("section[aria-labelledby]");
-    const type = heading && document.getElementById(heading.getAttribute("aria-labelledby"));
-    const label = type && type.querySelector(".c-sf-block__type");
+  // Draftail, the rich text editor, is not named by its field's label (which names the hidden input
+  // beside it); a rich text block of a StreamField has no label but its block's type ("Paragraph").
+  const nameRichText = (editor) => {
+    const input = editor.closest("[data-field-input]")?.querySelector("input[data-draftail-input]");
+    const block = editor.closest("section[aria-labelledby]");
+    const label =
+      (input?.id && document.querySelector(`label[for="${CSS.escape(input.id)}"]`)) ||
+      (block && document.getElementById(block.getAttribute("aria-labelledby"))?.querySelector(".c-sf-block__type"));
     if (label) {
-      editor.setAttribute("aria-labelledby", idOf(label, "block-type"));
+      editor.setAttribute("aria-labelledby", idOf(label, "rich-text-label"));
     }
   };
 
@@ -91,7 +93,7 @@
     for (const editor of document.querySelectorAll(
       ".Draftail-Editor [role=textbox]:not([aria-label]):not([aria-labelledby])",
     )) {
-      nameRichTextBlock(editor);
+      nameRichText(editor);
     }
     for (const input of document.querySelectorAll('.js-translation-editor input[type="file"]:not([aria-hidden])')) {
       hideFileInput(input);
