@@ -27,7 +27,7 @@ SERVICES = {
     "Phòng Tư pháp": "Justice Division",
     "Phòng Tài nguyên và Môi trường": "Natural Resources and Environment Division",
     "Phòng Quản lý đô thị": "Urban Management Division",
-    "Phòng Lao động – Thương binh và Xã hội": "Labour, Invalids and Social Affairs Division",
+    "Phòng Lao động - Thương binh và Xã hội": "Labour, Invalids and Social Affairs Division",
 }
 COMMENTS = [
     "Cán bộ hướng dẫn tận tình, hồ sơ được trả đúng hẹn.",

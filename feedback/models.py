@@ -17,6 +17,8 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.translation import SharedFieldsMixin
+
 from .results import survey_results
 
 COMMENT_MAX_LENGTH = 1000
@@ -43,7 +45,7 @@ class SurveyAdminForm(WagtailAdminModelForm):
         return cleaned_data
 
 
-class Survey(TranslatableMixin, ClusterableModel):
+class Survey(SharedFieldsMixin, TranslatableMixin, ClusterableModel):
     """A poll: a question and its answers, open for votes during a period.
 
     Every language version is the same poll: votes are stored against the version in the
@@ -163,7 +165,7 @@ class Survey(TranslatableMixin, ClusterableModel):
                 survey.prefetched_vote_counts = counts[survey.source.pk]
 
 
-class SurveyOption(TranslatableMixin, Orderable):
+class SurveyOption(SharedFieldsMixin, TranslatableMixin, Orderable):
     survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("answer"), max_length=120)
     counts_as_satisfied = models.BooleanField(

@@ -1,6 +1,7 @@
 """The admin report of a survey: figures per month and per service, the responses and their
 comments, and their export to CSV and XLSX."""
 
+import codecs
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,10 @@ from home.models import Department
 
 from .models import Survey, SurveyResponse
 from .results import Results, tally
+
+# A spreadsheet opening a CSV file runs a cell that starts so as a formula: a citizen's comment
+# must stay text ("CSV injection"). Wagtail guards its XLSX export, not the CSV one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # One colour per answer, best to worst (dark enough for 3:1 against white); more answers repeat them.
 PALETTE = ["#1a6b34", "#4d8a1f", "#6b6b6b", "#b35900", "#a61b1b", "#0b4f8a", "#6a3d9a"]
@@ -162,6 +167,23 @@ class SurveyReportView(ReportView):
     def setup(self, request, *args, pk, **kwargs):
         super().setup(request, *args, **kwargs)
         self.survey = get_object_or_404(Survey, pk=pk)
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_CSV and isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value
+
+    def stream_csv(self, queryset):
+        # Excel reads a CSV file without a byte order mark in the computer's code page: Vietnamese
+        # comes out garbled.
+        yield codecs.BOM_UTF8
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
 
     def get_page_subtitle(self):
         return self.survey.question

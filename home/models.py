@@ -12,6 +12,7 @@ from .blocks import SidebarBlock
 from .forms import PortalSettingsForm
 from .slugs import AsciiSlugMixin
 from .text import fold
+from .translation import SharedFieldsMixin
 
 # Rich text of boxes and footers: formatting and links only.
 BOX_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
@@ -69,7 +70,7 @@ class HomePage(FoldedTitleMixin, AsciiSlugMixin, SpecificChildRouteMixin, Page):
         verbose_name_plural = _("home pages")
 
 
-class AgencyProfile(TranslatableMixin, index.Indexed, models.Model):
+class AgencyProfile(SharedFieldsMixin, TranslatableMixin, index.Indexed, models.Model):
     """Who runs a site: its names and contacts, shown in the header and the footer.
 
     A snippet rather than fields of the site setting, because Wagtail's settings cannot be
@@ -124,10 +125,11 @@ class AgencyProfile(TranslatableMixin, index.Indexed, models.Model):
         TranslatableField("parent_name"),
         TranslatableField("address"),
         TranslatableField("footer_text"),
-        SynchronizedField("logo"),
-        SynchronizedField("phone"),
-        SynchronizedField("fax"),
-        SynchronizedField("email"),
+        # The agency's emblem and how to reach it are the same in every language.
+        SynchronizedField("logo", overridable=False),
+        SynchronizedField("phone", overridable=False),
+        SynchronizedField("fax", overridable=False),
+        SynchronizedField("email", overridable=False),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 

@@ -1,5 +1,6 @@
 """Issue 4: citizen satisfaction polls: voting, results, reports, demo content."""
 
+import codecs
 import csv
 import datetime
 import io
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 from wagtail_localize.models import StringSegment, TranslationSource
 
 from feedback.models import Survey, SurveyOption, SurveyResponse
@@ -617,6 +618,38 @@ def test_a_closed_survey_box_shows_the_results_instead_of_the_form(site, locales
     box = soup(Client().get("/vi/")).select_one("[data-poll]")
     assert box.select_one("form") is None
     assert shown_results(box)[1] == 3
+    assert "Cuộc bình chọn đã kết thúc." in box.get_text()
+
+
+def test_a_poll_not_open_yet_says_when_it_opens_and_a_closed_one_says_it_is_closed(site, locales):
+    survey = make_survey(locales[0], opens_in_days=3)
+    translate(survey, locales[1], {QUESTION: QUESTION_EN})
+    add_sidebar_box(site, "poll", survey)
+    opens = timezone.localtime(survey.opens_at, AGENCY_TZ)
+    for path, says in (("/vi/", f"Cuộc bình chọn bắt đầu từ ngày {opens:%d/%m/%Y}."), ("/en/", "This poll opens on")):
+        box = soup(Client().get(path)).select_one("[data-poll]")
+        assert says in box.get_text(" ", strip=True)
+        assert box.select_one("form") is None and box.select_one("[data-poll-total]") is None
+
+    survey.opens_at, survey.closes_at = opens - datetime.timedelta(days=10), opens - datetime.timedelta(days=5)
+    survey.save()
+    for path, says in (("/vi/", "Cuộc bình chọn đã kết thúc."), ("/en/", "This poll is closed.")):
+        box = soup(Client().get(path)).select_one("[data-poll]")
+        assert says in box.get_text(" ", strip=True) and shown_results(box)[1] == 0
+
+
+def test_closing_the_vietnamese_poll_closes_every_language_version(poll_box):
+    english = poll_box.get_translation(Locale.objects.get(language_code="en"))
+    assert english.is_open()
+    poll_box.closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    poll_box.save()
+
+    english.refresh_from_db()
+    assert english.closes_at == poll_box.closes_at and not english.is_open()
+    response = post_vote(Client(), poll_box, options(poll_box)[0], language="en")
+    assert response.status_code == 409 and "This poll is closed." in response.content.decode()
+    assert soup(Client().get("/en/")).select_one("[data-poll] form") is None
+    assert not SurveyResponse.objects.exists()
 
 
 def _queries(path, client=None):
@@ -834,7 +867,9 @@ def test_the_export_contains_exactly_the_stored_responses(admin_client, survey, 
         for r in survey.responses.select_related("option", "service")
     }
 
-    header, *rows = csv.reader(io.StringIO(_export(admin_client, survey, "csv").decode()))
+    exported = _export(admin_client, survey, "csv")
+    assert exported.startswith(codecs.BOM_UTF8)  # or Excel garbles the Vietnamese
+    header, *rows = csv.reader(io.StringIO(exported.decode("utf-8-sig")))
     assert header == ["Mã", "Thời gian", "Phương án", "Phòng ban hoặc dịch vụ", "Ngôn ngữ", "Trang", "Ý kiến"]
     from_csv = {
         int(pk): (datetime.datetime.fromisoformat(time), option, service, language, comment)
@@ -852,7 +887,19 @@ def test_the_export_contains_exactly_the_stored_responses(admin_client, survey, 
     assert from_xlsx == stored
 
     january = _export(admin_client, survey, "csv", created_at_from="2026-01-01", created_at_to="2026-01-31")
-    assert len(list(csv.reader(io.StringIO(january.decode())))) == 1 + 2
+    assert len(list(csv.reader(io.StringIO(january.decode("utf-8-sig"))))) == 1 + 2
+
+
+@pytest.mark.parametrize("comment", ['=HYPERLINK("http://example.com/","Bấm vào đây")', "+1+2", "-2+3", "@SUM(1,2)"])
+def test_a_comment_that_looks_like_a_formula_is_exported_as_text(admin_client, survey, comment):
+    SurveyResponse.objects.create(
+        survey=survey, option=options(survey)[0], language="vi", visitor_token="v", comment=comment
+    )
+    rows = list(csv.reader(io.StringIO(_export(admin_client, survey, "csv").decode("utf-8-sig"))))
+    assert rows[1][-1] == "'" + comment
+    sheet = openpyxl.load_workbook(io.BytesIO(_export(admin_client, survey, "xlsx"))).active
+    cell = list(sheet.iter_rows())[1][-1]
+    assert cell.value == comment and cell.data_type == "s"
 
 
 def test_the_survey_listing_links_to_the_report(admin_client, survey):

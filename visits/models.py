@@ -9,6 +9,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.translation import SharedFieldsMixin
+
 
 class DailyCountQuerySet(models.QuerySet):
     def increment(self, site_id, day, kind, key="", by=1):
@@ -99,7 +101,7 @@ class Sighting(models.Model):
         return self.key
 
 
-class VisitStatsBox(TranslatableMixin, models.Model):
+class VisitStatsBox(SharedFieldsMixin, TranslatableMixin, models.Model):
     """The "Thống kê truy cập" sidebar box: an odometer of the total and rows of figures."""
 
     ROWS = [
@@ -162,12 +164,6 @@ class VisitStatsBox(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.title or str(_("Visit statistics"))
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # wagtail-localize copies synchronised fields only when a translation is synced; the
-        # baseline and the rows must not differ between languages in the meantime.
-        self.get_translations().update(**{name: getattr(self, name) for name in self.SHARED_FIELDS})
 
     def statistics(self, figures):
         """What the box shows, from a site's visit figures: the total with the baseline added,

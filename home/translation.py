@@ -1,0 +1,20 @@
+"""What every language version of a translatable model must share."""
+
+from wagtail_localize.fields import SynchronizedField
+
+
+class SharedFieldsMixin:
+    """Copies the fields declared `SynchronizedField(name, overridable=False)` to every translation
+    when an instance is saved. wagtail-localize copies them only when a translation is synced: until
+    then a poll closed in Vietnamese would still take votes in English. Place it before
+    TranslatableMixin."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        shared = [
+            self._meta.get_field(field.field_name).attname
+            for field in self.translatable_fields
+            if isinstance(field, SynchronizedField) and not field.overridable
+        ]
+        if shared:
+            self.get_translations().update(**{name: getattr(self, name) for name in shared})
