@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
 
 
@@ -20,3 +20,19 @@ class PortalSettingsForm(WagtailAdminModelForm):
 
     class Media:
         js = ["wagtailadmin/js/telepath/widgets.js"]
+
+
+class PortalPageForm(WagtailAdminPageForm):
+    """The portal's page forms refuse a slug that a route of the parent page answers (a category's
+    "rss/"): the child would never be served."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        slug = cleaned_data.get("slug")
+        if slug in getattr(self.parent_page.specific_class, "reserved_child_slugs", ()):
+            self.add_error(
+                "slug",
+                _("“%(slug)s” is taken by a feature of the parent page (such as its RSS feed): choose another address.")
+                % {"slug": slug},
+            )
+        return cleaned_data

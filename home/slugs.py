@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
 
+from .forms import PortalPageForm
 from .text import fold, slugify_vi
 
 # Latin-1 Supplement, Latin Extended-A and -B, Latin Extended Additional (where the precomposed
@@ -43,6 +44,10 @@ class AsciiSlugMixin:
     """Slugs from Vietnamese titles are readable ASCII, "Đà Nẵng" -> "da-nang", whether the
     page is saved without a slug (Wagtail would use Django's slugify, which drops "Đ") or
     through the admin (whose slug field folds the title the same way, see above)."""
+
+    base_form_class = PortalPageForm
+    # Slugs the children of this page cannot take: its own routes (RoutablePageMixin) answer there.
+    reserved_child_slugs = frozenset()
 
     promote_panels = [
         MultiFieldPanel(

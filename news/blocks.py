@@ -3,9 +3,12 @@
 
 import copy
 
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -38,8 +41,11 @@ class ImageChooserBlock(WagtailImageChooserBlock):
 
     def get_searchable_content(self, value):
         # The templates give each photo its default alternative text (description or title),
-        # which is part of what the article says.
-        return [value.default_alt_text] if value else []
+        # which is part of what the article says, in the site's main language: not part of a
+        # translation's text (search.index reads a page's text in its language).
+        if value and get_language() == get_supported_content_language_variant(settings.LANGUAGE_CODE):
+            return [value.default_alt_text]
+        return []
 
 
 class ParagraphBlock(blocks.RichTextBlock):

@@ -1,7 +1,16 @@
+import re
+
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 
 FEED_LENGTH = 20
+# Characters XML 1.0 cannot carry. Word pastes a line break as a vertical tab, and one such
+# character in one article would fail the whole feed.
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(value):
+    return NOT_IN_XML.sub(" ", value) if value else value
 
 
 class NewsFeed(Feed):
@@ -14,8 +23,8 @@ class NewsFeed(Feed):
         super().__init__()
         self.scope = scope
         self.articles = articles
-        self.title = title
-        self.description = description or title
+        self.title = xml_text(title)
+        self.description = xml_text(description) or self.title
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -28,10 +37,10 @@ class NewsFeed(Feed):
         return self.articles.newest_first().defer_streamfields()[:FEED_LENGTH]
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
-        return item.lead
+        return xml_text(item.lead)
 
     def item_link(self, item):
         return item.get_full_url(self.request)
@@ -40,4 +49,4 @@ class NewsFeed(Feed):
         return item.publication_date
 
     def item_author_name(self, item):
-        return item.byline or None
+        return xml_text(item.byline) or None

@@ -1,6 +1,7 @@
 from django.urls import reverse
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.widgets import AdminTagWidget
+
+from home.forms import PortalPageForm
 
 
 class ArticleTagWidget(AdminTagWidget):
@@ -17,7 +18,7 @@ class ArticleTagWidget(AdminTagWidget):
         return context
 
 
-class NewsArticleForm(WagtailAdminPageForm):
+class NewsArticleForm(PortalPageForm):
     """An article's edit form: its tag input suggests the tags of the article's language, the
     only ones it can be given (ArticleTags)."""
 

@@ -83,6 +83,8 @@ class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Specifi
             return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
         return super().serve(request, *args, **kwargs)
 
+    reserved_child_slugs = frozenset({"rss"})
+
     @path("rss/", name="feed")
     def feed(self, request):
         articles = NewsArticlePage.objects.live().public().in_category(self)
@@ -228,7 +230,7 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
         index.FilterField("publication_date"),
     ]
     # Articles point at the Vietnamese department; pages show its translation.
-    override_translatable_fields = [SynchronizedField("department")]
+    override_translatable_fields = [SynchronizedField("department", overridable=False)]
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 

@@ -1,6 +1,7 @@
 """Filling the public search index from the pages (see `SearchEntry`)."""
 
 from django.db import transaction
+from django.utils import translation
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
@@ -22,11 +23,13 @@ def page_lead(page):
 
 def page_body(page):
     """The text of the page's StreamFields and rich text fields: every block's searchable
-    content (paragraphs, headings, quotes, captions, image alternative texts, table cells...)."""
+    content (paragraphs, headings, quotes, captions, image alternative texts, table cells...), in
+    the page's language."""
     chunks = []
-    for field in page._meta.concrete_fields:
-        if isinstance(field, (StreamField, RichTextField)):
-            chunks += field.get_searchable_content(field.value_from_object(page))
+    with translation.override(page.locale.language_code):
+        for field in page._meta.concrete_fields:
+            if isinstance(field, (StreamField, RichTextField)):
+                chunks += field.get_searchable_content(field.value_from_object(page))
     return "\n".join(chunk.strip() for chunk in chunks if chunk and chunk.strip())
 
 

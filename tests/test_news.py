@@ -226,6 +226,28 @@ def test_pages_saved_without_a_slug_get_a_readable_ascii_one(news_category, make
     assert sub.slug == "doi-song-xa-hoi"
 
 
+@pytest.mark.parametrize("model", ["newsarticlepage", "newsindexpage"])
+def test_a_page_cannot_take_the_address_of_its_categorys_feed(admin_client, news_category, department, model):
+    fields = {"title": "RSS", "slug": "rss", "intro": "", "seo_title": "", "search_description": ""}
+    if model == "newsarticlepage":
+        body = streamfield([("paragraph", rich_text("<p>Nội dung.</p>", features=PARAGRAPH_FEATURES))])
+        fields |= {"lead": "Tóm tắt.", "department": department.pk, "body": body, "tags": ""}
+        fields |= {"related_links": inline_formset([]), "publication_date": "", "byline": "", "featured_image": ""}
+    add_url = reverse("wagtailadmin_pages:add", args=("news", model, news_category.pk))
+    response = admin_client.post(add_url, nested_form_data({**fields, "action-publish": "action-publish"}))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["slug"]
+    assert errors == ["“rss” đã được trang cha dùng cho một chức năng (như nguồn tin RSS): hãy chọn địa chỉ khác."]
+    assert not Page.objects.child_of(news_category).exists()
+    assert Client().get(news_category.url + "rss/")["Content-Type"].startswith("application/rss+xml")
+
+    fields["slug"] = "rss-moi"
+    response = admin_client.post(add_url, nested_form_data({**fields, "action-publish": "action-publish"}))
+    assert response.status_code == 302, response.context["form"].errors
+    assert list(Page.objects.child_of(news_category).values_list("slug", "live")) == [("rss-moi", True)]
+
+
 def browser_urlify(title, formatters, allow_unicode):
     """What Wagtail 8's `w-slug` controller (`urlify`, in wagtailadmin/js/core.js) makes of a
     title: trim, apply the input's formatters, (if unicode is not allowed, Django's downcode
@@ -487,6 +509,17 @@ def test_the_publication_date_defaults_to_the_first_publication_and_stays(news_c
     draft.save_revision().publish()
     article.refresh_from_db()
     assert article.title == "Bản sửa" and article.publication_date == first
+
+    # The moment of publication has microseconds; HTML's datetime attributes allow milliseconds at most.
+    assert first.microsecond
+    machine_times = [
+        time["datetime"]
+        for path in (article.url, news_category.url)
+        for time in BeautifulSoup(Client().get(path).content, "html.parser").select("time[datetime]")
+    ]
+    assert machine_times and all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", value) for value in machine_times
+    ), machine_times
 
 
 def test_a_back_dated_article_keeps_its_date(make_article):

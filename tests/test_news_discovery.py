@@ -80,6 +80,16 @@ def test_each_category_advertises_and_serves_an_rss_feed_of_its_articles(client,
     assert items[1].findtext("{http://purl.org/dc/elements/1.1/}creator") == "Minh Anh"
 
 
+def test_a_control_character_pasted_into_an_article_does_not_break_the_feeds(client, make_article, news_category):
+    # Word pastes a line break as a vertical tab; XML 1.0 has no place for it.
+    make_article("Dòng một\x0bdòng hai", lead="Tóm tắt\x0ccó ký tự lạ", byline="Minh\x01Anh")
+    for path in (news_category.url + "rss/", "/vi/rss.xml"):
+        item = rss_channel(client.get(path)).find("item")
+        assert item.findtext("title") == "Dòng một dòng hai"
+        assert item.findtext("description") == "Tóm tắt có ký tự lạ"
+        assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Minh Anh"
+
+
 def test_the_all_news_feed_lists_every_category_in_the_visitors_language(client, news, news_category, locales):
     _vi, en = locales
     translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})

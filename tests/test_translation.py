@@ -22,6 +22,7 @@ from wagtail_localize.models import StringTranslation, Translation, TranslationS
 
 from home.demo import add_sidebar_box, demo_image, translate
 from home.models import Department
+from search.models import SearchEntry
 from tests.test_admin_translation import served_js_catalog
 
 TITLE = "Quận Hải Châu: Tiếp tục thực hiện hiệu quả phong trào “dân vận khéo”"
@@ -200,6 +201,15 @@ def test_a_translator_translates_an_article_with_its_gallery_and_publishes_it(
     ]
     assert Image.objects.count() == images and get_document_model().objects.count() == documents
     assert Image.get_rendition_model().objects.count() == renditions
+    # The photos' alternative texts are written in Vietnamese with the images: the English page says
+    # so, and they are not part of its text in the site search.
+    vietnamese_alts = [img["alt"] for img in vietnamese.select(".gallery img")]
+    assert all(vietnamese_alts) and all(img.get("lang") is None for img in vietnamese.select(".gallery img"))
+    assert [(img["alt"], img.get("lang")) for img in soup.select(".gallery img")] == [
+        (alt, "vi") for alt in vietnamese_alts
+    ]
+    assert vietnamese_alts[0] in SearchEntry.objects.get(page=article).body
+    assert vietnamese_alts[0] not in SearchEntry.objects.get(page=english).body
 
 
 def test_the_translation_editor_speaks_vietnamese_by_default(admin_client, english_article):
@@ -428,6 +438,21 @@ def _agency_shown(client, agency, make_article, en):
     # The logo carries over: the same image and rendition in both languages.
     assert agency.get_translation(en).logo_id == agency.logo_id
     assert english.select_one(".brand__logo")["src"] == vietnamese.select_one(".brand__logo")["src"]
+
+
+def test_the_agency_contacts_and_logo_are_the_same_in_every_language(admin_client, client, site, locales):
+    vi, en = locales
+    agency, strings = _agency(site, vi)
+    english = translate(agency, en, strings)
+    _soup, props = editor(admin_client, english)
+    segments = {segment["type"] for segment in props["segments"]}
+    assert "string" in segments and "synchronised_value" not in segments  # nothing for a translator to override
+
+    agency.phone, agency.email = "0236 3 999 999", "ubnd@example.vn"
+    agency.save()
+    english.refresh_from_db()
+    assert (english.phone, english.email, english.logo_id) == ("0236 3 999 999", "ubnd@example.vn", agency.logo_id)
+    assert "0236 3 999 999" in soup_of(client.get("/en/")).select_one(".site-footer__contacts").text
 
 
 SNIPPETS = {

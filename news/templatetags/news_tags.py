@@ -53,6 +53,13 @@ def _iso(moment):
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
+@register.filter
+def iso_datetime(moment):
+    """A moment for a `datetime` attribute or a meta tag: ISO 8601 to the second. Django's "c"
+    format writes microseconds, which HTML does not allow (three digits at most)."""
+    return _iso(moment) or ""
+
+
 def _publisher(agency, url):
     publisher = {"@type": "GovernmentOrganization", "name": agency.name}
     if agency.logo:

@@ -268,16 +268,17 @@ def axe_source():
 
 @pytest.fixture
 def assert_accessible(axe_source):
-    """Run axe-core on the page (or on the part `include` selects); fail on any serious or
-    critical violation, listing each with the elements concerned."""
+    """Run axe-core on the page (or on the part `include` selects); fail on any violation of
+    these `impacts` (serious and critical ones by default, None for every one), listing each with
+    the elements concerned."""
 
-    def check(page, include=None):
+    def check(page, include=None, impacts=("serious", "critical")):
         page.evaluate(axe_source)
         results = page.evaluate(
             "(include) => axe.run(include ? {include: [include]} : document, {resultTypes: ['violations']})",
             include,
         )
-        serious = [v for v in results["violations"] if v["impact"] in {"serious", "critical"}]
+        serious = [v for v in results["violations"] if impacts is None or v["impact"] in impacts]
         lines = []
         for violation in serious:
             lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
