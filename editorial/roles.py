@@ -75,12 +75,14 @@ ROLES = (
         SHARED_MEDIA,
         source_pages=("add", "change", "publish", "lock", "unlock"),
     ),
-    # Translate and publish the other languages' pages, translate snippets; no Vietnamese page.
+    # Translate and publish the other languages' pages, translate snippets; no Vietnamese page, and
+    # no page of their own: it would be published without approval. wagtail-localize creates the
+    # translations (and their parents) without "add".
     Role(
         TRANSLATORS,
         ("wagtailadmin.access_admin", "wagtail_localize.submit_translation", *TRANSLATABLE_SNIPPETS),
         SHARED_MEDIA,
-        translated_pages=("add", "change", "publish"),
+        translated_pages=("change", "publish"),
     ),
     # Everything, settings and users included, without being superusers.
     Role(ADMINISTRATORS, ALL, ALL_MEDIA, all_pages=PAGE_PERMISSION_TYPES),

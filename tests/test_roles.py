@@ -1,6 +1,7 @@
 """Issue 7: the editorial groups and what they may do (issue 6's translators included), the page
 trees they work on, `sync_roles`, the demo users, and the admin closed to anonymous visitors."""
 
+import importlib
 import io
 import re
 
@@ -97,7 +98,7 @@ def test_each_language_tree_is_given_to_its_roles_when_it_is_created(home_vi, ho
     assert page_permission_types(EDITORS, home_vi) == {"add", "change"}
     assert page_permission_types(APPROVERS, home_vi) == {"add", "change", "publish", "lock", "unlock"}
     assert page_permission_types(TRANSLATORS, home_vi) == set()
-    assert page_permission_types(TRANSLATORS, home_en) == {"add", "change", "publish"}
+    assert page_permission_types(TRANSLATORS, home_en) == {"change", "publish"}
     assert page_permission_types(EDITORS, home_en) == page_permission_types(APPROVERS, home_en) == set()
 
     article = make_article("Tin thử quy trình")
@@ -207,6 +208,16 @@ def test_administrators_cannot_make_or_edit_superusers(client, db, role_user):
     assert get_user_model().objects.get(pk=colleague.pk).first_name == "Đã đổi"
 
 
+def test_upgrading_takes_back_the_translators_right_to_add_pages(home_en):
+    from django.apps import apps
+
+    GroupPagePermission.objects.create(
+        group=Group.objects.get(name=TRANSLATORS), page=home_en, permission=Permission.objects.get(codename="add_page")
+    )
+    importlib.import_module("editorial.migrations.0003_translators_do_not_add_pages").forwards(apps, None)
+    assert page_permission_types(TRANSLATORS, home_en) == {"change", "publish"}
+
+
 def test_a_translator_cannot_touch_vietnamese_pages(client, make_article, role_user):
     article = make_article("Tin tiếng Việt của biên tập viên")
     translator = role_user(TRANSLATORS, "biendich")
@@ -250,6 +261,19 @@ def test_a_translator_edits_and_publishes_the_english_translation(
     english.refresh_from_db()
     assert english.live and english.title == "The district holds a reading festival"
     assert client.get(english.url).status_code == 200
+
+    # No page of their own in English (it would go live unapproved), yet every new Vietnamese
+    # article is theirs to translate: wagtail-localize makes its English draft.
+    category = english.get_parent()
+    assert not category.permissions_for_user(translator).can_add_subpage()
+    assert denied(client.get(reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", category.pk))))
+    fresh = make_article("Phường ra mắt mô hình dân vận mới")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[fresh.pk]), {"locales": [locales[1].pk]}
+        )
+    assert response.status_code == 302
+    assert fresh.get_translation(locales[1]).permissions_for_user(translator).can_publish()
 
 
 def test_translators_translate_snippets_and_editors_do_not(
@@ -392,7 +416,7 @@ def test_load_demo_makes_one_user_per_role_in_development_only(demo, settings, l
     assert not get_user_model().objects.filter(username__in=usernames).exists()  # DEBUG is off in tests
     home_vi = demo.root_page
     assert page_permission_types(EDITORS, home_vi) == {"add", "change"}
-    assert page_permission_types(TRANSLATORS, home_vi.get_translation(locales[1])) == {"add", "change", "publish"}
+    assert page_permission_types(TRANSLATORS, home_vi.get_translation(locales[1])) == {"change", "publish"}
 
     settings.DEBUG = True
     output = io.StringIO()
