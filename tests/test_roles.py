@@ -26,7 +26,7 @@ from editorial import roles
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
 from home.demo import translate
 from home.management.commands import load_demo
-from home.models import AgencyProfile, PortalSettings
+from home.models import AgencyProfile, HomePage, PortalSettings
 from home.snippets import (
     TranslatableSnippetDeleteView,
     TranslatableSnippetEditView,
@@ -206,6 +206,28 @@ def test_administrators_cannot_make_or_edit_superusers(client, db, role_user):
     form["first_name"] = "Đã đổi"
     assert client.post(reverse("wagtailusers_users:edit", args=[colleague.pk]), form).status_code == 302
     assert get_user_model().objects.get(pk=colleague.pk).first_name == "Đã đổi"
+
+
+def test_another_agencys_tree_given_to_its_own_groups_stays_theirs(home_vi, locales, role_user):
+    # A second agency's site: its tree starts with the portal's roles...
+    other_home = Page.get_first_root_node().add_child(instance=HomePage(title="Phường B", locale=locales[0]))
+    assert page_permission_types(EDITORS, other_home) == {"add", "change"}
+    # ... until an administrator gives it to the agency's own groups.
+    GroupPagePermission.objects.filter(page=other_home).delete()
+    own_editors = Group.objects.create(name="Biên tập viên phường B")
+    for kind in ("add", "change"):
+        GroupPagePermission.objects.create(
+            group=own_editors, page=other_home, permission=Permission.objects.get(codename=f"{kind}_page")
+        )
+    # On a tree the roles still work on, what they lost comes back.
+    GroupPagePermission.objects.filter(page=home_vi, group__name=APPROVERS, permission__codename="lock_page").delete()
+
+    call_command("sync_roles", verbosity=0)
+
+    assert all(page_permission_types(role.group, other_home) == set() for role in roles.ROLES)
+    assert page_permission_types(own_editors.name, other_home) == {"add", "change"}
+    assert "lock" in page_permission_types(APPROVERS, home_vi)
+    assert not other_home.permissions_for_user(role_user(EDITORS, "bientap")).can_edit()
 
 
 def test_upgrading_takes_back_the_translators_right_to_add_pages(home_en):
