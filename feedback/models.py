@@ -1,6 +1,5 @@
 from collections import defaultdict
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
@@ -13,11 +12,10 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.translation import SharedFieldsMixin
+from home.translation import SharedFieldsMixin, source_language
 
 from .results import survey_results
 
@@ -135,7 +133,7 @@ class Survey(SharedFieldsMixin, TranslatableMixin, ClusterableModel):
         """Load what the sidebar boxes of `surveys` show for all of them at once, in three queries
         at most: the sources, the answers of both (labels in each box's language) and the votes
         of the closed polls, whose boxes show the results."""
-        default = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        default = source_language()
         sources = {
             source.translation_key: source
             for source in cls.objects.filter(

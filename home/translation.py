@@ -1,6 +1,15 @@
-"""What every language version of a translatable model must share."""
+"""The language content is written in, and what every language version of a translatable model
+must share."""
 
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail_localize.fields import SynchronizedField
+
+
+def source_language():
+    """The code of the language content is written in and translated from (LANGUAGE_CODE, as
+    Wagtail's locales name it): Locale.get_default()'s, without a query."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
 class SharedFieldsMixin:

@@ -3,12 +3,10 @@
 
 import copy
 
-from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -16,6 +14,8 @@ from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock as WagtailImageChooserBlock
 from wagtail.rich_text import RichText
 from wagtail_localize.segments import StringSegmentValue
+
+from home.translation import source_language
 
 # Headings have a block of their own; paragraphs keep to emphasis, links and lists.
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
@@ -43,7 +43,7 @@ class ImageChooserBlock(WagtailImageChooserBlock):
         # The templates give each photo its default alternative text (description or title),
         # which is part of what the article says, in the site's main language: not part of a
         # translation's text (search.index reads a page's text in its language).
-        if value and get_language() == get_supported_content_language_variant(settings.LANGUAGE_CODE):
+        if value and get_language() == source_language():
             return [value.default_alt_text]
         return []
 

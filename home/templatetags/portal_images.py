@@ -8,10 +8,10 @@ nodes). Load this library instead of `wagtailimages_tags`; the tags are the same
 """
 
 from django import template
-from django.conf import settings
 from django.utils.translation import get_language
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images.templatetags import wagtailimages_tags
+
+from home.translation import source_language
 
 register = template.Library()
 
@@ -56,5 +56,5 @@ def alt_text_language():
     """The language of the images' alternative texts, for the `lang` attribute of an image on a
     page in another language; None (no attribute) on the pages in that language. Images are shared
     by every language version of a page, and their texts are written in the site's main language."""
-    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    language = source_language()
     return None if get_language() == language else language
