@@ -178,7 +178,9 @@ class SurveyOption(SharedFieldsMixin, TranslatableMixin, Orderable):
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        ordering = ["sort_order"]
+        # Answers made outside the admin's form may share a sort_order (None): then in the order
+        # they were written, which PostgreSQL does not keep on its own once rows are updated.
+        ordering = ["sort_order", "pk"]
 
     def __str__(self):
         return self.label
