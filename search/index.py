@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import translation
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from home.models import HomePage
 from news.models import NewsArticlePage, NewsIndexPage
@@ -73,11 +73,13 @@ def rebuild(batch_size=200):
     fields = [field.name for field in SearchEntry._meta.concrete_fields if not field.primary_key]
     added = updated = 0
     page_ids = list(Page.objects.live().exclude(depth=1).order_by("pk").values_list("pk", flat=True))
+    locales = Locale.objects.in_bulk()
     for offset in range(0, len(page_ids), batch_size):
         batch = page_ids[offset : offset + batch_size]
         existing = SearchEntry.objects.in_bulk(batch)
         new, changed = [], []
         for page in Page.objects.filter(pk__in=batch).specific():
+            page.locale = locales[page.locale_id]  # page_body reads the page in its language
             values = entry_values(page)
             entry = existing.get(page.pk)
             if entry is None:
