@@ -408,6 +408,24 @@ def test_bad_input_gets_a_4xx_with_a_clear_message_and_stores_nothing(survey, da
 
 
 @pytest.mark.parametrize(
+    "data, described, message",
+    [
+        ({}, "fieldset", "Vui lòng chọn một phương án trả lời."),
+        ({"option": "first", "comment": "x" * 1001}, "textarea", "Vui lòng viết ý kiến không quá 1000 ký tự."),
+    ],
+    ids=["no answer", "long comment"],
+)
+def test_an_error_is_tied_to_its_field_for_screen_readers(survey, data, described, message):
+    if data.get("option") == "first":
+        data = {**data, "option": options(survey)[0].pk}
+    page = BeautifulSoup(Client().post(url("vote", survey), data).content, "html.parser")
+    field = page.select_one(f"form.poll-form {described}[aria-describedby]")
+    assert field is not None
+    errors = [page.find(id=ref) for ref in field["aria-describedby"].split()]
+    assert message in [error.get_text(strip=True) for error in errors if error]
+
+
+@pytest.mark.parametrize(
     "opens, closes, message, message_en",
     [
         (-30, -1, "Cuộc bình chọn đã kết thúc.", "This poll is closed."),
