@@ -1,4 +1,5 @@
 from datetime import date
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -71,3 +72,10 @@ class SearchForm(forms.Form):
     @property
     def has_filters(self):
         return any(self.cleaned_data.get(name) for name in ("category", "date_from", "date_to"))
+
+    def language_neutral_query(self):
+        """The query string of this search on the site's other languages: the words and dates,
+        dates as ISO (which every language reads); not the category, a page of one language."""
+        data = self.cleaned_data
+        parts = {"q": data.get("q"), "date_from": data.get("date_from"), "date_to": data.get("date_to")}
+        return urlencode({name: str(value) for name, value in parts.items() if value})

@@ -28,7 +28,7 @@ def search(request):
     if not form.is_valid():
         return TemplateResponse(request, TEMPLATE, {"form": form}, status=400)
     query = form.cleaned_data["query"]
-    context = {"form": form, "query": query}
+    context = {"form": form, "query": query, "language_neutral_query": form.language_neutral_query()}
     if query:
         context.update(_results(request, form, home, query))
     return TemplateResponse(request, TEMPLATE, context)

@@ -174,6 +174,21 @@ def test_the_english_site_searches_english_pages(client, article, news_category,
     assert search_url("en") == "/en/search/" and search_url("vi") == "/vi/tim-kiem/"
 
 
+def test_the_language_switcher_takes_the_words_and_dates_of_a_search_to_the_other_language(
+    client, article, news_category, locales
+):
+    _vi, en = locales
+    translate(news_category, en, {news_category.title: "News"})
+    vietnamese = article("Festival hoa đăng sông Hàn", publication_date=NOW)
+    translate(vietnamese, en, {vietnamese.title: "Han river lantern festival"})
+    page = soup_of(search(client, q="festival", date_from="01/06/2024", category=news_category.pk))
+    english_url = page.select_one(".language-switcher a[hreflang=en]")["href"]
+    assert english_url == f"{search_url('en')}?q=festival&date_from=2024-06-01"
+    english = client.get(english_url)
+    assert titles(english) == ["Han river lantern festival"]
+    assert soup_of(english).select_one("#id_q")["value"] == "festival"
+
+
 def test_only_live_public_unexpired_pages_of_the_site_are_found(
     client, article, news_category, make_category, department
 ):

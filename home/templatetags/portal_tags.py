@@ -71,8 +71,10 @@ def language_versions(context):
 
     A page links to its own translation when there is a live one, otherwise to that
     language's home page; a view that is not a page (search, say) to the same path under the
-    other language's prefix. `translation` tells whether the entry is the same content, which
-    is what <link rel="alternate" hreflang> may list.
+    other language's prefix, with the query parameters that mean the same in every language
+    (`language_neutral_query` of the view's context: a search's words, not its category, which
+    is a page of one language). `translation` tells whether the entry is the same content,
+    which is what <link rel="alternate" hreflang> may list.
     """
     request = context["request"]
     page = context.get("page")
@@ -91,6 +93,8 @@ def language_versions(context):
             url = homes[code]
         else:
             url = translate_url(request.path, code)
+            if context.get("language_neutral_query"):
+                url += "?" + context["language_neutral_query"]
         versions.append(
             {
                 "code": code,
