@@ -3,13 +3,17 @@
 Wagtail's own panels stay: the user's pages in moderation, recent edits and locked pages; the
 visits app adds its 30-day chart. Wagtail's "Awaiting your review" is replaced by a bounded copy.
 These add the user's drafts, the pages waiting for a translation, the latest published news, and
-today's figures of each site.
+today's figures of each of the user's sites.
 """
+
+from functools import reduce
+from operator import or_
 
 from django.db.models import F, OuterRef, Q, Subquery
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.models import Locale, Page, Revision, Site, TaskState
+from wagtail.permissions import page_permission_policy
 from wagtail_localize.models import TranslationSource
 
 from feedback.models import Survey
@@ -20,6 +24,19 @@ from visits.stats import site_figures
 from .approvals import attach_approvers, with_approver_id
 
 LIMIT = 8
+
+
+def in_users_trees(user, field="path"):
+    """Q of what lies in the page trees the user works on, `field` naming its tree path: under a
+    page the user holds a permission on, or under that page's translations (a translator of
+    one agency's English site sees its Vietnamese news too, not another agency's)."""
+    if user.is_superuser:
+        return Q()
+    keys = {
+        permission.page.translation_key for permission in page_permission_policy.get_cached_permissions_for_user(user)
+    }
+    paths = Page.objects.filter(translation_key__in=keys).values_list("path", flat=True)
+    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths), Q(pk__in=[]))
 
 
 class AwaitingReviewPanel(WorkflowObjectsToModeratePanel):
@@ -116,16 +133,22 @@ class UntranslatedPanel(Component):
 
 
 class LatestNewsPanel(Component):
-    """The newest published articles in every language, with who approved them."""
+    """The newest published articles of the user's sites in every language, with who approved
+    them."""
 
     name = "editorial_latest_news"
     order = 260
     template_name = "editorial/panels/latest_news.html"
 
     def get_context_data(self, parent_context):
-        articles = with_approver_id(
-            NewsArticlePage.objects.live().newest_first().defer_streamfields().select_related("department")
-        )[:LIMIT]
+        articles = (
+            NewsArticlePage.objects.live()
+            .filter(in_users_trees(parent_context["request"].user))
+            .newest_first()
+            .defer_streamfields()
+            .select_related("department")
+        )
+        articles = with_approver_id(articles)[:LIMIT]
         return {"articles": attach_approvers(attach_categories(articles))}
 
 
@@ -139,7 +162,7 @@ def sidebar_poll(site):
 
 
 class TodayPanel(Component):
-    """Each site's visits today (from the visits app) and the satisfaction rate of the poll in its
+    """Each of the user's sites' visits today (from the visits app) and the satisfaction rate of the poll in its
     sidebar (from the feedback app); either may have nothing to show yet."""
 
     name = "editorial_today"
@@ -151,7 +174,8 @@ class TodayPanel(Component):
 
     def get_context_data(self, parent_context):
         sites = []
-        for site in Site.objects.order_by("-is_default_site", "site_name", "hostname"):
+        mine = Site.objects.filter(in_users_trees(parent_context["request"].user, "root_page__path"))
+        for site in mine.order_by("-is_default_site", "site_name", "hostname"):
             poll = sidebar_poll(site)
             sites.append(
                 {

@@ -7,16 +7,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import Workflow
+from wagtail.models import GroupPagePermission, Page, Site, Workflow
 from wagtail_localize.models import TranslationSource
 
 from editorial.panels import LIMIT
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS, WORKFLOW
 from feedback.models import Survey, SurveyOption, SurveyResponse
 from home.demo import add_sidebar_box, translate
+from home.models import HomePage
 from visits.counting import local_today
 from visits.models import DailyCount
 
@@ -149,6 +152,39 @@ def test_the_panels_degrade_when_the_visits_and_polls_have_no_data(client, site,
     poll_with_votes(site, locales, satisfied=0, unhappy=0)
     soup, _queries = dashboard(client)
     assert "chưa có phiếu" in panel(soup, f"editorial-today-{site.pk}").get_text()
+
+
+def test_the_dashboard_shows_each_user_the_news_and_figures_of_their_own_agencys_sites(
+    client, site, users, make_article, make_category, locales
+):
+    translate(make_article("Tin của quận"), locales[1], {"Tin của quận": "News of the district"})
+    # A ward's site in the same installation, given to the ward's own editors.
+    ward_home = Page.get_first_root_node().add_child(instance=HomePage(title="Phường B", slug="phuong-b"))
+    ward = Site.objects.create(hostname="phuong-b.localhost", root_page=ward_home, site_name="Phường B")
+    GroupPagePermission.objects.filter(page=ward_home).delete()
+    ward_editors = Group.objects.create(name="Biên tập viên phường B")
+    ward_editors.permissions.add(Permission.objects.get(codename="access_admin"))
+    for kind in ("add", "change"):
+        GroupPagePermission.objects.create(
+            group=ward_editors, page=ward_home, permission=Permission.objects.get(codename=f"{kind}_page")
+        )
+    make_article("Tin của phường B", parent=make_category("Tin phường", parent=ward_home))
+    ward_editor = get_user_model().objects.create_user("bientap-phuong-b", password="password")
+    ward_editor.groups.add(ward_editors)
+
+    def seen_by(user):
+        client.force_login(user)
+        soup, _queries = dashboard(client)
+        today = {
+            panel_id
+            for panel_id in (f"editorial-today-{site.pk}", f"editorial-today-{ward.pk}")
+            if panel(soup, panel_id)
+        }
+        return set(panel_titles(soup, "editorial-latest-news")), today
+
+    for group in (EDITORS, TRANSLATORS):
+        assert seen_by(users[group]) == ({"Tin của quận", "News of the district"}, {f"editorial-today-{site.pk}"})
+    assert seen_by(ward_editor) == ({"Tin của phường B"}, {f"editorial-today-{ward.pk}"})
 
 
 def test_translators_reach_the_pages_to_translate_or_sync_from_the_dashboard(
