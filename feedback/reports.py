@@ -213,6 +213,10 @@ class SurveyReportView(ReportView):
         context = super().get_context_data(**kwargs)
         if not self.is_export:
             options = self.survey.labelled_options()
+            # The responses name their answers as the tables do, in this version's language.
+            labels = {option.pk: option.label for option in options}
+            for response in context["object_list"]:
+                response.option.label = labels.get(response.option_id, response.option.label)
             months = per_month(self.object_list, options)
             context.update(
                 survey=self.survey,

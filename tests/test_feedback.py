@@ -856,6 +856,17 @@ def test_the_report_gives_the_figures_per_month_in_the_agencys_time_zone(admin_c
     assert comments == ["Thiếu chỗ ngồi chờ.", "", "Chờ lâu quá.", "", "Thủ tục nhanh gọn."]
 
 
+def test_the_report_of_a_translation_names_the_answers_in_its_language_everywhere(
+    admin_client, survey, report_data, locales
+):
+    english = survey.get_translation(locales[1])
+    page = soup(admin_client.get(admin_url("report", english.pk)))
+    headings = [th.get_text(strip=True) for th in page.select("table[aria-labelledby=overall-title] thead th")]
+    answers = {td.get_text(strip=True) for td in page.select("table[aria-labelledby=responses-title] td:nth-child(2)")}
+    english_labels = {en for _vi, en in SCALE}
+    assert answers and answers <= english_labels and english_labels <= set(headings)
+
+
 def test_the_report_filters_by_date_range_and_comment(admin_client, survey, report_data):
     february = soup(
         admin_client.get(
