@@ -24,7 +24,10 @@ class LabelledChoiceField(forms.ModelChoiceField):
 
 class VoteForm(forms.ModelForm):
     """A vote on `survey` (any language version): answer, then the comment and the service
-    the poll asks for."""
+    the poll asks for. A missing answer is reported by the site, in the page's language, not by
+    the browser in its own: the answers carry no `required` attribute."""
+
+    use_required_attribute = False
 
     page = forms.IntegerField(
         required=False,

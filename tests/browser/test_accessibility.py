@@ -163,5 +163,11 @@ def test_the_poll_results_open_with_the_keyboard_alone(page, public_urls):
     tab_to(page, "[data-poll-show-results]")
     page.keyboard.press("Enter")
     expect(poll.locator("[data-poll-total]")).to_be_visible()
-    expect(poll.locator("[data-poll-body]")).to_be_focused()
+    expect(poll.locator("[data-poll-results]")).to_be_focused()
     assert page.url.endswith(public_urls["en"]["home"])
+    # The next key press leads back to the form.
+    page.keyboard.press("Tab")
+    expect(poll.get_by_role("button", name="Back to the poll")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(poll.get_by_role("radio").first).to_be_focused()
+    expect(poll.locator("[data-poll-total]")).to_have_count(0)

@@ -64,6 +64,16 @@ def test_a_citizen_reads_an_article_looks_at_its_photos_and_votes(page, public_u
     before = poll_total(results)
     results.close()
     poll = page.locator("[data-poll]")
+    # No answer chosen: the site says so, in the page's language.
+    poll.get_by_role("button", name="Bình chọn").click()
+    expect(poll.get_by_role("status")).to_have_text("Vui lòng chọn một phương án trả lời.")
+    # The results first, in place of the form, and back to the form to vote.
+    poll.get_by_role("link", name="Hiển thị bình chọn").click()
+    expect(poll.locator("[data-poll-total]")).to_have_attribute("data-poll-total", str(before))
+    expect(poll.get_by_role("button", name="Bình chọn", exact=True)).to_be_hidden()
+    poll.get_by_role("button", name="Quay lại bình chọn").click()
+    expect(poll.locator("[data-poll-total]")).to_have_count(0)
+    expect(poll.get_by_role("radio").first).to_be_focused()
     poll.get_by_label("Hài lòng", exact=True).check()
     poll.get_by_role("button", name="Bình chọn").click()
     expect(poll.get_by_role("status")).to_have_text("Cảm ơn bạn, phiếu bình chọn đã được ghi nhận.")

@@ -73,12 +73,29 @@ the page around the box may come from a cache and must not carry anybody's token
             event.preventDefault();
             getJSON(link.href)
                 .then(function (data) {
-                    showResults(box, data);
+                    showBesideTheForm(box, form, data.html);
                 })
                 .catch(function () {
                     window.location.href = link.href;
                 });
         });
+        box.querySelector("[data-poll-back]").addEventListener("click", function () {
+            showBesideTheForm(box, form, "");
+        });
+    }
+
+    // The results asked for before voting take the form's place until the visitor goes back to it.
+    function showBesideTheForm(box, form, html) {
+        var results = box.querySelector("[data-poll-results]");
+        var back = box.querySelector("[data-poll-back]");
+        results.innerHTML = html;
+        results.hidden = back.hidden = !html;
+        form.hidden = Boolean(html);
+        if (html) {
+            results.focus();
+        } else {
+            form.querySelector("input[name=option]").focus();
+        }
     }
 
     document.querySelectorAll("[data-poll]").forEach(init);
