@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, When
@@ -69,6 +71,10 @@ class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Specifi
             # Named in this page's language, or else in the language it was given in.
             in_language_first = Case(When(locale_id=self.locale_id, then=0), default=1)
             context["tag"] = NewsTag.objects.filter(slug=tag).order_by(in_language_first, "pk").first()
+            if context["tag"] is None:
+                raise Http404
+            # Translations of a tag share its slug: the filter holds in every language.
+            context["language_neutral_query"] = urlencode({"tag": tag})
         context["articles"] = page = paginate(request, articles, ARTICLES_PER_PAGE)
         page.object_list = attach_categories(page.object_list)
         context["subcategories"] = self.get_children().live().public().type(NewsIndexPage)
@@ -201,7 +207,12 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
         related_name="+",
         help_text=_("Shown in listings and when the article is shared."),
     )
-    tags = ArticleTagsField(pgettext_lazy("news", "tags"), through=ArticleTag, blank=True)
+    tags = ArticleTagsField(
+        pgettext_lazy("news", "tags"),
+        through=ArticleTag,
+        blank=True,
+        help_text=_("Separate tags with commas; readers find the category's articles with the same tag."),
+    )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
 
     objects = PageManager.from_queryset(NewsArticleQuerySet)()

@@ -193,6 +193,13 @@ def test_admin_screens_are_vietnamese_without_a_preference(admin_client, superus
             assert text not in html, (name, text)
 
 
+def test_the_article_forms_help_texts_are_vietnamese_even_where_a_library_gives_its_own(admin_client, news_category):
+    url = reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", news_category.pk))
+    html = visible(admin_client.get(url))
+    assert "Các từ khóa cách nhau bằng dấu phẩy" in html
+    assert "A comma-separated list of tags." not in html  # django-taggit's, which has no Vietnamese
+
+
 def test_admin_stays_vietnamese_for_an_english_browser(admin_client, home_vi):
     html = visible(admin_client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
     assert '<html lang="vi"' in html and "Bảng điều khiển" in html

@@ -626,9 +626,24 @@ def test_translated_articles_name_their_tags_in_their_language(client, make_arti
     soup = soup_of(client.get(links[0]["href"]))
     assert [card.text for card in soup.select(".article-card__title")] == ["Tagged"]
     assert soup.h1.text == "News and events: tagged “skilful mass mobilisation”"
+    # The language switcher keeps the filter; a link leads back to the whole category.
+    assert soup.select_one(".language-switcher a[hreflang=vi]")["href"] == f"{news_category.url}?tag=dan-van-kheo"
+    assert soup.select_one(".tag-filter a")["href"] == news_category.get_translation(en).url
     # The Vietnamese page still shows the tag as it was given.
     vietnamese = soup_of(client.get(article.url)).select('.article-related__tags a[rel="tag"]')
     assert [link.text for link in vietnamese] == ["dân vận khéo", "du lịch"]
+
+
+def test_an_unknown_tag_is_not_found_and_a_tag_without_articles_here_says_so(
+    client, make_article, news_category, make_category
+):
+    make_article("Có thẻ", tags=["dân vận khéo"], parent=make_category("Hoạt động của phường"))
+    make_article("Không có thẻ")
+    assert client.get(news_category.url, {"tag": "khong-co-the-nay"}).status_code == 404
+    soup = soup_of(client.get(news_category.url, {"tag": "dan-van-kheo"}))
+    assert not soup.select(".article-card")
+    assert soup.select_one(".article-list__empty").text == "Chuyên mục này chưa có tin nào mang từ khóa này."
+    assert soup.select_one(".tag-filter a").text == "Tất cả tin của Tin tức - Sự kiện"
 
 
 def test_tag_links_from_before_ascii_slugs_lead_to_the_tag(client, make_article, news_category):

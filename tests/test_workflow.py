@@ -184,6 +184,38 @@ def test_approval_with_a_go_live_time_schedules_the_article(client, news_categor
     assert approver_of(article) == approver
 
 
+def test_a_publication_date_later_than_the_go_live_time_is_refused_and_nothing_is_saved(
+    client, news_category, department, editor
+):
+    now = datetime(2030, 6, 1, 9, 0, tzinfo=LOCAL)
+    url = reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", news_category.pk))
+    with time_machine.travel(now, tick=False):
+        client.force_login(editor)
+        future = (now + timedelta(days=30)).strftime("%Y-%m-%d %H:%M")
+        response = client.post(
+            url, article_form("Tin đặt ngày tương lai", department, publication_date=future, **{"action-submit": "1"})
+        )
+        assert response.status_code == 200
+        assert "Ngày đăng tin không được muộn hơn thời điểm tin bài được xuất bản" in response.text
+        assert not NewsArticlePage.objects.filter(title="Tin đặt ngày tương lai").exists()
+        # Scheduled to go live then, the article may carry that date; back-dating is always allowed.
+        scheduled = add_article(
+            client,
+            news_category,
+            department,
+            "Tin hẹn giờ",
+            "action-submit",
+            publication_date=future,
+            go_live_at=future,
+        )
+        past = (now - timedelta(days=400)).strftime("%Y-%m-%d %H:%M")
+        back_dated = add_article(
+            client, news_category, department, "Tin đăng lại", "action-submit", publication_date=past
+        )
+    assert scheduled.publication_date == now + timedelta(days=30)
+    assert back_dated.publication_date == now - timedelta(days=400)
+
+
 # --- Scheduled publishing and expiry --------------------------------------------------------------
 
 

@@ -71,37 +71,38 @@ def language_versions(context):
 
     A page links to its own translation when there is a live one, otherwise to that
     language's home page; a view that is not a page (search, say) to the same path under the
-    other language's prefix, with the query parameters that mean the same in every language
-    (`language_neutral_query` of the view's context: a search's words, not its category, which
-    is a page of one language). `translation` tells whether the entry is the same content,
-    which is what <link rel="alternate" hreflang> may list.
+    other language's prefix. The page or view keeps the query parameters that mean the same in
+    every language (`language_neutral_query` of its context: a category's tag filter, a search's
+    words but not its category, a page of one language). `translation` tells whether the entry
+    is the same content, which is what <link rel="alternate" hreflang> may list.
     """
     request = context["request"]
     page = context.get("page")
+    # The 404 page (portal.views.page_not_found) is in no language's site: it leads home.
+    not_found = context.get("not_found", False)
     current = translation.get_language()
     own = {}
     if isinstance(page, Page) and page.pk:
         own = {p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")}
     homes = {}
-    if page is not None and len(own) < len(settings.LANGUAGES):
+    if (page is not None or not_found) and len(own) < len(settings.LANGUAGES):
         homes = cached_fragment(request, "language_homes", lambda: _home_urls(request))
     versions = []
+    query = f"?{context['language_neutral_query']}" if context.get("language_neutral_query") else ""
     for code, name in settings.LANGUAGES:
         if code in own:
-            url = own[code].get_url(request)
+            url = own[code].get_url(request) + query
         elif code in homes:
             url = homes[code]
         else:
-            url = translate_url(request.path, code)
-            if context.get("language_neutral_query"):
-                url += "?" + context["language_neutral_query"]
+            url = translate_url(request.path, code) + query
         versions.append(
             {
                 "code": code,
                 "name": name,
                 "url": url,
                 "current": code == current,
-                "translation": code in own or page is None,
+                "translation": code in own or (page is None and not not_found),
             }
         )
     return versions
