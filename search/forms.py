@@ -2,7 +2,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -24,12 +24,24 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+def within_the_calendar(value):
+    if not EARLIEST <= value <= LATEST:
+        raise forms.ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="out_of_range",
+            params={
+                name: date_format(day, "SHORT_DATE_FORMAT")
+                for name, day in (("earliest", EARLIEST), ("latest", LATEST))
+            },
+        )
+
+
 def date_field(label):
     return forms.DateField(
         label=label,
         required=False,
         widget=DateInput(),
-        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+        validators=[within_the_calendar],
         error_messages={"invalid": _("Enter a date such as 14/10/2020.")},
     )
 

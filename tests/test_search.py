@@ -280,7 +280,8 @@ def test_bad_filters_are_refused_with_a_message_in_the_visitors_language(client,
     article("Ra quân dọn vệ sinh")
     for params, message in [
         ({"date_from": "31/02/2024"}, "Nhập ngày theo dạng 14/10/2020."),
-        ({"date_from": "01/01/0001"}, "1900"),
+        ({"date_from": "01/01/0001"}, "Nhập ngày trong khoảng từ 01/01/1900 đến 31/12/2999."),
+        ({"date_to": "9999-12-31"}, "Nhập ngày trong khoảng từ 01/01/1900 đến 31/12/2999."),
         ({"date_from": "10/03/2024", "date_to": "01/03/2024"}, "Ngày kết thúc trước ngày bắt đầu."),
         ({"category": "9" * 40}, "Hãy chọn một chuyên mục trong danh sách."),
     ]:
