@@ -12,6 +12,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from news.sitemaps import TranslatedSitemap
 from ops.views import health
 
+from .views import favicon, robots_txt
+
+handler404 = "portal.views.page_not_found"
+
 urlpatterns = [
     path("healthz", health, name="health"),
     # Wagtail's logout view deletes the session cookie even when it refuses a GET (405): a link or
@@ -19,7 +23,9 @@ urlpatterns = [
     path("admin/logout/", require_admin_access(require_POST(LogoutView.as_view()))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon),
 ]
 
 if settings.DEBUG:

@@ -61,6 +61,10 @@ def test_unknown_pages_get_a_404_in_the_visitors_language(client, site):
     assert vi.status_code == en.status_code == 404
     assert "Không tìm thấy trang" in vi.text
     assert "Page not found" in en.text
+    # The switcher leads to the other language's home, not to the same missing address there.
+    assert re.search(r'<a href="/en/" hreflang="en" lang="en">English</a>', vi.text)
+    assert re.search(r'<a href="/vi/" hreflang="vi" lang="vi">Tiếng Việt</a>', en.text)
+    assert 'rel="alternate" hreflang' not in vi.text
 
 
 @pytest.mark.parametrize("language, text", [("vi", "Đã có lỗi xảy ra"), ("en", "Something went wrong")])

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.utils import timezone
 from wagtail.models import Locale
 from wagtail.rich_text import RichText
@@ -120,6 +122,24 @@ def test_the_sitemap_lists_every_live_page_in_every_language_with_its_date(clien
         assert urls[page.get_full_url()] == timezone.localdate(page.specific.last_published_at).isoformat()
     assert english.get_full_url().startswith("http://localhost/en/")
     assert news[2].get_full_url() not in urls
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin_and_the_search(client, site):
+    response = client.get("/robots.txt", HTTP_HOST="haichau.example")
+    assert response.status_code == 200 and response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.text.splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /admin/", "Disallow: /vi/tim-kiem/", "Disallow: /en/search/"} <= set(lines)
+    assert "Sitemap: http://haichau.example/sitemap.xml" in lines
+    assert client.get("/sitemap.xml", HTTP_HOST="haichau.example").status_code == 200
+
+
+def test_every_page_names_the_sites_icon_and_favicon_ico_leads_to_it(client, site):
+    icon = soup_of(client.get("/vi/")).select_one("link[rel=icon]")
+    assert icon["href"] == static("img/favicon.svg") and icon["type"] == "image/svg+xml"
+    assert finders.find("img/favicon.svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == icon["href"]
 
 
 # --- Sharing and search engines ----------------------------------------------------------------

@@ -94,6 +94,22 @@ def test_public_templates_have_no_inline_script(client, site):
         assert "src=" in opening or 'type="application/ld+json"' in opening or 'type="application/json"' in opening
 
 
+def test_no_public_template_has_an_inline_style_or_script():
+    """The public policy allows neither (the admin's templates are under its own looser one)."""
+    root = Path(settings.BASE_DIR)
+    templates = [
+        path
+        for path in [*root.glob("templates/**/*.html"), *root.glob("*/templates/**/*.html")]
+        if not {"admin", "panels", "editorial"} & set(path.relative_to(root).parts)
+    ]
+    assert len(templates) > 30 and root / "templates" / "500.html" in templates
+    for path in templates:
+        html = path.read_text()
+        assert "<style" not in html and " style=" not in html, path
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or "application/ld+json" in tag or "application/json" in tag, path
+
+
 # --- Login throttling -----------------------------------------------------------------------
 
 
