@@ -162,8 +162,8 @@ def sidebar_poll(site):
 
 
 class TodayPanel(Component):
-    """Each of the user's sites' visits today (from the visits app) and the satisfaction rate of the poll in its
-    sidebar (from the feedback app); either may have nothing to show yet."""
+    """Each of the user's sites' visits today (from the visits app) and the satisfaction rate of
+    the poll in its sidebar (from the feedback app); either may have nothing to show yet."""
 
     name = "editorial_today"
     order = 140

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -24,8 +24,9 @@ def robots_txt(request):
 
 @require_safe
 def favicon(request):
-    """For the browsers and tools that ask for /favicon.ico whatever the page says."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    """For the browsers and tools that ask for /favicon.ico whatever the page says. Not a
+    permanent redirect: the icon's address changes with its content (hashed static names)."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 def page_not_found(request, exception):

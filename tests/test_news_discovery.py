@@ -139,7 +139,7 @@ def test_every_page_names_the_sites_icon_and_favicon_ico_leads_to_it(client, sit
     assert icon["href"] == static("img/favicon.svg") and icon["type"] == "image/svg+xml"
     assert finders.find("img/favicon.svg")
     response = client.get("/favicon.ico")
-    assert response.status_code == 301 and response["Location"] == icon["href"]
+    assert response.status_code == 302 and response["Location"] == icon["href"]
 
 
 # --- Sharing and search engines ----------------------------------------------------------------

@@ -73,7 +73,8 @@ the page around the box may come from a cache and must not carry anybody's token
             event.preventDefault();
             getJSON(link.href)
                 .then(function (data) {
-                    showBesideTheForm(box, form, data.html);
+                    box.querySelector("[data-poll-status]").textContent = data.message || "";
+                    showBesideTheForm(box, form, data.html || "");
                 })
                 .catch(function () {
                     window.location.href = link.href;
