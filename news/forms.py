@@ -40,9 +40,9 @@ class NewsArticleForm(PortalPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        published, go_live = cleaned_data.get("publication_date"), cleaned_data.get("go_live_at")
+        published, go_live, now = cleaned_data.get("publication_date"), cleaned_data.get("go_live_at"), timezone.now()
         # The minute the editor typed may have begun a moment ago.
-        if published and published > max(go_live or timezone.now(), timezone.now()) + timedelta(minutes=1):
+        if published and published > max(go_live or now, now) + timedelta(minutes=1):
             self.add_error(
                 "publication_date",
                 _(
