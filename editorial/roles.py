@@ -65,13 +65,18 @@ class Role:
     all_pages: tuple[str, ...] = ()
 
 
+# A poll is public at its own address once it exists, so making and changing one is publishing:
+# the approvers' work. Editors read the results and the citizens' answers, and export them.
+POLL_RESULTS = ("feedback.view_survey", "feedback.view_surveyresponse")
+POLLS = ("feedback.add_survey", "feedback.change_survey", *POLL_RESULTS)
+
 ROLES = (
     # Write and edit news, submit it for approval; never publish.
-    Role(EDITORS, ("wagtailadmin.access_admin",), SHARED_MEDIA, source_pages=("add", "change")),
+    Role(EDITORS, ("wagtailadmin.access_admin", *POLL_RESULTS), SHARED_MEDIA, source_pages=("add", "change")),
     # Review, approve and publish (or ask for changes).
     Role(
         APPROVERS,
-        ("wagtailadmin.access_admin",),
+        ("wagtailadmin.access_admin", *POLLS),
         SHARED_MEDIA,
         source_pages=("add", "change", "publish", "lock", "unlock"),
     ),
@@ -155,13 +160,24 @@ def approval_workflow(apps):
     return workflow
 
 
+def taken_from_the_roles(top):
+    """True when an administrator gave the tree to other groups (another agency's site, kept to
+    its own staff): some group holds permissions on it, and none of the roles does."""
+    granted = GroupPagePermission.objects.filter(page=top)
+    return granted.exists() and not granted.filter(group__name__in=[role.group for role in ROLES]).exists()
+
+
 def grant_tree(top):
     """Give a language's page tree (`top`, a page directly under the root) to the roles that work
     in that language, and put the default language's trees under the approval workflow.
 
     Workflows apply to a page's subtree, so the other languages' trees stay outside it: what
-    translators publish waits for no one.
+    translators publish waits for no one. A translation of a tree taken from the roles is left
+    to the administrator, who gives it to that agency's own translators.
     """
+    translations = Page.objects.filter(depth=2, translation_key=top.translation_key).exclude(pk=top.pk)
+    if any(taken_from_the_roles(tree) for tree in translations):
+        return
     is_source = top.locale_id == Locale.get_default().pk
     permissions = {p.codename: p for p in Permission.objects.filter(content_type__app_label="wagtailcore")}
     for role in ROLES:

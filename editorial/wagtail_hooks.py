@@ -1,5 +1,6 @@
 import json
 
+from django.contrib.auth import get_user_model
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -50,3 +51,14 @@ def refuse_superuser_changes(request, user=None):
 
 hooks.register("before_create_user", refuse_superuser_changes)
 hooks.register("before_edit_user", refuse_superuser_changes)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_actions_on_superusers(request, action_type, objects, action_class_instance):
+    """The users listing's bulk actions (deactivate, give a role) reach superusers too; Wagtail
+    guards only their deletion."""
+    if request.user.is_superuser:
+        return None
+    if any(isinstance(obj, get_user_model()) and obj.is_superuser for obj in objects):
+        return permission_denied(request)
+    return None

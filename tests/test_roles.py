@@ -208,6 +208,32 @@ def test_administrators_cannot_make_or_edit_superusers(client, db, role_user):
     assert get_user_model().objects.get(pk=colleague.pk).first_name == "Đã đổi"
 
 
+def test_administrators_cannot_deactivate_delete_or_regroup_superusers_in_bulk(client, db, role_user):
+    administrator = role_user(ADMINISTRATORS, "quantri")
+    colleague = role_user(EDITORS, "colleague")
+    superuser = get_user_model().objects.create_superuser("root", "root@example.com", "password")
+    approvers = Group.objects.get(name=APPROVERS)
+    client.force_login(administrator)
+
+    def bulk(action, users, data):
+        url = reverse("wagtail_bulk_action", args=["auth", "user", action])
+        return client.post(f"{url}?{'&'.join(f'id={user.pk}' for user in users)}", data)
+
+    for users in ([superuser], [colleague, superuser]):
+        assert denied(bulk("set_active_state", users, {"mark_as_active": False}))
+        assert denied(bulk("assign_role", users, {"role": approvers.pk}))
+    bulk("delete", [superuser], {})  # Wagtail leaves superusers out of this one itself
+    superuser.refresh_from_db()
+    assert superuser.is_active and not superuser.groups.exists()
+    assert get_user_model().objects.filter(pk=colleague.pk, is_active=True).exists()
+    assert denied(client.post(reverse("wagtailusers_users:delete", args=[superuser.pk])))
+    assert get_user_model().objects.filter(pk=superuser.pk).exists()
+
+    # The same actions on the administrators' colleagues go through.
+    assert bulk("set_active_state", [colleague], {"mark_as_active": False}).status_code == 302
+    assert not get_user_model().objects.get(pk=colleague.pk).is_active
+
+
 def test_another_agencys_tree_given_to_its_own_groups_stays_theirs(home_vi, locales, role_user):
     # A second agency's site: its tree starts with the portal's roles...
     other_home = Page.get_first_root_node().add_child(instance=HomePage(title="Phường B", locale=locales[0]))
@@ -228,6 +254,13 @@ def test_another_agencys_tree_given_to_its_own_groups_stays_theirs(home_vi, loca
     assert page_permission_types(own_editors.name, other_home) == {"add", "change"}
     assert "lock" in page_permission_types(APPROVERS, home_vi)
     assert not other_home.permissions_for_user(role_user(EDITORS, "bientap")).can_edit()
+
+    # Its English tree, made later (a translator of the first agency may ask wagtail-localize for
+    # it), is not the portal's translators' either, not even after sync_roles.
+    other_home_en = other_home.copy_for_translation(locales[1])
+    call_command("sync_roles", verbosity=0)
+    assert not GroupPagePermission.objects.filter(page=other_home_en).exists()
+    assert not other_home_en.permissions_for_user(role_user(TRANSLATORS, "biendich")).can_publish()
 
 
 def test_upgrading_takes_back_the_translators_right_to_add_pages(home_en):

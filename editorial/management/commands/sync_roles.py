@@ -1,9 +1,9 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import Page
 
-from editorial.roles import ROLES, grant_tree, sync_groups
+from editorial.roles import ROLES, grant_tree, sync_groups, taken_from_the_roles
 
 
 class Command(BaseCommand):
@@ -19,12 +19,10 @@ class Command(BaseCommand):
         missing = sync_groups(apps)
         if missing:
             raise CommandError(f"Unknown permissions in editorial/roles.py: {', '.join(sorted(missing))}")
-        role_groups = [role.group for role in ROLES]
         for top in Page.objects.filter(depth=2):
             # A tree an administrator took from the roles (another agency's site, given to its own
             # groups) stays as they left it.
-            granted = GroupPagePermission.objects.filter(page=top)
-            if not granted.exists() or granted.filter(group__name__in=role_groups).exists():
+            if not taken_from_the_roles(top):
                 grant_tree(top)
         if options["verbosity"]:
             self.stdout.write(f"Roles up to date: {', '.join(role.group for role in ROLES)}.")
