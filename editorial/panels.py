@@ -6,38 +6,21 @@ These add the user's drafts, the pages waiting for a translation, the latest pub
 today's figures of each of the user's sites.
 """
 
-from functools import reduce
-from operator import or_
-
 from django.db.models import F, OuterRef, Q, Subquery
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.models import Locale, Page, Revision, Site, TaskState
-from wagtail.permissions import page_permission_policy
 from wagtail_localize.models import TranslationSource
 
 from feedback.models import Survey
 from home.models import PortalSettings
+from home.trees import in_users_trees
 from news.models import NewsArticlePage, attach_categories
 from visits.stats import site_figures
 
 from .approvals import attach_approvers, with_approver_id
 
 LIMIT = 8
-
-
-def in_users_trees(user, field="path"):
-    """Q of what lies in the page trees the user works on, `field` naming its tree path: under a
-    page the user holds a permission on, or under that page's translations (a translator of
-    one agency's English site sees its Vietnamese news too, not another agency's). The trees are
-    read once a request, as Wagtail keeps the user's permissions: several panels ask."""
-    if user.is_superuser:
-        return Q()
-    if not hasattr(user, "_portal_tree_paths"):
-        permissions = page_permission_policy.get_cached_permissions_for_user(user)
-        keys = {permission.page.translation_key for permission in permissions}
-        user._portal_tree_paths = list(Page.objects.filter(translation_key__in=keys).values_list("path", flat=True))
-    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in user._portal_tree_paths), Q(pk__in=[]))
 
 
 class AwaitingReviewPanel(WorkflowObjectsToModeratePanel):
@@ -108,7 +91,8 @@ class DraftsPanel(Component):
 class UntranslatedPanel(Component):
     """Published pages of the default language that a language still lacks, or that changed since
     their translations were last synced, for translators: they have no permission on those pages
-    and reach wagtail-localize's "translate" and "sync" forms from here."""
+    and reach wagtail-localize's "translate" and "sync" forms from here. Those of their agency's
+    trees only."""
 
     name = "editorial_untranslated"
     order = 240
@@ -119,7 +103,9 @@ class UntranslatedPanel(Component):
             object_id=OuterRef("translation_key"), locale_id=OuterRef("locale_id")
         )
         pages = (
-            Page.objects.filter(locale=Locale.get_default(), depth__gt=1)
+            Page.objects.filter(
+                in_users_trees(parent_context["request"].user), locale=Locale.get_default(), depth__gt=1
+            )
             .live()
             .annotate_has_untranslated_locale()
             .annotate(

@@ -175,16 +175,24 @@ def test_the_dashboard_shows_each_user_the_news_and_figures_of_their_own_agencys
     def seen_by(user):
         client.force_login(user)
         soup, _queries = dashboard(client)
-        today = {
+        # The figures of today and of the last 30 days, per site.
+        figures = {
             panel_id
-            for panel_id in (f"editorial-today-{site.pk}", f"editorial-today-{ward.pk}")
+            for site_id in (site.pk, ward.pk)
+            for panel_id in (f"editorial-today-{site_id}", f"visits-site-{site_id}")
             if panel(soup, panel_id)
         }
-        return set(panel_titles(soup, "editorial-latest-news")), today
+        return set(panel_titles(soup, "editorial-latest-news")), figures
 
     for group in (EDITORS, TRANSLATORS):
-        assert seen_by(users[group]) == ({"Tin của quận", "News of the district"}, {f"editorial-today-{site.pk}"})
-    assert seen_by(ward_editor) == ({"Tin của phường B"}, {f"editorial-today-{ward.pk}"})
+        assert seen_by(users[group]) == (
+            {"Tin của quận", "News of the district"},
+            {f"editorial-today-{site.pk}", f"visits-site-{site.pk}"},
+        )
+    assert seen_by(ward_editor) == ({"Tin của phường B"}, {f"editorial-today-{ward.pk}", f"visits-site-{ward.pk}"})
+    # The district's translator is not asked to translate the ward's news.
+    client.force_login(users[TRANSLATORS])
+    assert "Tin của phường B" not in panel_titles(dashboard(client)[0], "editorial-untranslated")
 
 
 def test_translators_reach_the_pages_to_translate_or_sync_from_the_dashboard(

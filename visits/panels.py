@@ -2,6 +2,8 @@ from django.utils.translation import get_language
 from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 
+from home.trees import in_users_trees
+
 from .stats import most_viewed_this_month, visits_by_day
 
 CHART_DAYS = 30
@@ -32,8 +34,8 @@ def _bars(series):
 
 
 class VisitsPanel(Component):
-    """Dashboard panel: each site's visits per day over the last 30 days (a chart and a table)
-    and its most viewed pages this month, in a constant number of queries."""
+    """Dashboard panel: each of the user's sites' visits per day over the last 30 days (a chart
+    and a table) and its most viewed pages this month, in a constant number of queries."""
 
     name = "visits"
     order = 150
@@ -42,8 +44,9 @@ class VisitsPanel(Component):
     class Media:
         css = {"all": ["visits/dashboard.css"]}
 
-    def get_context_data(self, parent_context=None):
-        sites = list(Site.objects.order_by("-is_default_site", "site_name", "hostname"))
+    def get_context_data(self, parent_context):
+        mine = in_users_trees(parent_context["request"].user, "root_page__path")
+        sites = list(Site.objects.filter(mine).order_by("-is_default_site", "site_name", "hostname"))
         by_day = visits_by_day([site.pk for site in sites], CHART_DAYS)
         top = most_viewed_this_month(TOP_PAGES, get_language())
         sites = [

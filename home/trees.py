@@ -1,0 +1,23 @@
+"""The page trees a user works on: one per language and agency under Wagtail's root page, given
+through page permissions (editorial.roles)."""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from wagtail.models import Page
+from wagtail.permissions import page_permission_policy
+
+
+def in_users_trees(user, field="path"):
+    """Q of what lies in the page trees the user works on, `field` naming its tree path: under a
+    page the user holds a permission on, or under that page's translations (a translator of
+    one agency's English site sees its Vietnamese news too, not another agency's). The trees are
+    read once a request, as Wagtail keeps the user's permissions: several panels ask."""
+    if user.is_superuser:
+        return Q()
+    if not hasattr(user, "_portal_tree_paths"):
+        permissions = page_permission_policy.get_cached_permissions_for_user(user)
+        keys = {permission.page.translation_key for permission in permissions}
+        user._portal_tree_paths = list(Page.objects.filter(translation_key__in=keys).values_list("path", flat=True))
+    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in user._portal_tree_paths), Q(pk__in=[]))
