@@ -49,7 +49,10 @@ def _sha256(data):
 
 def _media_files(folder=""):
     """Every file in the default storage, renditions excepted (they are regenerated on demand)."""
-    directories, files = default_storage.listdir(folder)
+    try:
+        directories, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # a new site: nothing uploaded yet, no media folder
+        return
     for name in files:
         yield f"{folder}/{name}" if folder else name
     for directory in directories:

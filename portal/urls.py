@@ -10,14 +10,12 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from news.sitemaps import TranslatedSitemap
-from ops.views import health
 
 from .views import favicon, robots_txt
 
 handler404 = "portal.views.page_not_found"
 
 urlpatterns = [
-    path("healthz", health, name="health"),
     # Wagtail's logout view deletes the session cookie even when it refuses a GET (405): a link or
     # an image pointing at it would sign an editor out. Only a POST (the admin's own form) gets in.
     path("admin/logout/", require_admin_access(require_POST(LogoutView.as_view()))),

@@ -90,3 +90,19 @@ def test_a_corrupted_archive_is_refused_before_anything_changes(tmp_path):
     with pytest.raises(CommandError, match="checksum mismatch for data.json"):
         call_command("restore", str(tampered), interactive=False, verbosity=0)
     assert Page.objects.count() == pages
+
+
+def test_a_new_site_without_uploads_is_backed_up(tmp_path, db, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media-not-made-yet")
+    archive = tmp_path / "new.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    with tarfile.open(archive) as tar:
+        assert set(json.load(tar.extractfile("manifest.json"))["members"]) == {"data.json"}
+
+
+def test_restore_from_a_script_without_no_input_stops_with_a_clear_message(tmp_path, db, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    pages = Page.objects.count()
+    with pytest.raises(CommandError, match="Use --no-input in a script"):
+        call_command("restore", str(tmp_path / "any.tar.gz"), verbosity=0)
+    assert Page.objects.count() == pages

@@ -39,9 +39,15 @@ def test_gunicorn_flushes_the_visit_counts_in_a_process_of_its_own_at_a_lower_pr
     )
     with gunicorns(env, 1, tmp_path) as [base]:
         port = int(base.rsplit(":", 1)[1])
-        processes = processes_of(port)
-        (master,) = [pid for pid, (parent, _nice) in processes.items() if parent not in processes]
-        children = {pid: nice for pid, (parent, nice) in processes.items() if parent == master}
+        # The first worker answers before the master has forked the others: wait for them.
+        deadline = time.monotonic() + 20
+        while True:
+            processes = processes_of(port)
+            (master,) = [pid for pid, (parent, _nice) in processes.items() if parent not in processes]
+            children = {pid: nice for pid, (parent, nice) in processes.items() if parent == master}
+            if len(children) >= 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         assert sorted(children.values()) == [0, 0, NICENESS]  # two workers and the flusher
 
         for n in range(6):

@@ -19,6 +19,19 @@ def test_health_check_reports_database_and_cache(client, db):
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+def test_health_check_answers_a_probe_by_the_servers_address_over_plain_http(client, site, settings):
+    """A load balancer probes each server by its address, not by the site's name, and over
+    HTTP: the site's pages refuse both (400, redirect to HTTPS), the health check answers."""
+    settings.ALLOWED_HOSTS = ["haichau.example.vn"]
+    settings.SECURE_SSL_REDIRECT = True
+    for host in ("10.0.0.5:8000", "haichau.example.vn"):
+        response = client.get("/healthz", HTTP_HOST=host)
+        assert response.status_code == 200, host
+        assert response.json()["status"] == "ok"
+    assert client.get("/vi/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+    assert client.get("/vi/", HTTP_HOST="haichau.example.vn").status_code == 301
+
+
 def test_health_check_fails_when_the_database_does_not_answer(client, db):
     with mock.patch("ops.views._database_ok", side_effect=OperationalError("database is locked")):
         response = client.get("/healthz")

@@ -14,8 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-input", action="store_false", dest="interactive")
 
     def handle(self, *args, path, interactive=True, **options):
-        if interactive and input("This replaces all content of this site. Type 'yes' to go on: ") != "yes":
-            raise CommandError("Restore cancelled.")
+        if interactive:
+            try:
+                answer = input("This replaces all content of this site. Type 'yes' to go on: ")
+            except EOFError:  # no terminal: from a script or cron
+                raise CommandError("Restore cancelled: nobody confirmed it. Use --no-input in a script.") from None
+            if answer != "yes":
+                raise CommandError("Restore cancelled.")
         try:
             count = restore_backup(path)
         except (BackupError, OSError) as error:
