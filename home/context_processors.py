@@ -14,6 +14,12 @@ def _agency(request):
     return agency.localized if agency else None
 
 
+def site_agency(request):
+    """The profile of the agency running the request's site, in the visitor's language; cached
+    like the fragments of home/fragments.py."""
+    return cached_fragment(request, "agency", lambda: _agency(request))
+
+
 def _site_home(request):
     site = _site(request)
     return site.root_page.localized.specific if site else None
@@ -27,6 +33,6 @@ def portal(request):
     Both are cached like the fragments of home/fragments.py.
     """
     return {
-        "agency": SimpleLazyObject(lambda: cached_fragment(request, "agency", lambda: _agency(request))),
+        "agency": SimpleLazyObject(lambda: site_agency(request)),
         "site_home": SimpleLazyObject(lambda: cached_fragment(request, "site_home", lambda: _site_home(request))),
     }

@@ -3,6 +3,8 @@ import re
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 
+from home.context_processors import site_agency
+
 FEED_LENGTH = 20
 # Characters XML 1.0 cannot carry. Word pastes a line break as a vertical tab, and one such
 # character in one article would fail the whole feed.
@@ -23,12 +25,17 @@ class NewsFeed(Feed):
         super().__init__()
         self.scope = scope
         self.articles = articles
-        self.title = xml_text(title)
-        self.description = xml_text(description) or self.title
+        self.heading = xml_text(title)
+        self.description = xml_text(description) or self.heading
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
         return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        """The agency's name too: a feed reader holding several agencies' feeds tells them apart."""
+        agency = site_agency(self.request)
+        return f"{self.heading} – {xml_text(agency.name)}" if agency else self.heading
 
     def link(self):
         return self.scope.get_full_url(self.request)

@@ -36,8 +36,18 @@ def within_the_calendar(value):
         )
 
 
+class DateField(forms.DateField):
+    def bound_data(self, data, initial):
+        """A typed date (14/10/2020) is shown back as the date it means: the browser's date box
+        shows nothing for a value that is not ISO, and the next search would drop the filter."""
+        try:
+            return self.to_python(data) or data
+        except forms.ValidationError:
+            return data
+
+
 def date_field(label):
-    return forms.DateField(
+    return DateField(
         label=label,
         required=False,
         widget=DateInput(),

@@ -336,7 +336,8 @@ def test_the_article_shows_its_parts_in_the_designs_order_with_vietnamese_labels
     assert soup.select_one(".article__byline").get_text(strip=True) == "Minh Anh"
     category_link = soup.select_one(".article-related__category a")
     assert category_link["href"] == news_category.url and category_link.text == "Tin tức - Sự kiện"
-    assert "Chuyên mục, tin tức liên quan" in html
+    # The old portal's label, word for word.
+    assert soup.select_one("#article-related-heading").get_text(strip=True) == "Chuyên mục, tin tức liên quan:"
     # Editor's choice first, then the newest of the category; never the article itself.
     related = [link.text for link in soup.select(".related-list a")]
     assert related == ["Tin được chọn", "Tin mới nhất cùng chuyên mục"]

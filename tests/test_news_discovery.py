@@ -72,7 +72,8 @@ def test_each_category_advertises_and_serves_an_rss_feed_of_its_articles(client,
     assert links == [news_category.url + "rss/", "/vi/rss.xml"]
 
     channel = rss_channel(client.get(links[0]))
-    assert channel.findtext("title") == "Tin tức - Sự kiện"
+    # Named with the agency: a reader holding several agencies' feeds tells them apart.
+    assert channel.findtext("title") == "Tin tức - Sự kiện – Ủy ban nhân dân phường Thử Nghiệm"
     assert channel.findtext("link") == news_category.get_full_url()
     items = channel.findall("item")
     assert [item.findtext("title") for item in items] == [nested.title, own.title]
@@ -102,6 +103,8 @@ def test_the_all_news_feed_lists_every_category_in_the_visitors_language(client,
     english = rss_channel(client.get("/en/rss.xml"))
     assert [item.findtext("title") for item in english.findall("item")] == ["News of the category"]
     assert english.findtext("language") == "en"
+    assert vietnamese.findtext("title") == "Tất cả tin tức – Ủy ban nhân dân phường Thử Nghiệm"
+    assert english.findtext("title") == "All news – Thu Nghiem Ward People's Committee"
     assert "/vi/rss.xml" in feed_links(soup_of(client.get("/vi/")))
 
 

@@ -271,7 +271,13 @@ def test_the_date_filter_takes_days_in_the_visitors_format_and_includes_both_end
     late_evening = article("Ra quân dọn vệ sinh cuối tuần", publication_date=tz_now)
     next_morning = article("Ra quân dọn vệ sinh ngày mới", publication_date=tz_now + timedelta(hours=1))
     query = "ra quan don ve sinh"
-    assert titles(search(client, q=query, date_from="01/03/2024", date_to="10/03/2024")) == [late_evening.title]
+    typed = search(client, q=query, date_from="01/03/2024", date_to="10/03/2024")
+    assert titles(typed) == [late_evening.title]
+    # Shown back in the date boxes as the browser's date picker reads them, for the next search.
+    assert [soup_of(typed).select_one(f"input[name={name}]")["value"] for name in ("date_from", "date_to")] == [
+        "2024-03-01",
+        "2024-03-10",
+    ]
     assert titles(search(client, q=query, date_from="2024-03-11")) == [next_morning.title]
     assert titles(search(client, "en", q=query, date_to="10/03/2024")) == []  # no English pages
 
@@ -289,6 +295,9 @@ def test_bad_filters_are_refused_with_a_message_in_the_visitors_language(client,
         assert response.status_code == 400, params
         assert message in soup_of(response).select_one(".search-errors").get_text(), params
         assert not soup_of(response).select(".search-results")
+    # A date that is no date stays as typed, to be mended.
+    mistyped = soup_of(search(client, q="ra quan", date_from="31/02/2024"))
+    assert mistyped.select_one("input[name=date_from]")["value"] == "31/02/2024"
 
 
 def test_results_come_ten_a_page(client, article):

@@ -59,6 +59,11 @@ def test_axe_finds_no_serious_violation_in_the_photo_viewer_and_the_poll_results
     page.locator(".gallery__link").first.click()
     expect(page.locator("dialog.lightbox")).to_be_visible()
     assert_accessible(page)
+    # The enlarged photo's text alternative is in the thumbnail's language (Vietnamese: images are
+    # not translated), and says so to screen readers.
+    described_in = page.locator(".gallery__link img").first.get_attribute("lang")
+    assert described_in == (None if language == "vi" else "vi")
+    assert page.locator(".lightbox__image").get_attribute("lang") == described_in
     page.keyboard.press("Escape")
     page.locator("[data-poll-show-results]").click()
     expect(page.locator("[data-poll] [data-poll-total]")).to_be_visible()

@@ -78,6 +78,12 @@
         var caption = link.closest("figure").querySelector("figcaption");
         this.image.src = link.href;
         this.image.alt = thumbnail ? thumbnail.alt : "";
+        // A photo described in another language than the page's (lang="vi" on English pages).
+        if (thumbnail && thumbnail.lang) {
+            this.image.lang = thumbnail.lang;
+        } else {
+            this.image.removeAttribute("lang");
+        }
         this.caption.textContent = caption ? caption.textContent : "";
         this.counter.textContent = (this.index + 1) + " / " + count;
     };
