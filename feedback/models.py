@@ -190,7 +190,8 @@ class SurveyResponse(models.Model):
     """One citizen's vote. The visitor is recorded only as a keyed hash, never an address."""
 
     survey = models.ForeignKey(Survey, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="responses")
-    # RESTRICT, not PROTECT: deleting the survey still takes its options and votes with it.
+    # RESTRICT, not PROTECT: deleting the survey still takes its options and votes with it (the
+    # admin refuses to delete a poll with votes: feedback.wagtail_hooks.keep_the_votes).
     option = models.ForeignKey(
         SurveyOption, verbose_name=_("answer"), on_delete=models.RESTRICT, related_name="responses"
     )

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import BooleanRadioSelect
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from home.models import Department
 
@@ -142,7 +143,10 @@ class SurveyReportView(ReportView):
     header_icon = "list-ul"
     filterset_class = ResponseFilterSet
     paginate_by = 20
-    any_permission_required = ["add", "change", "delete", "view"]
+    # The responses are what citizens wrote: reading them is a permission of its own, which
+    # translators (who change polls to translate them) do not hold.
+    permission_policy = ModelPermissionPolicy(SurveyResponse)
+    permission_required = "view"
     list_export = ["pk", "created_at", "option", "service", "language", "page", "comment"]
     export_headings = {
         "pk": pgettext_lazy("poll response", "ID"),

@@ -29,7 +29,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from home.visitors import client_ip, visitor_hash
@@ -151,8 +151,9 @@ def _results_html(request, survey):
     return render_to_string("feedback/includes/results.html", {"results": survey.results()}, request=request)
 
 
-def _render_page(request, survey, form, status=200, error=""):
+def _render_page(request, survey, form, status=200, error="", confirming=False):
     next_url = _safe_next(request, survey, request.POST.get("next") or request.GET.get("next"))
+    poll_language = survey.locale.language_code
     context = {
         "survey": survey,
         "form": form,
@@ -160,6 +161,9 @@ def _render_page(request, survey, form, status=200, error=""):
         "voted": _has_voted(request, survey),
         "next_url": next_url,
         "error": error,
+        "confirming": confirming,
+        # A poll not (yet) translated into the visitor's language is shown in its own.
+        "poll_language": poll_language if poll_language != get_language() else None,
     }
     return render(request, "feedback/survey_page.html", context, status=status)
 
@@ -178,7 +182,7 @@ def _answer(request, survey, message, status=200):
         )
     if status == 200:
         messages.success(request, message)
-    # Otherwise the survey's page says "You have already voted" itself.
+    # Otherwise the survey's page says that the visitor has voted.
     next_url = _safe_next(request, survey, request.POST.get("next"))
     return HttpResponseRedirect(_survey_url(survey, next_url) + "#results")
 
@@ -192,14 +196,21 @@ def survey_page(request, pk):
     if _wants_json(request):
         return JsonResponse({"html": _results_html(request, survey)})
     initial = {"option": request.GET.get("option"), "page": request.GET.get("page")}
-    return _issue_voter_id(request, _render_page(request, survey, VoteForm(survey, initial=initial)))
+    # The sidebar box (without JavaScript, or from a page cache) cannot carry a CSRF token: its
+    # answer comes here, to be confirmed with this page's form.
+    confirming = "option" in request.GET
+    return _issue_voter_id(
+        request, _render_page(request, survey, VoteForm(survey, initial=initial), confirming=confirming)
+    )
 
 
 @csrf_exempt  # checked in the view: see _csrf_failed
 @never_cache
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def vote(request, pk):
     survey = _survey_or_404(pk)
+    if request.method != "POST":  # the address reloaded or shared after a vote: the poll's page
+        return HttpResponseRedirect(_survey_url(survey))
     try:
         if _csrf_failed(request):
             return _refuse(
@@ -207,13 +218,6 @@ def vote(request, pk):
                 survey,
                 403,
                 _("Your vote could not be verified. Please reload the page and vote again."),
-            )
-        if _rate_limited(request):
-            return _refuse(
-                request,
-                survey,
-                429,
-                _("Too many votes have come from your network in the last minute. Please try again shortly."),
             )
         form = VoteForm(survey, request.POST)
     except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent):
@@ -229,7 +233,17 @@ def vote(request, pk):
         message = next(iter(form.errors.values()))[0]
         return _refuse(request, survey, 422, message, form)
     if request.get_signed_cookie(_cookie_name(survey.source), default=None, salt=VOTED_COOKIE_SALT):
-        return _answer(request, survey, _("You have already voted"), status=409)
+        return _answer(request, survey, _("You have already voted."), status=409)
+    # Only a vote that would be kept counts: behind a carrier's shared address, one citizen's
+    # mis-click (no answer chosen) takes nothing from the others' allowance.
+    if _rate_limited(request):
+        return _refuse(
+            request,
+            survey,
+            429,
+            _("Too many votes have come from your network in the last minute. Please try again shortly."),
+            form,
+        )
 
     source = survey.source
     response = form.save(commit=False)
@@ -244,7 +258,7 @@ def vote(request, pk):
     except IntegrityError:
         if not source.responses.filter(visitor_token=response.visitor_token).exists():
             raise
-        answer = _answer(request, survey, _("You have already voted"), status=409)
+        answer = _answer(request, survey, _("You have already voted."), status=409)
     except DatabaseError:
         # Locked past its timeout, or out of reach: the citizen must know the vote was not kept.
         logger.warning("A vote on survey %s could not be stored.", source.pk, exc_info=True)

@@ -1,6 +1,9 @@
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView
@@ -27,13 +30,16 @@ class SurveyIndexView(TranslatableSnippetIndexView):
     report_url_name = None
 
     def get_list_buttons(self, instance):
+        buttons = super().get_list_buttons(instance)
+        if not SurveyReportView.permission_policy.user_has_permission(self.request.user, "view"):
+            return buttons
         report = ListingButton(
             _("Report"),
             url=reverse(self.report_url_name, args=[instance.pk]),
             icon_name="list-ul",
             attrs={"aria-label": _("Report of '%(title)s'") % {"title": str(instance)}},
         )
-        return [report, *super().get_list_buttons(instance)]
+        return [report, *buttons]
 
 
 class SurveyViewSet(TranslatableSnippetViewSet):
@@ -69,3 +75,20 @@ class SurveyViewSet(TranslatableSnippetViewSet):
 
 
 register_snippet(SurveyViewSet)
+
+
+@hooks.register("before_delete_snippet")
+def keep_the_votes(request, instances):
+    """A poll that citizens have voted in is closed, never deleted: its votes would go with it.
+    (They belong to the poll in the default language; deleting a translation loses none.)"""
+    polls = [instance for instance in instances if isinstance(instance, Survey)]
+    voted = Survey.objects.filter(pk__in=[poll.pk for poll in polls], responses__isnull=False).distinct()
+    if not voted:
+        return None
+    for poll in voted:
+        messages.error(
+            request,
+            _("“%(poll)s” has votes, which would be deleted with it. Close the poll instead (set its closing time).")
+            % {"poll": poll},
+        )
+    return redirect(Survey.snippet_viewset.get_url_name("list"))

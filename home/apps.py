@@ -12,11 +12,16 @@ class HomeConfig(AppConfig):
     def ready(self):
         from django.conf import settings
         from PIL import Image
+        from wagtail.models import ReferenceIndex
 
+        from .models import PortalSettings
         from .signals import ensure_content_locales
 
         post_migrate.connect(ensure_content_locales, sender=self)
         Image.MAX_IMAGE_PIXELS = settings.PILLOW_MAX_IMAGE_PIXELS
+        # A site's agency and sidebar boxes are snippets: their "Usage" in the admin (and the
+        # warning before one is deleted) names the sites' settings that show them.
+        ReferenceIndex.register_model(PortalSettings)
 
 
 def project_app_configs():

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import Client
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from wagtail.models import Locale, Site
 from wagtail_localize.models import StringSegment, TranslationSource
 
+from editorial.roles import APPROVERS, EDITORS, TRANSLATORS
 from feedback.models import Survey, SurveyOption, SurveyResponse
 from feedback.results import largest_remainder, satisfaction_rate
 from home.demo import add_sidebar_box, translate
@@ -159,6 +161,11 @@ def test_a_vote_through_the_real_form_is_stored_once_and_shows_in_the_results(po
     assert "no-store" in page["Cache-Control"]
     form = soup(page).select_one("form.poll-form")
     assert form.select_one("input[name=option][checked]")["value"] == choice["value"]
+    # The citizen who pressed "Bình chọn" in the box is told that the vote still waits for them.
+    confirm = "Phiếu của bạn chưa được tính: hãy kiểm tra câu trả lời rồi nhấn “Bình chọn” để xác nhận."
+    assert soup(page).select_one("main [role=status]").get_text(strip=True) == confirm
+    assert not SurveyResponse.objects.exists()
+    assert confirm not in browser.get(box_form["action"]).content.decode()  # not on a visit of the page
 
     response = browser.post(form["action"], form_fields(form))
     assert response.status_code == 302
@@ -171,7 +178,8 @@ def test_a_vote_through_the_real_form_is_stored_once_and_shows_in_the_results(po
     after = browser.get(response["Location"])
     text = after.content.decode()
     assert "Cảm ơn bạn, phiếu bình chọn đã được ghi nhận." in text
-    assert "Bạn đã bình chọn" in text
+    assert "Bạn đã tham gia cuộc bình chọn này." in text
+    assert confirm not in text
     votes, total = shown_results(soup(after).select_one("#results"))
     assert votes == {"Rất hài lòng": 0, "Hài lòng": 1, "Bình thường": 0, "Không hài lòng": 0, "Rất không hài lòng": 0}
     assert total == 1
@@ -239,12 +247,12 @@ def test_a_second_vote_of_the_same_visitor_is_not_stored(poll_box):
     again = post_vote(browser, poll_box, second)
     assert again.status_code == 302
     page = browser.get(again["Location"])
-    assert "Bạn đã bình chọn" in page.content.decode()
+    assert "Bạn đã tham gia cuộc bình chọn này." in page.content.decode()
     assert shown_results(soup(page).select_one("#results"))[1] == 1
 
     as_json = post_vote(browser, poll_box, second, json=True)
     assert as_json.status_code == 409
-    assert as_json.json()["message"] == "Bạn đã bình chọn"
+    assert as_json.json()["message"] == "Bạn đã bình chọn rồi."
     assert shown_results(as_json.json()["html"])[0]["Rất hài lòng"] == 1
 
     # Having lost its "voted" cookie, the same browser is still recognised by its voter id.
@@ -311,6 +319,9 @@ def shared_cache(request, settings):
 def test_the_rate_limit_answers_429_per_address(poll_box, settings, minute_start):
     settings.FEEDBACK_VOTE_RATE_LIMIT = 3
     option = options(poll_box)[0]
+    # Votes refused for what they hold (no answer chosen) take nothing from the address's allowance.
+    for agent in ("x", "y", "z", "w"):
+        assert post_vote(Client(), poll_box, "", agent=agent).status_code == 422
     for agent in ("a", "b", "c"):
         assert post_vote(Client(), poll_box, option, agent=agent).status_code == 302
     refused = post_vote(Client(), poll_box, option, agent="d", json=True)
@@ -499,8 +510,15 @@ def test_a_vote_from_a_page_deleted_since_still_counts(survey):
     assert list(SurveyResponse.objects.values_list("page", flat=True)) == [None, None]
 
 
-def test_the_vote_endpoint_only_accepts_post(survey):
-    assert Client().get(url("vote", survey)).status_code == 405
+def test_the_vote_address_opened_in_a_browser_leads_to_the_poll_and_counts_nothing(survey):
+    for response in (
+        Client().get(url("vote", survey), {"option": options(survey)[0].pk}),
+        Client().head(url("vote", survey)),
+    ):
+        assert response.status_code == 302
+        assert response["Location"] == url("survey", survey)
+    assert Client().put(url("vote", survey)).status_code == 405
+    assert not SurveyResponse.objects.exists()
 
 
 def test_redirects_only_back_to_this_site(survey):
@@ -509,6 +527,16 @@ def test_redirects_only_back_to_this_site(survey):
 
 
 # --- Languages -------------------------------------------------------------------------------
+
+
+def test_a_poll_not_translated_yet_is_marked_as_vietnamese_on_the_english_site(survey, locales):
+    untranslated = make_survey(locales[0], question="Câu hỏi chưa dịch")
+    page = soup(Client().get(url("survey", untranslated, "en")))
+    assert page.select_one("h1")["lang"] == "vi"
+    assert {label.get("lang") for label in page.select("form .poll__option, .poll-results__label")} == {"vi"}
+    assert page.select_one("html")["lang"] == "en"  # the page around it stays English
+    translated = soup(Client().get(url("survey", survey, "en")))
+    assert not translated.select("main [lang]")
 
 
 def test_a_vote_on_the_english_translation_counts_in_the_vietnamese_results(poll_box, home_en, locales):
@@ -743,13 +771,6 @@ def test_an_answer_with_votes_cannot_be_removed(admin_client, survey):
     assert [o.label for o in survey.options.all()] == [vi for vi, _en in SCALE[:4]]
 
 
-def test_deleting_a_survey_takes_its_votes_with_it(admin_client, survey):
-    _vote_many(survey, [2, 1])
-    assert admin_client.post(admin_url("delete", survey.pk)).status_code == 302
-    assert not Survey.objects.filter(pk=survey.pk).exists()
-    assert not SurveyResponse.objects.exists()
-
-
 def test_question_and_answers_are_translated_with_wagtail_localize(survey, locales):
     source, _created = TranslationSource.get_or_create_from_instance(survey)
     strings = set(StringSegment.objects.filter(source=source).values_list("string__data", flat=True))
@@ -937,15 +958,69 @@ def test_the_survey_listing_links_to_the_report(admin_client, survey):
     assert f"/copy/{survey.pk}/" not in listing
 
 
-def test_the_report_needs_a_permission_on_polls(client, survey, django_user_model):
-    from django.contrib.auth.models import Permission
+def test_approvers_make_polls_editors_read_the_results_and_translators_only_translate(
+    client, site, survey, report_data, role_user, locales
+):
+    """A poll is public once it exists: approvers make and change polls. Editors read and export
+    the results; translators translate polls and never read what citizens answered."""
+    english = survey.get_translation(locales[1])
+    report = admin_url("report", survey.pk)
 
-    editor = django_user_model.objects.create_user("editor", password="x")
-    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(editor)
-    assert client.get(admin_url("report", survey.pk)).status_code in (302, 403)
-    editor.user_permissions.add(Permission.objects.get(codename="view_survey"))
-    assert client.get(admin_url("report", survey.pk)).status_code == 200
+    def denied(response):
+        return response.status_code == 403 or (
+            response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+        )
+
+    client.force_login(role_user(EDITORS, "bientap"))
+    assert report in client.get(admin_url("list")).content.decode()
+    assert client.get(report).status_code == 200
+    assert len(list(csv.reader(io.StringIO(_export(client, survey, "csv").decode("utf-8-sig"))))) == 1 + len(
+        report_data
+    )
+    assert denied(client.get(admin_url("add")))
+    assert denied(client.post(admin_url("edit", survey.pk), {}))
+
+    client.force_login(role_user(APPROVERS, "pheduyet"))
+    assert client.get(admin_url("add")).status_code == 200
+    assert client.get(admin_url("edit", survey.pk)).status_code == 200
+    assert client.get(report).status_code == 200
+
+    client.force_login(role_user(TRANSLATORS, "biendich"))
+    assert client.get(admin_url("edit", english.pk)).status_code == 200
+    assert report not in client.get(admin_url("list")).content.decode()
+    for url in (report, admin_url("report", english.pk), admin_url("report_results", survey.pk)):
+        assert denied(client.get(url)), url
+    assert denied(client.get(report, {"export": "csv"}))
+    # Not even an administrator's grant of "view" on polls opens the citizens' answers.
+    Group.objects.get(name=TRANSLATORS).permissions.add(Permission.objects.get(codename="view_survey"))
+    assert denied(client.get(report))
+
+
+def test_a_poll_with_votes_is_not_deleted_and_its_usage_names_the_sites_showing_it(
+    admin_client, poll_box, locales, site
+):
+    post_vote(Client(), poll_box, options(poll_box)[0])
+    english = poll_box.get_translation(locales[1])
+    unvoted = make_survey(locales[0], question="Chưa ai bình chọn")
+
+    # The sidebar of the site's settings shows it: Wagtail's usage count and its warning say so.
+    usage = soup(admin_client.get(admin_url("usage", poll_box.pk))).select_one("main").get_text(" ", strip=True)
+    assert "Cấu hình cổng thông tin Cột bên → Khảo sát mức độ hài lòng" in usage
+    confirm = admin_client.get(admin_url("delete", poll_box.pk), follow=True)
+    refused = "“Bạn có hài lòng với chất lượng phục vụ của UBND phường?” có phiếu bình chọn"
+    assert refused in confirm.content.decode()
+    back_to_the_list = admin_url("list")
+    assert admin_client.post(admin_url("delete", poll_box.pk))["Location"] == back_to_the_list
+    bulk = reverse("wagtail_bulk_action", args=["feedback", "survey", "delete"])
+    assert admin_client.post(f"{bulk}?id={poll_box.pk}&id={unvoted.pk}")["Location"] == back_to_the_list
+    assert Survey.objects.filter(pk__in=[poll_box.pk, unvoted.pk]).count() == 2
+    assert SurveyResponse.objects.count() == 1
+
+    # Deleting what holds no vote goes through: a poll nobody answered, a translation.
+    for poll in (unvoted, english):
+        assert admin_client.post(admin_url("delete", poll.pk)).status_code == 302
+        assert not Survey.objects.filter(pk=poll.pk).exists()
+    assert SurveyResponse.objects.count() == 1
 
 
 def test_the_report_costs_the_same_queries_whatever_the_number_of_responses(admin_client, survey, locales):

@@ -85,7 +85,7 @@ def test_a_citizen_reads_an_article_looks_at_its_photos_and_votes(page, public_u
     page.reload()
     poll.get_by_label("Rất hài lòng", exact=True).check()
     poll.get_by_role("button", name="Bình chọn").click()
-    expect(poll.get_by_role("status")).to_have_text("Bạn đã bình chọn")
+    expect(poll.get_by_role("status")).to_have_text("Bạn đã bình chọn rồi.")
     expect(poll.locator("[data-poll-total]")).to_have_attribute("data-poll-total", str(before + 1))
     page.goto(public_urls["vi"]["poll"])
     assert poll_total(page) == before + 1
@@ -111,11 +111,12 @@ def test_without_javascript_the_photos_and_the_poll_still_work(page, public_urls
     expect(page).to_have_url(re.compile(r"^[^?]*" + re.escape(public_urls["vi"]["poll"]) + r"\?"))
     form = page.locator("main form")
     expect(form.get_by_label("Bình thường", exact=True)).to_be_checked()
+    expect(page.locator("main").get_by_role("status")).to_contain_text("Phiếu của bạn chưa được tính")
     before = poll_total(page)
     form.get_by_role("button", name="Bình chọn").click()
     expect(page.locator(".messages")).to_have_text("Cảm ơn bạn, phiếu bình chọn đã được ghi nhận.")
     expect(page.locator("main [data-poll-total]")).to_have_attribute("data-poll-total", str(before + 1))
-    expect(page.locator("main")).to_contain_text("Bạn đã bình chọn")
+    expect(page.locator("main")).to_contain_text("Bạn đã tham gia cuộc bình chọn này.")
     page.get_by_role("link", name="Quay lại trang bạn đang xem").click()
     assert page.url == article_url
 
