@@ -26,7 +26,7 @@ from wagtail_localize.models import StringSegment, TranslationSource
 
 from editorial.roles import APPROVERS, EDITORS, TRANSLATORS
 from feedback.models import Survey, SurveyOption, SurveyResponse
-from feedback.results import largest_remainder, satisfaction_rate
+from feedback.results import largest_remainder, percentages, satisfaction_rate
 from home.demo import add_sidebar_box, translate
 from home.models import Department, HomePage, PortalSettings
 from home.visitors import visitor_hash
@@ -618,6 +618,33 @@ def test_percentages_always_add_up_to_100_and_stay_within_one_of_the_exact_share
 )
 def test_satisfaction_rate(counts, satisfied, rate):
     assert satisfaction_rate(counts, satisfied) == rate
+
+
+@given(
+    st.lists(st.tuples(st.integers(min_value=0, max_value=10_000), st.booleans()), min_size=1, max_size=8).filter(
+        lambda answers: any(count for count, _flag in answers)
+    )
+)
+def test_the_satisfied_answers_percentages_add_up_to_the_satisfaction_rate(answers):
+    counts = [count for count, _flag in answers]
+    satisfied = [flag for _count, flag in answers]
+    rate = satisfaction_rate(counts, satisfied)
+    shares = percentages(counts, satisfied, rate)
+    assert sum(shares) == 100
+    if rate is not None:
+        assert sum(share for share, flag in zip(shares, satisfied, strict=True) if flag) == rate
+    total = sum(counts)
+    for count, share in zip(counts, shares, strict=True):
+        assert abs(share - 100 * count / total) < 1.5
+
+
+def test_the_poll_never_contradicts_itself():
+    # 58 of 173 votes satisfied: 33.5%, shown as 34%. Rounded each on its own, the two satisfied
+    # answers would show 16% and 17%, which a citizen adds up to 33%.
+    counts, satisfied = [28, 30, 41, 24, 50], [True, True, False, False, False]
+    rate = satisfaction_rate(counts, satisfied)
+    assert rate == 34 and largest_remainder(counts) == [16, 17, 24, 14, 29]
+    assert percentages(counts, satisfied, rate) == [16, 18, 23, 14, 29]
 
 
 def _vote_many(survey, counts, **fields):
