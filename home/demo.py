@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, DraftStateMixin, Locale, Page, Site
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
+from .agencies import open_site
 from .models import AgencyProfile, Department, HomePage, InfoBox, PortalSettings
 
 DEMO_COLLECTION = "Ảnh minh họa"
@@ -96,14 +97,7 @@ def _home_pages(vi, en):
             )
         )
         home.save_revision().publish()
-    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    if site.root_page_id != home.pk:
-        welcome_id = site.root_page_id
-        site.root_page = home
-        site.hostname, site.port, site.site_name = "127.0.0.1", 8000, "Hải Châu"
-        site.save()
-        # Wagtail's own "Welcome to your new Wagtail site!" page goes once the site has a home.
-        Page.objects.filter(pk=welcome_id, depth=2).exact_type(Page).delete()
+    site = Site.objects.filter(root_page=home).first() or open_site(home, "127.0.0.1", 8000, "Hải Châu")
     translate(
         home,
         en,

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.utils import translation
 from django.views.defaults import server_error
-from wagtail.models import Site
+from wagtail.models import GroupPagePermission, Page, Site
 
+from editorial.roles import EDITORS
 from home.models import AgencyProfile, HomePage, PortalSettings
 from home.text import fold, slugify_vi
 
@@ -117,6 +118,35 @@ def test_one_installation_hosts_several_agencies(client, site, locales):
     other = client.get("/vi/", HTTP_HOST="phuong.example.vn").text
     assert "Ủy ban nhân dân phường Thử Nghiệm" in default and "UBND phường Hải Châu" not in default
     assert "UBND phường Hải Châu" in other and "Thử Nghiệm" not in other
+
+
+def test_add_agency_starts_each_agencys_site_from_the_command_line(client, locales, settings):
+    settings.ALLOWED_HOSTS = ["quan.example.vn"]
+    district, ward = "Ủy ban nhân dân quận Thử Nghiệm", "Ủy ban nhân dân phường Thử Nghiệm"
+    out = io.StringIO()
+    call_command("add_agency", district, hostname="quan.example.vn", port=80, stdout=out)
+    assert "Add quan.example.vn to ALLOWED_HOSTS" not in out.getvalue()
+    # The first takes the place of Wagtail's welcome page as the default site.
+    assert not Page.objects.filter(depth=2).exact_type(Page).exists()
+    default = Site.objects.get(is_default_site=True)
+    assert (default.hostname, default.port, default.site_name) == ("quan.example.vn", 80, district)
+
+    call_command("add_agency", ward, hostname="Phuong.Example.vn", port=80, parent="Quận Thử Nghiệm", stdout=out)
+    assert "Add phuong.example.vn to ALLOWED_HOSTS, or the site answers 400." in out.getvalue()
+    settings.ALLOWED_HOSTS += ["phuong.example.vn"]
+    other = Site.objects.get(hostname="phuong.example.vn")
+    assert not other.is_default_site and Site.objects.count() == 2
+    for host, own, not_own in (("quan.example.vn", district, ward), ("phuong.example.vn", ward, district)):
+        html = client.get("/vi/", HTTP_HOST=host).text
+        assert own in html and not_own not in html, host
+    assert "Quận Thử Nghiệm" in client.get("/vi/", HTTP_HOST="phuong.example.vn").text
+    # Its page tree is the editorial roles' to work on, with the approval workflow.
+    assert GroupPagePermission.objects.filter(page=other.root_page, group__name=EDITORS).exists()
+    assert other.root_page.get_workflow() is not None
+
+    with pytest.raises(CommandError, match="A site at phuong.example.vn:80 exists already"):
+        call_command("add_agency", "Trùng", hostname="phuong.example.vn", port=80, stdout=out)
+    assert AgencyProfile.objects.count() == 2
 
 
 def test_public_pages_load_nothing_from_other_hosts(client, demo):

@@ -1,0 +1,44 @@
+"""An agency's site in this installation: its home page, its Site and its settings."""
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page, Site
+
+from .models import AgencyProfile, HomePage, PortalSettings
+
+
+def open_site(home, hostname, port, site_name):
+    """The Site serving `home` at hostname:port. The first takes the place of the default site
+    that Wagtail's migrations made, and Wagtail's "Welcome to your new Wagtail site!" page goes."""
+    default = Site.objects.filter(is_default_site=True).first()
+    if default is not None and not Page.objects.filter(pk=default.root_page_id, depth=2).exact_type(Page).exists():
+        return Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=site_name)
+    site = default or Site(is_default_site=True)
+    welcome_id = site.root_page_id
+    site.root_page, site.hostname, site.port, site.site_name = home, hostname, port, site_name
+    site.save()
+    Page.objects.filter(pk=welcome_id, depth=2).exact_type(Page).delete()
+    return site
+
+
+@transaction.atomic
+def add_agency_site(name, hostname, port=443, parent_name=""):
+    """`name`'s site at hostname:port: its agency profile, a home page in the default language
+    directly under Wagtail's root (a tree of its own, which the editorial roles receive), and the
+    site's settings naming the agency. Everything else (logo, contacts, sidebar boxes, the other
+    languages) is the administrator's to fill in, in the admin."""
+    language = Locale.get_default()
+    with translation.override(language.language_code):
+        home_title, portal_name = _("Home"), _("Web portal")
+    agency = AgencyProfile.objects.create(locale=language, portal_name=portal_name, name=name, parent_name=parent_name)
+    home = Page.get_first_root_node().add_child(
+        instance=HomePage(title=home_title, slug=slugify(hostname.replace(".", "-")), locale=language)
+    )
+    home.save_revision().publish()
+    site = open_site(home, hostname, port, name)
+    settings = PortalSettings.for_site(site)
+    settings.agency = agency
+    settings.save()
+    return site
