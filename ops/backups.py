@@ -11,11 +11,12 @@ renditions; and what is transient: sessions and login attempts.
 import hashlib
 import io
 import json
+import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -37,6 +38,7 @@ EXCLUDED_MODELS = [
     "wagtailimages.rendition",
 ]
 RENDITIONS_FOLDER = "images"
+CHUNK_SIZE = 1024 * 1024
 
 
 class BackupError(Exception):
@@ -107,25 +109,29 @@ def create_backup(path):
     return manifest
 
 
-def _read_verified(path):
-    """The archive's members, after checking every checksum against the manifest."""
-    with tarfile.open(path, "r:gz") as archive:
-        contents = {
-            member.name: archive.extractfile(member).read() for member in archive.getmembers() if member.isfile()
-        }
+def _verified_members(archive, path):
+    """The archive's members by name, manifest aside, after checking every checksum against the
+    manifest. Each member is read in chunks: an archive of years of photos need not fit in
+    memory."""
     try:
-        manifest = json.loads(contents.pop(MANIFEST_MEMBER))
+        manifest = json.load(archive.extractfile(MANIFEST_MEMBER))
     except (KeyError, ValueError) as error:
         raise BackupError(f"{path}: no readable manifest ({error}).") from error
     if manifest.get("format") != FORMAT_VERSION:
         raise BackupError(f"{path}: unknown backup format {manifest.get('format')!r}.")
     expected = manifest["members"]
-    if set(contents) != set(expected):
-        raise BackupError(f"{path}: members differ from the manifest: {sorted(set(contents) ^ set(expected))}.")
-    for name, content in contents.items():
-        if _sha256(content) != expected[name]["sha256"]:
+    members = {member.name: member for member in archive.getmembers() if member.isfile()}
+    del members[MANIFEST_MEMBER]
+    if set(members) != set(expected):
+        raise BackupError(f"{path}: members differ from the manifest: {sorted(set(members) ^ set(expected))}.")
+    for name, member in members.items():
+        digest = hashlib.sha256()
+        with archive.extractfile(member) as content:
+            while chunk := content.read(CHUNK_SIZE):
+                digest.update(chunk)
+        if digest.hexdigest() != expected[name]["sha256"]:
             raise BackupError(f"{path}: checksum mismatch for {name}.")
-    return contents
+    return members
 
 
 def _empty_content_tables():
@@ -140,19 +146,19 @@ def _empty_content_tables():
 def restore_backup(path):
     """Replace the database content and the media with the archive's. Returns the manifest's
     member count. The database must be migrated to the same schema as the backup's."""
-    contents = _read_verified(path)
-    data = contents.pop(DATA_MEMBER)
-    with tempfile.NamedTemporaryFile(suffix=".json") as fixture:
-        fixture.write(data)
-        fixture.flush()
-        with transaction.atomic():
-            _empty_content_tables()
-            call_command("loaddata", fixture.name, verbosity=0)
-    for name, content in contents.items():
-        media_name = name.removeprefix(MEDIA_PREFIX)
-        if default_storage.exists(media_name):
-            default_storage.delete(media_name)
-        default_storage.save(media_name, ContentFile(content))
+    with tarfile.open(path, "r:gz") as archive:
+        members = _verified_members(archive, path)
+        with tempfile.NamedTemporaryFile(suffix=".json") as fixture:
+            shutil.copyfileobj(archive.extractfile(members.pop(DATA_MEMBER)), fixture)
+            fixture.flush()
+            with transaction.atomic():
+                _empty_content_tables()
+                call_command("loaddata", fixture.name, verbosity=0)
+        for name, member in members.items():
+            media_name = name.removeprefix(MEDIA_PREFIX)
+            if default_storage.exists(media_name):
+                default_storage.delete(media_name)
+            default_storage.save(media_name, File(archive.extractfile(member), name=media_name))
     call_command("rebuild_references_index", verbosity=0)
     call_command("update_index", verbosity=0)
-    return len(contents) + 1
+    return len(members) + 1

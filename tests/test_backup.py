@@ -13,6 +13,7 @@ from wagtail_localize.models import TranslationSource
 
 from feedback.models import SurveyResponse
 from home.models import PortalSettings
+from ops.backups import CHUNK_SIZE
 from visits.models import DailyCount
 
 
@@ -106,3 +107,32 @@ def test_restore_from_a_script_without_no_input_stops_with_a_clear_message(tmp_p
     with pytest.raises(CommandError, match="Use --no-input in a script"):
         call_command("restore", str(tmp_path / "any.tar.gz"), verbosity=0)
     assert Page.objects.count() == pages
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_restore_reads_the_archive_in_chunks_not_whole_members(tmp_path, monkeypatch):
+    """An archive of years of photos need not fit in memory: no photo, nor the data, is read whole."""
+    call_command("load_demo", verbosity=0)
+    before = _snapshot()
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    reads = []
+    extractfile = tarfile.TarFile.extractfile
+
+    def chunked_only(self, member):
+        stream = extractfile(self, member)
+        if getattr(member, "name", member) == "manifest.json":  # a few kilobytes, read first
+            return stream
+        read = stream.read
+
+        def read_some(size=-1):
+            assert size is not None and 0 < size <= CHUNK_SIZE, f"{stream.name} read whole"
+            reads.append(size)
+            return read(size)
+
+        stream.read = read_some
+        return stream
+
+    monkeypatch.setattr(tarfile.TarFile, "extractfile", chunked_only)
+    call_command("restore", str(archive), interactive=False, verbosity=0)
+    assert reads and _snapshot() == before

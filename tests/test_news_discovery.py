@@ -205,6 +205,23 @@ def test_json_ld_cannot_end_its_script_element(client, make_article):
     assert data["author"] == {"@type": "Organization", "name": "Văn phòng"}
 
 
+def test_home_and_category_pages_describe_themselves_to_search_engines(client, home_vi, news_category):
+    def description(url):
+        tag = soup_of(client.get(url)).find("meta", attrs={"name": "description"})
+        return tag["content"] if tag else None
+
+    home_vi.lead = "Tin tức và thông báo của phường."
+    home_vi.save_revision().publish()
+    news_category.intro = "Các tin tức, sự kiện của phường."
+    news_category.save_revision().publish()
+    assert description("/vi/") == "Tin tức và thông báo của phường."
+    assert description(news_category.url) == "Các tin tức, sự kiện của phường."
+    # What the editor wrote for search engines comes first.
+    news_category.search_description = "Tin tức - Sự kiện phường Thử Nghiệm"
+    news_category.save_revision().publish()
+    assert description(news_category.url) == "Tin tức - Sự kiện phường Thử Nghiệm"
+
+
 # --- Demo content ------------------------------------------------------------------------------
 
 
