@@ -48,6 +48,7 @@ def entry_values(page):
         "body": body,
         "title_words": padded(accented_words(page.title)),
         "lead_words": padded(accented_words(lead)),
+        "body_words": padded(accented_words(body)),
         "title_folded": padded(folded_words(page.title)),
         "lead_folded": padded(folded_words(lead)),
         "body_folded": padded(folded_words(body)),

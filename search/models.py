@@ -1,12 +1,14 @@
 from datetime import datetime, time, timedelta
 from functools import reduce
-from operator import add
+from operator import add, or_
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
+
+from .terms import padded
 
 # What a query word is worth where it occurs; typed with the page's own accents, as much again.
 TITLE_WEIGHT = 8
@@ -26,6 +28,14 @@ def visible_pages(home):
     )
 
 
+WORDS = ("title_words", "lead_words", "body_words")
+FOLDED = ("title_folded", "lead_folded", "body_folded")
+
+
+def _anywhere(padded_words, fields):
+    return reduce(or_, (Q(**{f"{field}__contains": padded_words}) for field in fields))
+
+
 class SearchEntryQuerySet(models.QuerySet):
     def visible_in(self, home):
         return self.filter(page__in=visible_pages(home))
@@ -42,8 +52,23 @@ class SearchEntryQuerySet(models.QuerySet):
         return entries
 
     def ranked(self, query):
-        """Best first: the weights of the fields where each word occurs (title > lead > body),
-        plus again as much where it occurs with the accents typed; then newest first."""
+        """Best first: the pages that hold the query's words together, as typed, then without
+        accents; then those that hold more of its words with the accents typed ("chợ" in an
+        article's body before "cho" in a title); then the weights of the fields where each word
+        occurs (title > lead > body), plus again as much where it occurs with the accents typed;
+        then newest first."""
+        together = Value(0)
+        if len(query.folded) > 1:
+            together = Case(
+                When(_anywhere(padded(query.accented), WORDS), then=Value(2)),
+                When(_anywhere(padded(query.folded), FOLDED), then=Value(1)),
+                default=Value(0),
+            )
+        accents = reduce(
+            add,
+            (Case(When(_anywhere(f" {term} ", WORDS), then=Value(1)), default=Value(0)) for term in query.accented),
+            Value(0),
+        )
         weights = [
             (field, f" {term} ", weight)
             for terms, fields in (
@@ -64,7 +89,9 @@ class SearchEntryQuerySet(models.QuerySet):
             ),
             Value(0),
         )
-        return self.annotate(score=score).order_by("-score", F("date").desc(nulls_last=True), "-page_id")
+        return self.annotate(together=together, accents=accents, score=score).order_by(
+            "-together", "-accents", "-score", F("date").desc(nulls_last=True), "-page_id"
+        )
 
     def in_category(self, category):
         return self.filter(page__path__startswith=category.path, page__depth__gt=category.depth)
@@ -92,6 +119,7 @@ class SearchEntry(models.Model):
     body = models.TextField(blank=True)
     title_words = models.TextField(blank=True)
     lead_words = models.TextField(blank=True)
+    body_words = models.TextField(blank=True)
     title_folded = models.TextField(blank=True)
     lead_folded = models.TextField(blank=True)
     body_folded = models.TextField(blank=True)

@@ -46,7 +46,7 @@ def _results(request, form, home, query):
         request,
         entries.ranked(query)
         .select_related("page")
-        .defer("title_words", "lead_words", "title_folded", "lead_folded", "body_folded"),
+        .defer("title_words", "lead_words", "body_words", "title_folded", "lead_folded", "body_folded"),
         RESULTS_PER_PAGE,
     )
     results.object_list = list(results.object_list)

@@ -1,12 +1,14 @@
 """Issue 8: the public search, accent-insensitive in both directions, on SQLite and PostgreSQL
 alike (the suite runs on both); and the admin's search of Vietnamese titles (issue 7)."""
 
+import importlib
 import io
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -104,6 +106,41 @@ def test_a_query_typed_with_accents_ranks_the_exact_accents_first(client, articl
     assert titles(search(client, q="ban"))[0] == board.title
     for query in ("bàn", "bán", "ban", "BAN"):
         assert set(titles(search(client, q=query))) == {table.title, sale.title, board.title}, query
+
+
+def test_a_word_typed_with_accents_ranks_its_exact_form_anywhere_above_another_word_in_a_title(client, article):
+    # "chợ" (market) in an article's text, "cho" (for) in two titles.
+    market = article(
+        "Sắp xếp lại các điểm kinh doanh",
+        body=[("paragraph", RichText("<p>Ban quản lý chợ Hàn bố trí lại các quầy hàng.</p>"))],
+        days_ago=9,
+    )
+    for_citizens = [article("Cấp thẻ bảo hiểm y tế cho người cao tuổi", days_ago=1)]
+    for_citizens.append(article("Hỗ trợ cho hộ kinh doanh nhỏ", days_ago=2))
+    assert titles(search(client, q="chợ"))[0] == market.title
+    assert titles(search(client, q="cho"))[:2] == [article.title for article in for_citizens]
+
+
+def test_the_words_typed_together_rank_first(client, article):
+    together = article(
+        "Tin hoạt động tuần",
+        body=[("paragraph", RichText("<p>Quận tổ chức hội nghị tổng kết công tác dân vận.</p>"))],
+        days_ago=9,
+    )
+    apart = article(
+        "Phát triển kinh tế - xã hội năm 2026",
+        body=[("paragraph", RichText("<p>Thực hiện nghị quyết của Hội đồng nhân dân.</p>"))],
+        days_ago=1,
+    )
+    for query in ("hội nghị", "hoi nghi"):
+        assert titles(search(client, q=query)) == [together.title, apart.title], query
+
+
+def test_the_upgrade_fills_in_the_bodys_words_from_the_index(article):
+    page = article("Tin cũ", body=[("paragraph", RichText("<p>Chợ Hàn, Đà Nẵng.</p>"))])
+    SearchEntry.objects.filter(page=page).update(body_words="")
+    importlib.import_module("search.migrations.0002_body_words").fill_body_words(django_apps, None)
+    assert SearchEntry.objects.get(page=page).body_words == " chợ hàn đà nẵng "
 
 
 def test_words_match_whole_words_only(client, article):
