@@ -2,6 +2,7 @@
 (description and preview value) in the admin's block picker."""
 
 import copy
+from urllib.parse import urlsplit
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -148,7 +149,12 @@ class VideoBlock(blocks.StructBlock):
         template = "news/blocks/video.html"
         preview_template = PREVIEW_TEMPLATE
         preview_value = {"video": "https://www.youtube.com/watch?v=aqz-KE-bpKQ", "caption": "Phóng sự"}
-        description = _("A video from a video site, shown in the page (a link when it cannot be shown).")
+        description = _("A video from a video site, played in the page when the reader asks (else a link).")
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["host"] = (urlsplit(value["video"].url).hostname or "").removeprefix("www.") if value["video"] else ""
+        return context
 
 
 class DocumentBlock(blocks.StructBlock):

@@ -452,6 +452,18 @@ def test_an_embedded_video_is_a_link_when_the_provider_cannot_be_reached(client,
     assert not soup.find("iframe")
 
 
+def test_an_embedded_video_loads_nothing_from_its_site_until_the_reader_plays_it(client, make_article, video_finder):
+    article = make_article("Phóng sự", body=[("video", {"video": VIDEO_URL, "caption": "Phóng sự hội nghị"})])
+    video = soup_of(client.get(article.url)).select_one("[data-video]")
+    # The player waits in a <template>, which the browser does not load.
+    assert [iframe.find_parent("template") is not None for iframe in video.find_all("iframe")] == [True]
+    assert video.select_one("[data-video-play]").has_attr("hidden")  # until video.js shows it
+    text = video.get_text(" ", strip=True)
+    assert "Video được phát từ youtube.com; trang này sẽ biết bạn đã xem video." in text
+    assert video.select_one(f"a[href='{VIDEO_URL}']").get_text(strip=True) == "Xem trên youtube.com"
+    assert video.figcaption.get_text(strip=True) == "Phóng sự hội nghị"
+
+
 def test_tables_are_translated_cell_by_cell(client, make_article, news_category, locales):
     _vi, en = locales
     table = {

@@ -1,8 +1,14 @@
 """A citizen's journeys through the public site, in a real browser."""
 
 import re
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from home.text import slugify_vi
 from news.demo import DAN_VAN_KHEO, ENGLISH, GALLERY
@@ -11,6 +17,10 @@ from .support import expect
 
 ALL_PHOTOS_LOADED = """(selector) => [...document.querySelectorAll(selector)]
     .every((img) => img.complete && img.naturalWidth > 0)"""
+
+
+VIDEO = "https://www.youtube.com/watch?v=portal-demo"
+PLAYER = mark_safe(f'<iframe title="Phóng sự" src="{VIDEO}/embed" width="800" height="450"></iframe>')
 
 
 def poll_total(page):
@@ -148,3 +158,27 @@ def test_a_citizen_searches_without_accents_and_opens_the_article(page):
     first.get_by_role("link", name=DAN_VAN_KHEO).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(DAN_VAN_KHEO)
     expect(page).to_have_url(re.compile(f"/vi/.*/{slugify_vi(DAN_VAN_KHEO)}/$"))
+
+
+def test_a_video_is_fetched_from_its_site_only_when_the_reader_plays_it(browser):
+    """The video block's HTML (as the site renders it) and video.js, in a page of their own: no
+    article of the demo has a video, which would need the video site."""
+    with translation.override("vi"):
+        html = render_to_string(
+            "news/blocks/video.html",
+            {"value": {"video": SimpleNamespace(url=VIDEO, html=PLAYER), "caption": ""}, "host": "youtube.com"},
+        )
+    script = (Path(settings.BASE_DIR) / "news/static/news/video.js").read_text()
+    page = browser.new_page()
+    fetched = []
+    page.route("**/*", lambda route: (fetched.append(route.request.url), route.abort()))
+    page.set_content(f"<!DOCTYPE html><html lang='vi'><body>{html}<script>{script}</script></body></html>")
+    play = page.get_by_role("button", name="Phát video")
+    expect(play).to_be_visible()
+    expect(page.locator("iframe")).to_have_count(0)
+    assert fetched == []
+    play.click()
+    expect(page.locator("iframe")).to_be_focused()
+    expect(play).to_have_count(0)
+    assert fetched == [f"{VIDEO}/embed"]
+    page.close()
