@@ -6,6 +6,9 @@ These add the user's drafts, the pages waiting for a translation, the latest pub
 today's figures of each of the user's sites.
 """
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import F, OuterRef, Q, Subquery
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
@@ -19,6 +22,7 @@ from news.models import NewsArticlePage, attach_categories
 from visits.stats import site_figures
 
 from .approvals import attach_approvers, with_approver_id
+from .roles import ROLES, TRANSLATORS
 
 LIMIT = 8
 
@@ -88,6 +92,18 @@ class DraftsPanel(Component):
         return {"drafts": drafts, "request": request}
 
 
+def trees_to_translate(user):
+    """Q of the pages the user may be asked to translate: those of their own agency's trees and,
+    for the portal's translators, every tree the portal's roles work on (a new agency's has no
+    English tree yet, where their permissions would be)."""
+    trees = in_users_trees(user)
+    if user.groups.filter(name=TRANSLATORS).exists():
+        tops = Page.objects.filter(depth=2, group_permissions__group__name__in=[role.group for role in ROLES])
+        paths = set(tops.values_list("path", flat=True))
+        trees |= reduce(or_, (Q(path__startswith=path) for path in paths), Q(pk__in=[]))
+    return trees
+
+
 class UntranslatedPanel(Component):
     """Published pages of the default language that a language still lacks, or that changed since
     their translations were last synced, for translators: they have no permission on those pages
@@ -104,7 +120,7 @@ class UntranslatedPanel(Component):
         )
         pages = (
             Page.objects.filter(
-                in_users_trees(parent_context["request"].user), locale=Locale.get_default(), depth__gt=1
+                trees_to_translate(parent_context["request"].user), locale=Locale.get_default(), depth__gt=1
             )
             .live()
             .annotate_has_untranslated_locale()

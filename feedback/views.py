@@ -126,14 +126,18 @@ def _remember_vote(request, response, survey):
     )
 
 
-def _rate_limited(request):
-    """True once an address has sent more than FEEDBACK_VOTE_RATE_LIMIT votes in this minute.
+def _rate_limited(request, count=True):
+    """True once an address has sent more than FEEDBACK_VOTE_RATE_LIMIT votes in this minute;
+    `count`: this request is a vote about to be kept, and counts (else the allowance is only
+    read, to refuse early what would be refused anyway).
 
     Counted in the shared cache (atomic add and incr), keyed by a hash of the address.
     """
     limit = settings.FEEDBACK_VOTE_RATE_LIMIT
     address = salted_hmac("feedback.vote.rate", client_ip(request)).hexdigest()
     key = f"feedback:votes:{address}:{int(time.time() // RATE_WINDOW)}"
+    if not count:
+        return (cache.get(key) or 0) >= limit
     cache.add(key, 0, timeout=2 * RATE_WINDOW)
     try:
         return cache.incr(key) > limit
@@ -174,6 +178,16 @@ def _refuse(request, survey, status, message, form=None):
     return _render_page(request, survey, form or VoteForm(survey), status=status, error=message)
 
 
+def _too_many(request, survey, form=None):
+    return _refuse(
+        request,
+        survey,
+        429,
+        _("Too many votes have come from your network in the last minute. Please try again shortly."),
+        form,
+    )
+
+
 def _answer(request, survey, message, status=200):
     """The answer to a vote that was counted (or is treated as if it had been)."""
     if _wants_json(request):
@@ -211,6 +225,8 @@ def vote(request, pk):
     survey = _survey_or_404(pk)
     if request.method != "POST":  # the address reloaded or shared after a vote: the poll's page
         return HttpResponseRedirect(_survey_url(survey))
+    if _rate_limited(request, count=False):  # a flood is refused before its body is even read
+        return _too_many(request, survey)
     try:
         if _csrf_failed(request):
             return _refuse(
@@ -237,13 +253,7 @@ def vote(request, pk):
     # Only a vote that would be kept counts: behind a carrier's shared address, one citizen's
     # mis-click (no answer chosen) takes nothing from the others' allowance.
     if _rate_limited(request):
-        return _refuse(
-            request,
-            survey,
-            429,
-            _("Too many votes have come from your network in the last minute. Please try again shortly."),
-            form,
-        )
+        return _too_many(request, survey, form)
 
     source = survey.source
     response = form.save(commit=False)

@@ -33,9 +33,13 @@ def add_agency_site(name, hostname, port=443, parent_name=""):
     with translation.override(language.language_code):
         home_title, portal_name = _("Home"), _("Web portal")
     agency = AgencyProfile.objects.create(locale=language, portal_name=portal_name, name=name, parent_name=parent_name)
-    home = Page.get_first_root_node().add_child(
-        instance=HomePage(title=home_title, slug=slugify(hostname.replace(".", "-")), locale=language)
-    )
+    root = Page.get_first_root_node()
+    base = slugify(hostname.replace(".", "-"))
+    slug, number = base, 1
+    while root.get_children().filter(slug=slug).exists():  # a.b.vn and a-b.vn, or one host on two ports
+        number += 1
+        slug = f"{base}-{number}"
+    home = root.add_child(instance=HomePage(title=home_title, slug=slug, locale=language))
     home.save_revision().publish()
     site = open_site(home, hostname, port, name)
     settings = PortalSettings.for_site(site)

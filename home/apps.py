@@ -15,9 +15,10 @@ class HomeConfig(AppConfig):
         from wagtail.models import ReferenceIndex
 
         from .models import PortalSettings
-        from .signals import ensure_content_locales
+        from .signals import ensure_content_locales, index_site_settings
 
         post_migrate.connect(ensure_content_locales, sender=self)
+        post_migrate.connect(index_site_settings, sender=self)
         Image.MAX_IMAGE_PIXELS = settings.PILLOW_MAX_IMAGE_PIXELS
         # A site's agency and sidebar boxes are snippets: their "Usage" in the admin (and the
         # warning before one is deleted) names the sites' settings that show them.

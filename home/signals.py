@@ -1,5 +1,5 @@
 from django.conf import settings
-from wagtail.models import Locale
+from wagtail.models import Locale, ReferenceIndex
 
 
 def ensure_content_locales(**kwargs):
@@ -7,3 +7,13 @@ def ensure_content_locales(**kwargs):
     change followed by `migrate`."""
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         Locale.objects.using(kwargs.get("using", "default")).get_or_create(language_code=code)
+
+
+def index_site_settings(using="default", **kwargs):
+    """The sites' settings in Wagtail's reference index (a snippet's usage names the sites that
+    show it), also those saved before the settings were indexed: a few rows, kept current by
+    Wagtail's signals once indexed."""
+    from .models import PortalSettings
+
+    for site_settings in PortalSettings.objects.using(using):
+        ReferenceIndex.create_or_update_for_object(site_settings)

@@ -158,7 +158,9 @@ def restore_backup(path):
             media_name = name.removeprefix(MEDIA_PREFIX)
             if default_storage.exists(media_name):
                 default_storage.delete(media_name)
-            default_storage.save(media_name, File(archive.extractfile(member), name=media_name))
+            content = File(archive.extractfile(member), name=media_name)
+            content.size = member.size  # else the archive's size: object storages send it as the length
+            default_storage.save(media_name, content)
     call_command("rebuild_references_index", verbosity=0)
     call_command("update_index", verbosity=0)
     return len(members) + 1

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from home.text import fold
+
 from .terms import padded
 
 # What a query word is worth where it occurs; typed with the page's own accents, as much again.
@@ -53,20 +55,20 @@ class SearchEntryQuerySet(models.QuerySet):
 
     def ranked(self, query):
         """Best first: the pages that hold the query's words together, as typed, then without
-        accents; then those that hold more of its words with the accents typed ("chợ" in an
-        article's body before "cho" in a title); then the weights of the fields where each word
+        accents; then those that hold more of the words typed with accents ("chợ" in an article's
+        body before "cho" in a title); then the weights of the fields where each word
         occurs (title > lead > body), plus again as much where it occurs with the accents typed;
         then newest first."""
+        # Only the words typed with accents say which accents the visitor means: "hai" typed on a
+        # phone means "Hải" as much as "hai".
+        marked = [term for term in query.accented if fold(term) != term]
         together = Value(0)
         if len(query.folded) > 1:
-            together = Case(
-                When(_anywhere(padded(query.accented), WORDS), then=Value(2)),
-                When(_anywhere(padded(query.folded), FOLDED), then=Value(1)),
-                default=Value(0),
-            )
+            exact = [When(_anywhere(padded(query.accented), WORDS), then=Value(2))] if marked else []
+            together = Case(*exact, When(_anywhere(padded(query.folded), FOLDED), then=Value(1)), default=Value(0))
         accents = reduce(
             add,
-            (Case(When(_anywhere(f" {term} ", WORDS), then=Value(1)), default=Value(0)) for term in query.accented),
+            (Case(When(_anywhere(f" {term} ", WORDS), then=Value(1)), default=Value(0)) for term in marked),
             Value(0),
         )
         weights = [

@@ -5,7 +5,7 @@ import json
 import tarfile
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
@@ -134,5 +134,21 @@ def test_restore_reads_the_archive_in_chunks_not_whole_members(tmp_path, monkeyp
         return stream
 
     monkeypatch.setattr(tarfile.TarFile, "extractfile", chunked_only)
+    # The storage is told each file's own size (object storages send it as the upload's length).
+    sizes = {}
+    save = FileSystemStorage._save
+
+    def sized_save(storage, name, content):
+        sizes[name] = content.size
+        return save(storage, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", sized_save)
     call_command("restore", str(archive), interactive=False, verbosity=0)
     assert reads and _snapshot() == before
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert sizes == {
+        name.removeprefix("media/"): member["size"]
+        for name, member in manifest["members"].items()
+        if name.startswith("media/")
+    }

@@ -18,6 +18,7 @@ from wagtail_localize.models import TranslationSource
 from editorial.panels import LIMIT
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS, WORKFLOW
 from feedback.models import Survey, SurveyOption, SurveyResponse
+from home.agencies import add_agency_site
 from home.demo import add_sidebar_box, translate
 from home.models import HomePage
 from visits.counting import local_today
@@ -193,6 +194,14 @@ def test_the_dashboard_shows_each_user_the_news_and_figures_of_their_own_agencys
     # The district's translator is not asked to translate the ward's news.
     client.force_login(users[TRANSLATORS])
     assert "Tin của phường B" not in panel_titles(dashboard(client)[0], "editorial-untranslated")
+
+
+def test_the_portals_translators_are_asked_to_translate_a_new_agencys_site(client, users, site):
+    # No English tree yet, where the translators' permissions would be: the dashboard leads there.
+    ward = add_agency_site("Ủy ban nhân dân phường Mới", "phuong-moi.example.vn", 80)
+    client.force_login(users[TRANSLATORS])
+    untranslated = panel(dashboard(client)[0], "editorial-untranslated")
+    assert reverse("wagtail_localize:submit_page_translation", args=[ward.root_page_id]) in str(untranslated)
 
 
 def test_translators_reach_the_pages_to_translate_or_sync_from_the_dashboard(

@@ -146,7 +146,12 @@ def test_add_agency_starts_each_agencys_site_from_the_command_line(client, local
 
     with pytest.raises(CommandError, match="A site at phuong.example.vn:80 exists already"):
         call_command("add_agency", "Trùng", hostname="phuong.example.vn", port=80, stdout=out)
+    with pytest.raises(CommandError, match="is not a host name: give it alone"):
+        call_command("add_agency", "Sai", hostname="https://phuong.example.vn/", stdout=out)
     assert AgencyProfile.objects.count() == 2
+    # The same host name on another port (its HTTPS site) gets a home page of its own.
+    call_command("add_agency", ward, hostname="phuong.example.vn", port=443, stdout=out)
+    assert Site.objects.get(hostname="phuong.example.vn", port=443).root_page.slug == "phuong-example-vn-2"
 
 
 def test_public_pages_load_nothing_from_other_hosts(client, demo):

@@ -121,6 +121,17 @@ def test_a_word_typed_with_accents_ranks_its_exact_form_anywhere_above_another_w
     assert titles(search(client, q="cho"))[:2] == [article.title for article in for_citizens]
 
 
+def test_words_typed_without_accents_rank_by_where_they_occur_not_by_chance_plain_words(client, article):
+    # A phone's "hai chau": the plain word "hai" (two) in another article's text proves nothing.
+    in_title = article("Hải Châu tổng kết công tác cải cách hành chính", days_ago=9)
+    by_chance = article(
+        "Đoàn công tác tỉnh bạn thăm quận",
+        body=[("paragraph", RichText("<p>Trong hai ngày, đoàn làm việc với quận Hải Châu.</p>"))],
+        days_ago=1,
+    )
+    assert titles(search(client, q="hai chau")) == [in_title.title, by_chance.title]
+
+
 def test_the_words_typed_together_rank_first(client, article):
     together = article(
         "Tin hoạt động tuần",

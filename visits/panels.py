@@ -47,8 +47,9 @@ class VisitsPanel(Component):
     def get_context_data(self, parent_context):
         mine = in_users_trees(parent_context["request"].user, "root_page__path")
         sites = list(Site.objects.filter(mine).order_by("-is_default_site", "site_name", "hostname"))
-        by_day = visits_by_day([site.pk for site in sites], CHART_DAYS)
-        top = most_viewed_this_month(TOP_PAGES, get_language())
+        site_ids = [site.pk for site in sites]
+        by_day = visits_by_day(site_ids, CHART_DAYS)
+        top = most_viewed_this_month(site_ids, TOP_PAGES, get_language())
         sites = [
             {
                 "site": site,

@@ -46,12 +46,14 @@ def visits_by_day(site_ids, days):
     }
 
 
-def most_viewed_this_month(limit, language_code):
+def most_viewed_this_month(site_ids, limit, language_code):
     """{site_id: [(page, views), …]}: each site's `limit` most viewed pages since the 1st, each
     page in `language_code` when it has that translation. Two queries, whatever the traffic."""
     today = local_today()
     ranked = (
-        DailyCount.objects.filter(kind=DailyCount.Kind.VIEW, day__range=(today.replace(day=1), today))
+        DailyCount.objects.filter(
+            site_id__in=site_ids, kind=DailyCount.Kind.VIEW, day__range=(today.replace(day=1), today)
+        )
         .values("site_id", "key")
         .annotate(views=Sum("count"))
         .annotate(rank=Window(RowNumber(), partition_by=F("site_id"), order_by=[F("views").desc(), F("key").asc()]))

@@ -2,14 +2,18 @@ from django.db import migrations, models
 
 from search.terms import accented_words, padded
 
+BATCH = 500
+
 
 def fill_body_words(apps, schema_editor):
     """The body's words as written, from the text that readers see (already in the index)."""
     SearchEntry = apps.get_model("search", "SearchEntry")
-    entries = SearchEntry.objects.only("body")
-    for entry in entries.iterator(chunk_size=500):
-        entry.body_words = padded(accented_words(entry.body))
-        entry.save(update_fields=["body_words"])
+    keys = list(SearchEntry.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(keys), BATCH):
+        entries = list(SearchEntry.objects.filter(pk__in=keys[start : start + BATCH]).only("body"))
+        for entry in entries:
+            entry.body_words = padded(accented_words(entry.body))
+        SearchEntry.objects.bulk_update(entries, ["body_words"])
 
 
 class Migration(migrations.Migration):

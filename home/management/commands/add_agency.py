@@ -1,9 +1,13 @@
+import re
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.http.request import validate_host
 from wagtail.models import Site
 
 from home.agencies import add_agency_site
+
+HOSTNAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
 class Command(BaseCommand):
@@ -21,6 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, name, hostname, port, parent, **options):
         hostname = hostname.lower()
+        if not HOSTNAME.fullmatch(hostname):
+            raise CommandError(f"{hostname!r} is not a host name: give it alone, e.g. haichau.danang.gov.vn.")
         if Site.objects.filter(hostname=hostname, port=port).exists():
             raise CommandError(f"A site at {hostname}:{port} exists already.")
         site = add_agency_site(name, hostname, port, parent)
@@ -28,6 +34,6 @@ class Command(BaseCommand):
         if not validate_host(hostname, settings.ALLOWED_HOSTS):
             self.stdout.write(self.style.WARNING(f"Add {hostname} to ALLOWED_HOSTS, or the site answers 400."))
         self.stdout.write(
-            "Next, in the admin: the agency's logo and contacts (Snippets → Agency profiles), the sidebar "
-            "(Settings → Portal settings), and the English site (translate the home page)."
+            "Next, in the admin: the agency's logo and contacts (its agency profile), the site's sidebar "
+            "(its portal settings), and the English site (translate the home page)."
         )
