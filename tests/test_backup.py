@@ -93,7 +93,8 @@ def test_a_corrupted_archive_is_refused_before_anything_changes(tmp_path):
     assert Page.objects.count() == pages
 
 
-def test_a_new_site_without_uploads_is_backed_up(tmp_path, db, settings):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the dump's own transaction
+def test_a_new_site_without_uploads_is_backed_up(tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media-not-made-yet")
     archive = tmp_path / "new.tar.gz"
     call_command("backup", str(archive), verbosity=0)

@@ -177,6 +177,16 @@ def test_articles_carry_open_graph_twitter_and_canonical_tags(client, shared_art
     assert og["article:published_time"] == "2020-10-14T09:30:00+07:00"
     assert named["twitter:card"] == "summary_large_image"
     assert named["twitter:title"] == shared_article.title and named["twitter:image"] == og["og:image"]
+    assert og["og:image:alt"] == named["twitter:image:alt"] == "Hội nghị sơ kết"
+
+
+def test_the_english_article_gives_no_vietnamese_text_for_its_image(client, shared_article, news_category, locales):
+    translate(news_category, locales[1], {})
+    english = translate(shared_article, locales[1], {shared_article.title: "Hai Chau carries on the movement"})
+    soup = soup_of(client.get(english.url))
+    og = {tag["property"]: tag["content"] for tag in soup.find_all("meta", property=True)}
+    assert og["og:image"] and "og:image:alt" not in og
+    assert not soup.find("meta", attrs={"name": "twitter:image:alt"})
 
 
 def test_articles_describe_themselves_as_news_article_json_ld(client, shared_article):

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from home.fragments import cached_fragment
+from home.translation import source_language
 from news.models import NewsArticlePage, attach_categories
 
 register = template.Library()
@@ -83,7 +84,9 @@ def article_head(context, page):
             "url": urljoin(url, rendition.url),
             "width": rendition.width,
             "height": rendition.height,
-            "alt": rendition.alt,
+            # An image's text is written in the site's main language, and a <meta> cannot say
+            # so: none rather than Vietnamese read out as English.
+            "alt": rendition.alt if translation.get_language() == source_language() else "",
         }
     department = context.get("department")
     agency = context.get("agency")
