@@ -13,13 +13,13 @@ def open_site(home, hostname, port, site_name):
     """The Site serving `home` at hostname:port. The first takes the place of the default site
     that Wagtail's migrations made, and Wagtail's "Welcome to your new Wagtail site!" page goes."""
     default = Site.objects.filter(is_default_site=True).first()
-    if default is not None and not Page.objects.filter(pk=default.root_page_id, depth=2).exact_type(Page).exists():
+    welcome = Page.objects.filter(pk=getattr(default, "root_page_id", None), depth=2).exact_type(Page)
+    if default is not None and not welcome.exists():
         return Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=site_name)
     site = default or Site(is_default_site=True)
-    welcome_id = site.root_page_id
     site.root_page, site.hostname, site.port, site.site_name = home, hostname, port, site_name
     site.save()
-    Page.objects.filter(pk=welcome_id, depth=2).exact_type(Page).delete()
+    welcome.delete()
     return site
 
 

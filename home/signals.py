@@ -1,6 +1,8 @@
 from django.conf import settings
 from wagtail.models import Locale, ReferenceIndex
 
+from .models import PortalSettings
+
 
 def ensure_content_locales(**kwargs):
     """One Locale per configured content language, so that adding a language is a settings
@@ -13,7 +15,5 @@ def index_site_settings(using="default", **kwargs):
     """The sites' settings in Wagtail's reference index (a snippet's usage names the sites that
     show it), also those saved before the settings were indexed: a few rows, kept current by
     Wagtail's signals once indexed."""
-    from .models import PortalSettings
-
     for site_settings in PortalSettings.objects.using(using):
         ReferenceIndex.create_or_update_for_object(site_settings)

@@ -2,6 +2,7 @@
 must share."""
 
 from django.conf import settings
+from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail_localize.fields import SynchronizedField
 
@@ -10,6 +11,14 @@ def source_language():
     """The code of the language content is written in and translated from (LANGUAGE_CODE, as
     Wagtail's locales name it): Locale.get_default()'s, without a query."""
     return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def alt_text_language():
+    """The language of the images' alternative texts, for the `lang` attribute of an image on a
+    page in another language; None (no attribute) on the pages in that language. Images are shared
+    by every language version of a page, and their texts are written in the site's main language."""
+    language = source_language()
+    return None if get_language() == language else language
 
 
 class SharedFieldsMixin:

@@ -4,7 +4,6 @@
 import copy
 from urllib.parse import urlsplit
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
@@ -16,7 +15,7 @@ from wagtail.images.blocks import ImageChooserBlock as WagtailImageChooserBlock
 from wagtail.rich_text import RichText
 from wagtail_localize.segments import StringSegmentValue
 
-from home.translation import source_language
+from home.translation import alt_text_language
 
 # Headings have a block of their own; paragraphs keep to emphasis, links and lists.
 PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
@@ -44,7 +43,7 @@ class ImageChooserBlock(WagtailImageChooserBlock):
         # The templates give each photo its default alternative text (description or title),
         # which is part of what the article says, in the site's main language: not part of a
         # translation's text (search.index reads a page's text in its language).
-        if value and get_language() == source_language():
+        if value and alt_text_language() is None:
             return [value.default_alt_text]
         return []
 

@@ -8,10 +8,9 @@ nodes). Load this library instead of `wagtailimages_tags`; the tags are the same
 """
 
 from django import template
-from django.utils.translation import get_language
 from wagtail.images.templatetags import wagtailimages_tags
 
-from home.translation import source_language
+from home.translation import alt_text_language
 
 register = template.Library()
 
@@ -51,10 +50,4 @@ for name in ("image", "srcset_image", "picture"):
     register.tag(name, image)
 
 
-@register.simple_tag
-def alt_text_language():
-    """The language of the images' alternative texts, for the `lang` attribute of an image on a
-    page in another language; None (no attribute) on the pages in that language. Images are shared
-    by every language version of a page, and their texts are written in the site's main language."""
-    language = source_language()
-    return None if get_language() == language else language
+register.simple_tag(alt_text_language)

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from home.fragments import cached_fragment
-from home.translation import source_language
+from home.translation import alt_text_language
 from news.models import NewsArticlePage, attach_categories
 
 register = template.Library()
@@ -86,7 +86,7 @@ def article_head(context, page):
             "height": rendition.height,
             # An image's text is written in the site's main language, and a <meta> cannot say
             # so: none rather than Vietnamese read out as English.
-            "alt": rendition.alt if translation.get_language() == source_language() else "",
+            "alt": "" if alt_text_language() else rendition.alt,
         }
     department = context.get("department")
     agency = context.get("agency")

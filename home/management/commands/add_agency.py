@@ -1,13 +1,11 @@
-import re
-
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import DomainNameValidator
 from django.http.request import validate_host
 from wagtail.models import Site
 
 from home.agencies import add_agency_site
-
-HOSTNAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
 class Command(BaseCommand):
@@ -25,8 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, name, hostname, port, parent, **options):
         hostname = hostname.lower()
-        if not HOSTNAME.fullmatch(hostname):
-            raise CommandError(f"{hostname!r} is not a host name: give it alone, e.g. haichau.danang.gov.vn.")
+        try:
+            DomainNameValidator()(hostname)
+        except ValidationError:
+            raise CommandError(f"{hostname!r} is not a host name: give it alone, e.g. haichau.danang.gov.vn.") from None
         if Site.objects.filter(hostname=hostname, port=port).exists():
             raise CommandError(f"A site at {hostname}:{port} exists already.")
         site = add_agency_site(name, hostname, port, parent)
