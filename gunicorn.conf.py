@@ -33,6 +33,10 @@ control_socket_disable = not control_socket
 
 
 def when_ready(server):
+    # Before the first worker is forked; the workers inherit what it loads (ops/warmup.py).
+    from ops.warmup import warm_up
+
+    warm_up()
     # The visit counts are flushed by a process of their own, at a lower CPU priority than the
     # workers (visits/flusher.py). The application is loaded already (preload_app).
     from visits import flusher

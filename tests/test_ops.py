@@ -1,14 +1,19 @@
-"""Issue 9: a health check for load balancers, and the cache backends."""
+"""Issue 9: a health check for load balancers, the cache backends, and the warmed-up workers."""
 
+import runpy
+from pathlib import Path
 from unittest import mock
 
 import pytest
 import redis
 import time_machine
 from django.db.utils import OperationalError
+from django.template import engines
+from django.urls import clear_url_caches, get_resolver
 
 from ops import cache as resilient_cache
 from ops.cache import FileCache, ResilientRedisCache
+from ops.warmup import warm_up
 from tests.conftest import REDIS_URL
 
 
@@ -182,3 +187,23 @@ def test_file_cache_culls_expired_entries_before_live_ones(tmp_path):
         cache.set("one-more", 1, 3600)
         assert [cache.get(f"live-{n}") for n in range(10)] == list(range(10))
         assert len(cache._list_cache_files()) == 11
+
+
+def test_warm_up_compiles_the_templates_and_indexes_the_urls_in_every_language(settings):
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    clear_url_caches()
+    warm_up()
+    compiled = set(loader.get_template_cache)
+    assert {"base.html", "news/news_article_page.html", "feedback/boxes/poll.html", "search/search.html"} <= compiled
+    assert set(get_resolver()._reverse_dict) == {code for code, _name in settings.LANGUAGES}
+
+
+def test_gunicorn_warms_up_the_master_before_it_forks_workers(monkeypatch):
+    calls = []
+    monkeypatch.setattr("ops.warmup.warm_up", lambda: calls.append("warm up"))
+    monkeypatch.setattr("visits.flusher.start", lambda: calls.append("flusher") or None)
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    config["when_ready"](mock.Mock())
+    assert calls == ["warm up", "flusher"]
