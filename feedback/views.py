@@ -87,7 +87,7 @@ def _issue_voter_id(request, response):
 
     Many citizens share one carrier NAT address, and phones of one model send the same user
     agent: the address and browser alone would let only the first of them vote. The id tells
-    their browsers apart; a browser that refuses cookies falls back to address and browser.
+    their browsers apart. (A browser that refuses cookies cannot vote: the CSRF check needs one.)
     """
     if not _voter_id(request):
         response.set_signed_cookie(
@@ -213,9 +213,11 @@ def survey_page(request, pk):
     # The sidebar box (without JavaScript, or from a page cache) cannot carry a CSRF token: its
     # answer comes here, to be confirmed with this page's form.
     confirming = "option" in request.GET
-    return _issue_voter_id(
-        request, _render_page(request, survey, VoteForm(survey, initial=initial), confirming=confirming)
-    )
+    # The box's form (it always sends the honeypot field) sent without an answer.
+    unanswered = HONEYPOT_FIELD in request.GET and not request.GET.get("option")
+    error = _("Please choose an answer.") if unanswered else ""
+    form = VoteForm(survey, initial=initial)
+    return _issue_voter_id(request, _render_page(request, survey, form, error=error, confirming=confirming))
 
 
 @csrf_exempt  # checked in the view: see _csrf_failed
@@ -229,12 +231,14 @@ def vote(request, pk):
         return _too_many(request, survey)
     try:
         if _csrf_failed(request):
-            return _refuse(
-                request,
-                survey,
-                403,
-                _("Your vote could not be verified. Please reload the page and vote again."),
-            )
+            if settings.CSRF_COOKIE_NAME not in request.COOKIES:  # reloading would not help
+                message = _(
+                    "Your browser did not send the cookie that protects your vote. "
+                    "Please allow cookies for this site, then vote again."
+                )
+            else:
+                message = _("Your vote could not be verified. Please reload the page and vote again.")
+            return _refuse(request, survey, 403, message)
         form = VoteForm(survey, request.POST)
     except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent):
         return _refuse(request, survey, 400, _("Your vote could not be read. Please vote again using the form."))

@@ -187,11 +187,29 @@ def test_a_vote_through_the_real_form_is_stored_once_and_shows_in_the_results(po
     assert soup(after).select_one("main a[href='/vi/']").get_text(strip=True) == "Quay lại trang bạn đang xem"
 
 
+def test_the_box_sent_without_an_answer_says_so_on_the_poll_page(poll_box, home_vi):
+    browser = Client(HTTP_USER_AGENT="Firefox")
+    box_form = soup(browser.get("/vi/")).select_one("[data-poll] form")
+    fields = form_fields(box_form)
+    fields.pop("option", None)  # as a browser sends a group of radio buttons of which none is chosen
+    page = soup(browser.get(box_form["action"], fields))
+    assert page.select_one("main [role=alert]").get_text(strip=True) == "Vui lòng chọn một phương án trả lời."
+    assert page.select_one("main [role=status]") is None  # no vote waits to be confirmed
+    assert not SurveyResponse.objects.exists()
+    # The poll's page as a vote leaves it (back to the page read before) says nothing of the kind.
+    assert soup(browser.get(url("survey", poll_box) + "?next=%2Fvi%2F")).select_one("main [role=alert]") is None
+
+
 def test_a_post_without_a_valid_csrf_token_is_refused_in_the_visitors_language(poll_box):
     browser = Client(enforce_csrf_checks=True)
     option = options(poll_box)[0]
 
-    page = post_vote(browser, poll_box, option)
+    # A browser that keeps no cookie is told what reloading would not mend.
+    page = post_vote(browser, poll_box, option, voter_cookie=False)
+    assert page.status_code == 403
+    assert "Vui lòng cho phép cookie đối với trang này" in page.content.decode()
+
+    page = post_vote(browser, poll_box, option)  # with the cookies, but no token
     assert page.status_code == 403
     assert "Không xác thực được phiếu bình chọn của bạn" in page.content.decode()
 

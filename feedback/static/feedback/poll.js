@@ -95,7 +95,8 @@ the page around the box may come from a cache and must not carry anybody's token
         if (html) {
             results.focus();
         } else {
-            form.querySelector("input[name=option]").focus();
+            // On the answer chosen, if any: a screen reader announces it, and arrows move from it.
+            (form.querySelector("input[name=option]:checked") || form.querySelector("input[name=option]")).focus();
         }
     }
 
