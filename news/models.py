@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
+from django.core.validators import slug_re
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, When
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -19,7 +20,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.fragments import cached_fragment
-from home.models import FoldedTitleMixin, SpecificChildRouteMixin
+from home.models import Department, FoldedTitleMixin, SpecificChildRouteMixin
 from home.slugs import AsciiSlugMixin
 from home.text import slugify_vi
 
@@ -67,6 +68,8 @@ class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Specifi
         articles = NewsArticlePage.objects.live().public().in_category(self).newest_first().for_listing()
         tag = request.GET.get("tag")
         if tag:
+            if not slug_re.match(tag):  # no tag has it (nor may it reach the database: a NUL, say)
+                raise Http404
             articles = articles.filter(tags__slug=tag)
             # Named in this page's language, or else in the language it was given in.
             in_language_first = Case(When(locale_id=self.locale_id, then=0), default=1)
@@ -267,19 +270,31 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["category"] = category = self.get_parent()
         # Departments are snippets: any change to one invalidates the fragments (home/fragments.py).
-        context["department"] = cached_fragment(
-            request, "department", lambda: self.department.localized if self.department else None, self.department_id
-        )
+        context["department"] = cached_fragment(request, "department", self.department_in_language, self.department_id)
         context["related_articles"] = self.related_articles(category)
         context["print_view"] = "print" in request.GET
         return context
 
+    def department_in_language(self):
+        """The department as the page's language names it (as chosen, when it has no translation
+        yet), with its locale: one query."""
+        if self.department_id is None:
+            return None
+        chosen = Department.objects.filter(pk=self.department_id).values("translation_key")
+        found = Department.objects.select_related("locale").filter(
+            Q(pk=self.department_id) | Q(translation_key__in=chosen, locale_id=self.locale_id)
+        )
+        return next(iter(sorted(found, key=lambda department: department.locale_id != self.locale_id)), None)
+
     def tags_in_language(self):
-        """The article's tags as its language names them: each tag's translation, where there is one."""
-        tags = list(self.tags.all())
+        """The article's tags as its language names them: each tag's translation, where there is
+        one. With their locales: a tag not translated yet is marked with its language."""
+        tags = list(self.tags.select_related("locale"))
         foreign = [tag.translation_key for tag in tags if tag.locale_id != self.locale_id]
         if foreign:
-            translations = NewsTag.objects.filter(translation_key__in=foreign, locale_id=self.locale_id)
+            translations = NewsTag.objects.filter(translation_key__in=foreign, locale_id=self.locale_id).select_related(
+                "locale"
+            )
             by_key = {tag.translation_key: tag for tag in translations}
             tags = [by_key.get(tag.translation_key, tag) for tag in tags]
         return tags

@@ -49,6 +49,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import cc_delim_re
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_from_path
 from wagtail.models import Site
 
@@ -123,6 +124,21 @@ def content_changed(site_ids=None):
     _replace_versions([GLOBAL_VERSION] if site_ids is None else [_site_version_key(pk) for pk in site_ids])
 
 
+def _ignored(name):
+    return name in IGNORED_QUERY or name.startswith(IGNORED_QUERY_PREFIXES)
+
+
+def shared_address(request):
+    """The request's path and query without the parameters the cache ignores: what a page may
+    show of its own address, since the page stored for it is served to everyone who follows a
+    link to it, with other tracking parameters or none."""
+    query = QueryDict(request.META.get("QUERY_STRING", ""), mutable=True)
+    for name in [name for name in query if _ignored(name)]:
+        del query[name]
+    path = escape_uri_path(request.path)
+    return f"{path}?{query.urlencode()}" if query else path
+
+
 def _cache_key(request):
     """The entry for this request, or None when the request must not use the cache."""
     if request.method not in ("GET", "HEAD"):
@@ -134,7 +150,7 @@ def _cache_key(request):
         return None
     kept = []
     for name, values in QueryDict(request.META.get("QUERY_STRING", "")).lists():
-        if name in IGNORED_QUERY or name.startswith(IGNORED_QUERY_PREFIXES):
+        if _ignored(name):
             continue
         if name not in CACHED_QUERY or len(values) != 1 or not CACHED_QUERY[name](values[0]):
             return None

@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
-from home.demo import add_sidebar_box
+from home.demo import add_sidebar_box, translate
 from home.fragments import fragment_key
-from home.models import AgencyProfile, PortalSettings
+from home.models import AgencyProfile, Department, PortalSettings
 from home.templatetags.portal_tags import _polls_change_in
 from news.models import NewsIndexPage
 from tests.test_feedback import make_survey
@@ -110,6 +110,20 @@ def test_the_main_menu_marks_the_page_it_is_on(client, site, home_vi, make_categ
         assert [link.get_text(strip=True) for link in marked] == [current]
 
 
+def test_the_main_menu_marks_the_section_of_the_page_it_is_on(client, site, home_vi, make_category, make_article):
+    category = make_category("Thông báo")
+    article = make_article("Tin", parent=make_category("Khen thưởng", parent=category))
+    twice(client, "/vi/")
+    for path in (article.url, article.get_parent().url):
+        menu_links = soup(client.get(path)).select(".main-menu a")
+        assert [(link.get_text(strip=True), link.get("aria-current")) for link in menu_links] == [
+            ("Trang chủ", None),
+            ("Tin tức - Sự kiện", None),
+            ("Thông báo", "true"),
+        ]
+    assert not soup(client.get("/vi/tim-kiem/?q=a")).select(".main-menu a[aria-current]")
+
+
 def test_each_language_has_its_own_fragments(client, site, home_vi, home_en, info_box):
     twice(client, "/vi/")
     english = client.get("/en/")
@@ -130,6 +144,39 @@ def test_the_poll_box_names_the_page_it_is_on(client, site, home_vi, poll, make_
     form = soup(client.get("/vi/tim-kiem/?q=a&b=<c>")).select_one("form[data-poll-form]")
     assert form.select_one('input[name="page"]') is None
     assert form.select_one('input[name="next"]')["value"] == "/vi/tim-kiem/?q=a&b=%3Cc%3E"
+
+
+def test_the_poll_box_leaves_out_the_tracking_parameters_the_page_cache_ignores(
+    client, site, home_vi, poll, make_article
+):
+    # The page stored for this address is served to every reader of a shared link: the box must
+    # not send them all back with the first reader's click id.
+    article = make_article("Tin")
+    response = client.get(article.url + "?fbclid=IwAR0abc&page=1&utm_source=zalo")
+    assert soup(response).select_one('form[data-poll-form] input[name="next"]')["value"] == article.url + "?page=1"
+
+
+def test_content_not_translated_yet_is_marked_with_its_language(
+    client, site, home_en, poll, info_box, make_article, news_category, locales
+):
+    vi, en = locales
+    article = make_article(
+        "Có thẻ", tags=["dân vận khéo"], department=Department.objects.create(locale=vi, name="Tổ dân phố")
+    )
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    english = translate(article, en, {"Có thẻ": "Tagged"})
+    for _ in range(2):  # the fragments made, then read from the cache
+        page = soup(client.get(english.url))
+        # The poll and the department have no English version yet; the information box has one.
+        poll_box = page.select_one("[data-poll]")
+        assert poll_box.select_one(".box__title")["lang"] == "vi"
+        assert {label["lang"] for label in poll_box.select(".poll__option")} == {"vi"}
+        assert "lang" not in page.select_one(f"#info-box-{info_box.get_translation(en).pk}").parent.attrs
+        posted_by = page.select_one('[data-meta="unit"] span[lang]')
+        assert (posted_by["lang"], posted_by.text) == ("vi", "Tổ dân phố")
+        assert page.select_one('a[rel="tag"]')["lang"] == "vi"
+    # On the Vietnamese page, all of it is in the page's language.
+    assert not soup(client.get(article.url)).select("main [lang], aside [lang]")
 
 
 def test_the_sidebar_expires_when_one_of_its_polls_opens_or_closes(site, locales):

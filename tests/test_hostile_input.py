@@ -1,7 +1,9 @@
 """Issue 10: every public URL answers hostile input without a 500 and echoes nothing unescaped."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from hypothesis import HealthCheck, given
@@ -138,3 +140,12 @@ def test_odd_headers_never_give_a_500(client, site, settings, headers):
 def test_unexpected_methods_never_give_a_500(client, site, method):
     response = client.generic(method, "/vi/")
     _assert_safe(response)
+
+
+@pytest.mark.parametrize("tag", ["%00", "x%00y", "a%20b", "%3Cscript%3E"])
+def test_a_tag_filter_no_tag_could_have_is_not_found_before_it_reaches_the_database(client, news_category, tag):
+    # PostgreSQL refuses a NUL in a query's text: the filter must not get that far.
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"{news_category.url}?page=2&tag={tag}")
+    assert response.status_code == 404
+    assert not [query for query in captured if "news_newstag" in query["sql"]]

@@ -11,6 +11,7 @@ from wagtail.models import Page, Site
 
 from home.fragments import Expiring, cached_fragment
 from home.models import PortalSettings
+from ops.pagecache import shared_address
 
 register = template.Library()
 
@@ -36,10 +37,19 @@ def fragment(parser, token):
     return FragmentNode(nodelist, bits[1][1:-1])
 
 
+@register.filter
+def foreign_language(content):
+    """The language of translatable content when it is not the page's (its translation is not
+    made yet, and it is shown as written), for a `lang` attribute; None otherwise. The content's
+    locale must be loaded with it (select_related)."""
+    language = content.locale.language_code
+    return None if language == translation.get_language() else language
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
     """The site's home page and the pages shown in menus, in the visitor's language; the current
-    page's item is marked."""
+    page's item is marked as such, and the item of the section it is in as the current one."""
     request = context["request"]
 
     def make():
@@ -49,11 +59,19 @@ def main_menu(context):
         items = home.get_children().live().public().in_menu()
         return (
             {"pk": home.pk, "url": home.get_url(request)},
-            [{"pk": item.pk, "url": item.get_url(request), "title": item.title} for item in items],
+            [{"pk": item.pk, "path": item.path, "url": item.get_url(request), "title": item.title} for item in items],
         )
 
     home, items = cached_fragment(request, "main_menu", make)
-    return {"home": home, "items": items, "current": getattr(context.get("page"), "pk", None)}
+    page = context.get("page")
+    current = getattr(page, "pk", None)
+
+    def marked(item):
+        if item["pk"] == current:
+            return "page"
+        return "true" if isinstance(page, Page) and page.path.startswith(item["path"]) else None
+
+    return {"home": home, "items": [{**item, "current": marked(item)} for item in items], "current": current}
 
 
 def _home_urls(request):
@@ -157,7 +175,7 @@ def sidebar(context):
         HOLES["page_field"]: (
             format_html('<input type="hidden" name="page" value="{}">', page.pk) if getattr(page, "pk", None) else ""
         ),
-        HOLES["next_path"]: conditional_escape(request.get_full_path()),
+        HOLES["next_path"]: conditional_escape(shared_address(request)),
     }
     html = []
     for part in cached_fragment(request, "sidebar", make):
