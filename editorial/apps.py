@@ -8,7 +8,10 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_save
+        from wagtail.signals import page_unpublished
 
+        from .publication import withdraw_translations
         from .roles import grant_new_tree
 
         post_save.connect(grant_new_tree, dispatch_uid="editorial.grant_new_tree")
+        page_unpublished.connect(withdraw_translations, dispatch_uid="editorial.withdraw_translations")

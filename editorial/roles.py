@@ -29,14 +29,16 @@ ALL = "__all__"
 
 PAGE_PERMISSION_TYPES = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
 # Images and documents are shared: every role works in the root collection and its children.
-SHARED_MEDIA = (
+# Wagtail lets whoever may change one delete it too, even while published pages show it: editors
+# and translators upload and choose them, and change (or delete) only their own uploads; approvers,
+# who answer for what is published, change any.
+OWN_MEDIA = (
     "wagtailimages.add_image",
-    "wagtailimages.change_image",
     "wagtailimages.choose_image",
     "wagtaildocs.add_document",
-    "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 )
+SHARED_MEDIA = (*OWN_MEDIA, "wagtailimages.change_image", "wagtaildocs.change_document")
 ALL_MEDIA = (*SHARED_MEDIA, "wagtailimages.delete_image", "wagtaildocs.delete_document")
 # Translators translate these snippets. Wagtail's snippet permissions are per model; home.snippets
 # adds the language: an instance is changed only by those who may change pages in its language,
@@ -72,7 +74,7 @@ POLLS = ("feedback.add_survey", "feedback.change_survey", *POLL_RESULTS)
 
 ROLES = (
     # Write and edit news, submit it for approval; never publish.
-    Role(EDITORS, ("wagtailadmin.access_admin", *POLL_RESULTS), SHARED_MEDIA, source_pages=("add", "change")),
+    Role(EDITORS, ("wagtailadmin.access_admin", *POLL_RESULTS), OWN_MEDIA, source_pages=("add", "change")),
     # Review, approve and publish (or ask for changes).
     Role(
         APPROVERS,
@@ -86,7 +88,7 @@ ROLES = (
     Role(
         TRANSLATORS,
         ("wagtailadmin.access_admin", "wagtail_localize.submit_translation", *TRANSLATABLE_SNIPPETS),
-        SHARED_MEDIA,
+        OWN_MEDIA,
         translated_pages=("change", "publish"),
     ),
     # Everything, settings and users included, without being superusers.

@@ -1,13 +1,17 @@
 import json
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
+from wagtail.models import Page
 
 from .panels import AwaitingReviewPanel, DraftsPanel, LatestNewsPanel, TodayPanel, UntranslatedPanel
+from .publication import unpublished_source
 from .viewsets import NewsArticleListingViewSet
 
 
@@ -61,4 +65,35 @@ def refuse_bulk_actions_on_superusers(request, action_type, objects, action_clas
         return None
     if any(isinstance(obj, get_user_model()) and obj.is_superuser for obj in objects):
         return permission_denied(request)
+    return None
+
+
+def _refuse_translation_of_unpublished_source(request):
+    messages.error(
+        request,
+        _(
+            "The page this one translates is not published yet: publish the translation once the "
+            "original has been approved and published."
+        ),
+    )
+
+
+# Before wagtail-localize's own hook, which serves a translation's editor (and its "Publish").
+@hooks.register("before_edit_page", order=-1)
+def publish_translations_after_their_source(request, page):
+    """See editorial/publication.py."""
+    publishing = request.method == "POST" and (
+        request.POST.get("action") == "publish" or "action-publish" in request.POST
+    )
+    if publishing and unpublished_source(page) is not None:
+        _refuse_translation_of_unpublished_source(request)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def publish_translations_in_bulk_after_their_source(request, action_type, objects, action_class_instance):
+    if action_type == "publish" and any(isinstance(obj, Page) and unpublished_source(obj) for obj in objects):
+        _refuse_translation_of_unpublished_source(request)
+        return redirect(action_class_instance.next_url)
     return None

@@ -8,9 +8,11 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from wagtail.models import (
+    Collection,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
@@ -271,6 +273,109 @@ def test_upgrading_takes_back_the_translators_right_to_add_pages(home_en):
     )
     importlib.import_module("editorial.migrations.0003_translators_do_not_add_pages").forwards(apps, None)
     assert page_permission_types(TRANSLATORS, home_en) == {"change", "publish"}
+
+
+def test_a_translation_is_published_only_once_its_source_is(
+    client, make_article, role_user, locales, django_capture_on_commit_callbacks
+):
+    vi, en = locales
+    translate(make_article("Tin đã đăng").get_parent(), en, {"Tin tức - Sự kiện": "News"})
+    draft = make_article("Tin chưa được duyệt")
+    draft.unpublish()
+    english = translate(draft, en, {"Tin chưa được duyệt": "Not approved yet"})
+    english.unpublish()
+    translator = role_user(TRANSLATORS, "biendich")
+    client.force_login(translator)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[english.pk])
+    for publish in ({"action": "publish"}, {"action-publish": "action-publish", "title": "Not approved yet"}):
+        response = client.post(edit_url, publish, follow=True)
+        assert "Bản gốc của trang này chưa được xuất bản" in response.content.decode()
+        english.refresh_from_db()
+        assert not english.live
+    bulk_publish = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    client.post(f"{bulk_publish}?id={english.pk}&next=/admin/", {})
+    english.refresh_from_db()
+    assert not english.live and client.get(english.url).status_code == 404
+
+    # Once the approvers have published the source, the translation may follow.
+    draft.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit_url, {"action": "publish"}).status_code == 302
+    english.refresh_from_db()
+    assert english.live
+
+
+def test_withdrawing_an_article_withdraws_its_translations(client, make_article, role_user, locales):
+    vi, en = locales
+    article = make_article("Tin sẽ bị gỡ")
+    translate(article.get_parent(), en, {"Tin tức - Sự kiện": "News"})
+    english = translate(article, en, {"Tin sẽ bị gỡ": "To be withdrawn"})
+    other = make_article("Tin khác")
+    other_english = translate(other, en, {"Tin khác": "Another"})
+    client.force_login(role_user(APPROVERS, "pheduyet"))
+    assert client.post(reverse("wagtailadmin_pages:unpublish", args=[article.pk])).status_code == 302
+    english.refresh_from_db()
+    assert not english.live and client.get(english.url).status_code == 404
+    other_english.refresh_from_db()
+    assert other_english.live
+    # Withdrawing a translation leaves the source alone.
+    other_english.unpublish()
+    other.refresh_from_db()
+    assert other.live
+
+
+def test_editors_and_translators_change_and_delete_only_their_own_uploads(client, role_user, db):
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from home.demo import demo_image
+
+    call_command("sync_roles", verbosity=0)  # as every deployment does: it must not give the right back
+
+    def uploaded(item, user):
+        item.uploaded_by_user = user
+        item.save()
+        return item
+
+    approver = role_user(APPROVERS, "pheduyet")
+    shared_image = uploaded(demo_image("Ảnh dùng chung", seed=1), approver)
+    shared_document = uploaded(
+        get_document_model()(title="Kế hoạch", file=ContentFile(b"Ke hoach", name="ke-hoach.txt")), approver
+    )
+    for group, username in ((EDITORS, "bientap"), (TRANSLATORS, "biendich")):
+        user = role_user(group, username)
+        own = uploaded(demo_image(f"Ảnh của {username}", seed=2), user)
+        client.force_login(user)
+        for model, shared in ((get_image_model(), shared_image), (get_document_model(), shared_document)):
+            policy = policy_registry.get_by_type(model)
+            assert policy.user_has_permission_for_instance(user, "choose", shared)
+            assert not policy.user_has_any_permission_for_instance(user, ["change", "delete"], shared)
+        assert denied(client.post(reverse("wagtailimages:delete", args=[shared_image.pk])))
+        assert denied(client.post(reverse("wagtaildocs:delete", args=[shared_document.pk])))
+        assert get_image_model().objects.filter(pk=shared_image.pk).exists()
+        assert get_document_model().objects.filter(pk=shared_document.pk).exists()
+        assert policy_registry.get_by_type(get_image_model()).user_has_permission_for_instance(user, "change", own)
+    for model, shared in ((get_image_model(), shared_image), (get_document_model(), shared_document)):
+        assert policy_registry.get_by_type(model).user_has_permission_for_instance(
+            role_user(APPROVERS, f"pheduyet-{model._meta.model_name}"), "change", shared
+        )
+
+
+def test_upgrading_takes_back_the_editors_and_translators_right_to_change_anyones_media(db):
+    from django.apps import apps
+
+    root = Collection.get_first_root_node()
+    for name in (EDITORS, TRANSLATORS):
+        GroupCollectionPermission.objects.create(
+            group=Group.objects.get(name=name),
+            collection=root,
+            permission=Permission.objects.get(codename="change_image"),
+        )
+    importlib.import_module("editorial.migrations.0004_editors_and_translators_change_their_own_media").forwards(
+        apps, None
+    )
+    changing = GroupCollectionPermission.objects.filter(permission__codename__in=["change_image", "change_document"])
+    assert set(changing.values_list("group__name", flat=True)) == {APPROVERS, ADMINISTRATORS}
 
 
 def test_a_translator_cannot_touch_vietnamese_pages(client, make_article, role_user):

@@ -1,0 +1,34 @@
+"""A translation says what the page it translates says, so it is public only while that page is:
+
+- a translation cannot be published while its source (the page in the source language) is not
+  live: translators may prepare it before the approvers have approved the source, but publishing
+  it would put an unapproved article online;
+- withdrawing (unpublishing) a page in the source language withdraws its translations, which the
+  approvers could not do themselves (their rights are on the source language's pages).
+
+Publishing the source again does not publish the translations again: the translators do, once
+they have checked them against the source.
+"""
+
+from wagtail.models import Locale
+
+from home.translation import source_language
+
+
+def unpublished_source(page):
+    """The page that `page` translates, when that page is not live; None otherwise (a page in the
+    source language, or one whose source is live or gone)."""
+    language = source_language()
+    if page.locale.language_code == language:
+        return None
+    source = page.get_translation_or_none(Locale.objects.filter(language_code=language).first())
+    return source if source is not None and not source.live else None
+
+
+def withdraw_translations(sender, instance, **kwargs):
+    """page_unpublished: the live translations of an unpublished page in the source language
+    are unpublished too."""
+    if instance.locale.language_code != source_language():
+        return
+    for translation in instance.get_translations().live().specific():
+        translation.unpublish()
