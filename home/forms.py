@@ -1,6 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
+
+from .text import slugify_vi
 
 
 class AdminLoginForm(LoginForm):
@@ -25,6 +28,17 @@ class PortalSettingsForm(WagtailAdminModelForm):
 class PortalPageForm(WagtailAdminPageForm):
     """The portal's page forms refuse a slug that a route of the parent page answers (a category's
     "rss/"): the child would never be served."""
+
+    def clean_slug(self):
+        # The browser makes the slug ASCII when its field loses the focus, not when the form is
+        # sent from that field (Enter); a title of punctuation gives "--".
+        slug = self.cleaned_data.get("slug", "")
+        if not slug or (slug.isascii() and any(char.isalnum() for char in slug)):
+            return slug
+        slug = slugify_vi(slug)
+        if not slug:
+            raise ValidationError(_("An address needs letters or digits."))
+        return slug
 
     def clean(self):
         cleaned_data = super().clean()

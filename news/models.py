@@ -158,11 +158,19 @@ class NewsTag(TranslatableMixin, TagBase):
 
 class ArticleTags(_ClusterTaggableManager):
     """An article's tags: the names typed on an article are looked up and created in its
-    language, so that a Vietnamese article never takes an English tag of the same name."""
+    language, so that a Vietnamese article never takes an English tag of the same name; and
+    whatever their case, so that "Du lịch" is the tag "du lịch" (SQLite compares only ASCII
+    letters without case: the names are compared here)."""
 
     def _to_tag_model_instances(self, tags, tag_kwargs):
         if self.instance.locale_id is not None:
             tag_kwargs = {**tag_kwargs, "locale_id": self.instance.locale_id}
+            names = NewsTag.objects.filter(locale_id=self.instance.locale_id).values_list("name", flat=True)
+            spelled = {name.casefold(): name for name in names}
+            for tag in tags:
+                if isinstance(tag, str):
+                    spelled.setdefault(tag.casefold(), tag)  # the first spelling of a new tag
+            tags = [spelled[tag.casefold()] if isinstance(tag, str) else tag for tag in tags]
         return super()._to_tag_model_instances(tags, tag_kwargs)
 
 

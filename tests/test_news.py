@@ -248,6 +248,29 @@ def test_a_page_cannot_take_the_address_of_its_categorys_feed(admin_client, news
     assert list(Page.objects.child_of(news_category).values_list("slug", "live")) == [("rss-moi", True)]
 
 
+def test_typed_slugs_and_dates_are_taken_as_the_portal_writes_them(admin_client, news_category, department):
+    body = streamfield([("paragraph", rich_text("<p>Nội dung.</p>", features=PARAGRAPH_FEATURES))])
+    fields = {"title": "Lịch tiếp công dân", "lead": "Tóm tắt.", "department": department.pk, "body": body}
+    fields |= {"tags": "", "related_links": inline_formset([]), "byline": "", "featured_image": "", "seo_title": ""}
+    fields |= {"search_description": "", "publication_date": "15/11/2026 09:30", "action-publish": "action-publish"}
+    add_url = reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", news_category.pk))
+
+    # Sent with Enter from the slug field, before the browser made it ASCII; or made of dashes.
+    response = admin_client.post(add_url, nested_form_data({**fields, "slug": "--"}))
+    assert response.context["form"].errors["slug"] == ["Địa chỉ cần có chữ cái hoặc chữ số."]
+    response = admin_client.post(add_url, nested_form_data({**fields, "slug": "lịch-tiếp-công-dân-đà-nẵng"}))
+    assert response.status_code == 302, response.context["form"].errors
+    article = NewsArticlePage.objects.child_of(news_category).get()
+    assert article.slug == "lich-tiep-cong-dan-da-nang"
+    assert article.publication_date == datetime(2026, 11, 15, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+    # The date picker shows it, and reads what is typed, the same way.
+    edit = BeautifulSoup(admin_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content, "html.parser")
+    date_input = edit.select_one("input[name=publication_date]")
+    assert date_input["value"] == "15/11/2026 09:30"
+    assert '"format": "d/m/Y H:i"' in date_input.find_next("script").string
+
+
 def browser_urlify(title, formatters, allow_unicode):
     """What Wagtail 8's `w-slug` controller (`urlify`, in wagtailadmin/js/core.js) makes of a
     title: trim, apply the input's formatters, (if unicode is not allowed, Django's downcode
@@ -681,6 +704,15 @@ def test_tags_typed_on_an_article_are_tags_of_its_language(make_article, locales
         ("Đà Nẵng xanh", "da-nang-xanh", vi),
     }
     assert NewsTag.objects.filter(name="environment").count() == 2
+
+
+def test_a_tag_typed_in_another_case_is_the_same_tag(make_article, news_category, client):
+    first = make_article("Du lịch hè", tags=["du lịch", "Đà Nẵng"])
+    second = make_article("Du lịch thu", tags=["Du lịch", "đà nẵng", "ĐÀ NẴNG", "Hội An", "hội an"])
+    assert {tag.name for tag in second.tags.all()} == {"du lịch", "Đà Nẵng", "Hội An"}
+    assert NewsTag.objects.count() == 3
+    listed = soup_of(client.get(news_category.url, {"tag": "du-lich"})).select(".article-card__title")
+    assert {card.text for card in listed} == {first.title, second.title}
 
 
 def test_the_tag_input_suggests_the_tags_of_the_articles_language(

@@ -308,6 +308,11 @@ WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", _("Web portal"))
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Slugs are ASCII: "Đà Nẵng tổ chức hội nghị" -> da-nang-to-chuc-hoi-nghi (home/slugs.py).
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# The admin's date pickers read and write dates as the portal shows them (portal/formats): ISO by
+# default, and the picker replaced a date typed as 15/11/2026 with the current one.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The admin reaches no other host either: no Gravatar avatars, no check for new Wagtail releases.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
