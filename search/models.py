@@ -56,9 +56,11 @@ class SearchEntryQuerySet(models.QuerySet):
     def ranked(self, query):
         """Best first: the pages that hold the query's words together, as typed, then without
         accents; then those that hold more of the words typed with accents ("chợ" in an article's
-        body before "cho" in a title); then the weights of the fields where each word
-        occurs (title > lead > body), plus again as much where it occurs with the accents typed;
-        then newest first."""
+        body before "cho" in a title); then the weights of the fields where each word occurs
+        (title > lead > body): a word typed without accents in any spelling, a word typed with
+        accents with those accents only ("hai", twelve, in a lead adds nothing to "hải"), and
+        in the title and lead any word again as much where it occurs as typed; then newest
+        first."""
         # Only the words typed with accents say which accents the visitor means: "hai" typed on a
         # phone means "Hải" as much as "hai".
         marked = [term for term in query.accented if fold(term) != term]
@@ -71,13 +73,16 @@ class SearchEntryQuerySet(models.QuerySet):
             (Case(When(_anywhere(f" {term} ", WORDS), then=Value(1)), default=Value(0)) for term in marked),
             Value(0),
         )
+        typed_with_accents = {fold(term) for term in marked}
+        plain = [term for term in query.folded if term not in typed_with_accents]
         weights = [
             (field, f" {term} ", weight)
             for terms, fields in (
                 (
-                    query.folded,
+                    plain,
                     [("title_folded", TITLE_WEIGHT), ("lead_folded", LEAD_WEIGHT), ("body_folded", BODY_WEIGHT)],
                 ),
+                (marked, [("body_words", BODY_WEIGHT)]),
                 (query.accented, [("title_words", TITLE_WEIGHT), ("lead_words", LEAD_WEIGHT)]),
             )
             for term in terms

@@ -518,8 +518,13 @@ def test_print_link_and_print_view(client, article):
 
     assert soup.select_one(".article__source").text == f"Nguồn: {article.get_full_url()}"  # shown on paper only
 
+    assert soup.select_one(".print-bar") is None
     printable = soup_of(client.get(article.url + "?print"))
     assert printable.find("link", href=re.compile(r"news/print\.css$"))["media"] == "all"
+    # Without JavaScript the layout says how to print, and leads back; the paper names the agency.
+    bar = printable.select_one(".print-bar")
+    assert "Ctrl+P" in bar.text and bar.a["href"] == article.url
+    assert printable.select_one(".article__agency").text == "Ủy ban nhân dân phường Thử Nghiệm"
     assert printable.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     css = (Path(settings.BASE_DIR) / "news/static/news/print.css").read_text()
     assert ".site-header" in css and ".layout__sidebar" in css and ".article-related" in css

@@ -132,6 +132,13 @@ def test_words_typed_without_accents_rank_by_where_they_occur_not_by_chance_plai
     assert titles(search(client, q="hai chau")) == [in_title.title, by_chance.title]
 
 
+def test_a_word_typed_with_accents_gains_nothing_from_another_spelling_elsewhere(client, article):
+    # "hải châu" typed with accents: "Mười hai" (twelve) in an older article's lead is not "hải".
+    newer = article("Quận Hải Châu: tổng kết năm học", days_ago=1)
+    older = article("Phường Hải Châu I khai mạc giải bóng đá", lead="Mười hai đội bóng tham dự giải.", days_ago=90)
+    assert titles(search(client, q="hải châu")) == [newer.title, older.title]
+
+
 def test_the_words_typed_together_rank_first(client, article):
     together = article(
         "Tin hoạt động tuần",
