@@ -8,10 +8,11 @@ class EditorialConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_save
-        from wagtail.signals import page_unpublished
+        from wagtail.signals import page_published, page_unpublished
 
-        from .publication import withdraw_translations
+        from .publication import keep_translations_unpublished, withdraw_translations
         from .roles import grant_new_tree
 
         post_save.connect(grant_new_tree, dispatch_uid="editorial.grant_new_tree")
         page_unpublished.connect(withdraw_translations, dispatch_uid="editorial.withdraw_translations")
+        page_published.connect(keep_translations_unpublished, dispatch_uid="editorial.keep_translations_unpublished")

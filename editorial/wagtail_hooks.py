@@ -81,13 +81,18 @@ def _refuse_translation_of_unpublished_source(request):
 # Before wagtail-localize's own hook, which serves a translation's editor (and its "Publish").
 @hooks.register("before_edit_page", order=-1)
 def publish_translations_after_their_source(request, page):
-    """See editorial/publication.py."""
-    publishing = request.method == "POST" and (
-        request.POST.get("action") == "publish" or "action-publish" in request.POST
-    )
-    if publishing and unpublished_source(page) is not None:
+    """See editorial/publication.py. wagtail-localize's editor, which saves each string as it is
+    typed, shows the translation again; Wagtail's form goes on without its "publish", and saves
+    what was typed as a draft."""
+    if request.method != "POST" or unpublished_source(page) is None:
+        return None
+    if request.POST.get("action") == "publish":
         _refuse_translation_of_unpublished_source(request)
         return redirect("wagtailadmin_pages:edit", page.pk)
+    if "action-publish" in request.POST:
+        _refuse_translation_of_unpublished_source(request)
+        request.POST = request.POST.copy()
+        del request.POST["action-publish"]
     return None
 
 

@@ -234,7 +234,7 @@ def vote(request, pk):
             if settings.CSRF_COOKIE_NAME not in request.COOKIES:  # reloading would not help
                 message = _(
                     "Your browser did not send the cookie that protects your vote. "
-                    "Please allow cookies for this site, then vote again."
+                    "Please allow cookies for this site, reload the page and vote again."
                 )
             else:
                 message = _("Your vote could not be verified. Please reload the page and vote again.")

@@ -1,3 +1,4 @@
+import unicodedata
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
@@ -156,6 +157,11 @@ class NewsTag(TranslatableMixin, TagBase):
         return slugify_vi(tag) + (f"_{i}" if i is not None else "")
 
 
+def _caseless(name):
+    # Composed first: keyboards may type "ị" as "i" and a combining dot.
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 class ArticleTags(_ClusterTaggableManager):
     """An article's tags: the names typed on an article are looked up and created in its
     language, so that a Vietnamese article never takes an English tag of the same name; and
@@ -165,12 +171,14 @@ class ArticleTags(_ClusterTaggableManager):
     def _to_tag_model_instances(self, tags, tag_kwargs):
         if self.instance.locale_id is not None:
             tag_kwargs = {**tag_kwargs, "locale_id": self.instance.locale_id}
-            names = NewsTag.objects.filter(locale_id=self.instance.locale_id).values_list("name", flat=True)
-            spelled = {name.casefold(): name for name in names}
-            for tag in tags:
-                if isinstance(tag, str):
-                    spelled.setdefault(tag.casefold(), tag)  # the first spelling of a new tag
-            tags = [spelled[tag.casefold()] if isinstance(tag, str) else tag for tag in tags]
+            in_language = NewsTag.objects.filter(locale_id=self.instance.locale_id).order_by("pk")
+            names = list(in_language.values_list("name", flat=True))
+            known = set(names)
+            typed = [tag for tag in tags if isinstance(tag, str) and tag not in known]  # else that very tag
+            spelled = {}
+            for name in [*names, *typed]:  # the oldest of tags told apart by case only; else as first typed
+                spelled.setdefault(_caseless(name), name)
+            tags = [spelled[_caseless(tag)] if tag in typed else tag for tag in tags]
         return super()._to_tag_model_instances(tags, tag_kwargs)
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.template import TemplateSyntaxError
 from django.template.loader import get_template
 from django.urls import get_resolver
 from django.utils import translation
@@ -36,6 +35,6 @@ def warm_up():
     for name in project_template_names():
         try:
             get_template(name)
-        except TemplateSyntaxError:
+        except Exception:
             # The page that uses it will say so; the server must start all the same.
             logger.exception("Could not compile the template %s", name)

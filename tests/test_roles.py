@@ -22,6 +22,7 @@ from wagtail.models import (
 )
 from wagtail.permissions import policy_registry
 from wagtail.snippets.models import get_snippet_models
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 from wagtail_localize.models import StringSegment, Translation
 
 from editorial import roles
@@ -35,6 +36,7 @@ from home.snippets import (
     TranslatableSnippetIndexView,
     TranslatableSnippetPolicy,
 )
+from news.blocks import PARAGRAPH_FEATURES
 from tests.admin_support import PUBLIC_ADMIN_VIEWS, admin_views_without_arguments
 
 ROLE_GROUPS = [EDITORS, APPROVERS, TRANSLATORS, ADMINISTRATORS]
@@ -287,22 +289,39 @@ def test_a_translation_is_published_only_once_its_source_is(
     translator = role_user(TRANSLATORS, "biendich")
     client.force_login(translator)
     edit_url = reverse("wagtailadmin_pages:edit", args=[english.pk])
-    for publish in ({"action": "publish"}, {"action-publish": "action-publish", "title": "Not approved yet"}):
-        response = client.post(edit_url, publish, follow=True)
-        assert "Bản gốc của trang này chưa được xuất bản" in response.content.decode()
-        english.refresh_from_db()
-        assert not english.live
+    with django_capture_on_commit_callbacks(execute=True):  # wagtail-localize publishes on commit
+        response = client.post(edit_url, {"action": "publish"}, follow=True)
+    assert "Bản gốc của trang này chưa được xuất bản" in response.content.decode()
+    # Through Wagtail's own form (the translation no longer synchronised), what was typed is kept.
+    Translation.objects.filter(source__object_id=draft.translation_key, target_locale=en).update(enabled=False)
+    body = streamfield([("paragraph", rich_text("<p>Text.</p>", features=PARAGRAPH_FEATURES))])
+    fields = {"title": "Not approved, yet edited", "slug": english.slug, "lead": "Lead.", "body": body}
+    fields |= {"department": english.specific.department_id, "tags": "", "related_links": inline_formset([])}
+    fields |= {"publication_date": "", "byline": "", "featured_image": "", "seo_title": "", "search_description": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url, nested_form_data({**fields, "action-publish": "action-publish"}), follow=True)
+    assert "Bản gốc của trang này chưa được xuất bản" in response.content.decode()
+    english.refresh_from_db()
+    assert not english.live
+    assert english.get_latest_revision_as_object().title == "Not approved, yet edited"
     bulk_publish = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
-    client.post(f"{bulk_publish}?id={english.pk}&next=/admin/", {})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{bulk_publish}?id={english.pk}&next=/admin/", {})
+    english.refresh_from_db()
+    assert not english.live and client.get(english.url).status_code == 404
+    # Whatever else publishes it (wagtail-localize's "publish immediately" after a sync, a subtree
+    # published in bulk, a scheduled publication), it does not stay published.
+    english.specific.save_revision().publish()
     english.refresh_from_db()
     assert not english.live and client.get(english.url).status_code == 404
 
     # Once the approvers have published the source, the translation may follow.
     draft.save_revision().publish()
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(edit_url, {"action": "publish"}).status_code == 302
+        response = client.post(edit_url, nested_form_data({**fields, "action-publish": "action-publish"}))
+    assert response.status_code == 302
     english.refresh_from_db()
-    assert english.live
+    assert english.live and english.title == "Not approved, yet edited"
 
 
 def test_withdrawing_an_article_withdraws_its_translations(client, make_article, role_user, locales):
@@ -364,18 +383,22 @@ def test_editors_and_translators_change_and_delete_only_their_own_uploads(client
 def test_upgrading_takes_back_the_editors_and_translators_right_to_change_anyones_media(db):
     from django.apps import apps
 
-    root = Collection.get_first_root_node()
+    root, change_image = Collection.get_first_root_node(), Permission.objects.get(codename="change_image")
     for name in (EDITORS, TRANSLATORS):
         GroupCollectionPermission.objects.create(
-            group=Group.objects.get(name=name),
-            collection=root,
-            permission=Permission.objects.get(codename="change_image"),
+            group=Group.objects.get(name=name), collection=root, permission=change_image
         )
+    # An administrator's own grant on another collection is theirs to keep.
+    press_photos = root.add_child(name="Ảnh báo chí")
+    GroupCollectionPermission.objects.create(
+        group=Group.objects.get(name=EDITORS), collection=press_photos, permission=change_image
+    )
     importlib.import_module("editorial.migrations.0004_editors_and_translators_change_their_own_media").forwards(
         apps, None
     )
     changing = GroupCollectionPermission.objects.filter(permission__codename__in=["change_image", "change_document"])
-    assert set(changing.values_list("group__name", flat=True)) == {APPROVERS, ADMINISTRATORS}
+    assert set(changing.filter(collection=root).values_list("group__name", flat=True)) == {APPROVERS, ADMINISTRATORS}
+    assert changing.filter(collection=press_photos, group__name=EDITORS).exists()
 
 
 def test_a_translator_cannot_touch_vietnamese_pages(client, make_article, role_user):

@@ -10,6 +10,7 @@ def forwards(apps, schema_editor):
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
     GroupCollectionPermission.objects.filter(
         group__name__in=[roles.EDITORS, roles.TRANSLATORS],
+        collection__depth=1,  # where the roles give it; an administrator's grant elsewhere stays
         permission__content_type__app_label__in=["wagtailimages", "wagtaildocs"],
         permission__codename__in=["change_image", "change_document"],
     ).delete()

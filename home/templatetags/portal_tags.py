@@ -42,6 +42,8 @@ def foreign_language(content):
     """The language of translatable content when it is not the page's (its translation is not
     made yet, and it is shown as written), for a `lang` attribute; None otherwise. The content's
     locale must be loaded with it (select_related)."""
+    if content is None:  # an article without a department, say
+        return None
     language = content.locale.language_code
     return None if language == translation.get_language() else language
 
