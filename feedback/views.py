@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from home.translation import foreign_language
 from home.visitors import client_ip, visitor_hash
 
 from .forms import HONEYPOT_FIELD, VoteForm
@@ -157,7 +158,6 @@ def _results_html(request, survey):
 
 def _render_page(request, survey, form, status=200, error="", confirming=False):
     next_url = _safe_next(request, survey, request.POST.get("next") or request.GET.get("next"))
-    poll_language = survey.locale.language_code
     context = {
         "survey": survey,
         "form": form,
@@ -167,7 +167,7 @@ def _render_page(request, survey, form, status=200, error="", confirming=False):
         "error": error,
         "confirming": confirming,
         # A poll not (yet) translated into the visitor's language is shown in its own.
-        "poll_language": poll_language if poll_language != get_language() else None,
+        "poll_language": foreign_language(survey),
     }
     return render(request, "feedback/survey_page.html", context, status=status)
 

@@ -21,6 +21,15 @@ def alt_text_language():
     return None if get_language() == language else language
 
 
+def foreign_language(content):
+    """The language of translatable content shown on a page in another language (its translation
+    is not made yet, and it is shown as written), for a `lang` attribute; None otherwise."""
+    if content is None:  # an article without a department, say
+        return None
+    language = content.locale.language_code
+    return None if language == get_language() else language
+
+
 class SharedFieldsMixin:
     """Copies the fields declared `SynchronizedField(name, overridable=False)` to every translation
     when an instance is saved. wagtail-localize copies them only when a translation is synced: until

@@ -11,6 +11,7 @@ from wagtail.models import Page, Site
 
 from home.fragments import Expiring, cached_fragment
 from home.models import PortalSettings
+from home.translation import foreign_language
 from ops.pagecache import shared_address
 
 register = template.Library()
@@ -37,15 +38,15 @@ def fragment(parser, token):
     return FragmentNode(nodelist, bits[1][1:-1])
 
 
+register.filter(foreign_language)
+
+
 @register.filter
-def foreign_language(content):
-    """The language of translatable content when it is not the page's (its translation is not
-    made yet, and it is shown as written), for a `lang` attribute; None otherwise. The content's
-    locale must be loaded with it (select_related)."""
-    if content is None:  # an article without a department, say
-        return None
-    language = content.locale.language_code
-    return None if language == translation.get_language() else language
+def lang_attribute(content):
+    """` lang="…"` for content shown in another language than the page's (`foreign_language`),
+    nothing otherwise. The content's locale must be loaded with it (select_related)."""
+    language = foreign_language(content)
+    return format_html(' lang="{}"', language) if language else ""
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
