@@ -199,11 +199,12 @@ def test_warm_up_compiles_the_templates_and_indexes_the_urls_in_every_language(s
     assert set(get_resolver()._reverse_dict) == {code for code, _name in settings.LANGUAGES}
 
 
-def test_gunicorn_warms_up_the_master_before_it_forks_workers(monkeypatch):
+def test_gunicorn_warms_up_and_freezes_the_master_before_it_forks_workers(monkeypatch):
     calls = []
     monkeypatch.setattr("ops.warmup.warm_up", lambda: calls.append("warm up"))
     monkeypatch.setattr("visits.flusher.start", lambda: calls.append("flusher") or None)
+    monkeypatch.setattr("gc.freeze", lambda: calls.append("freeze"))
     config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
     assert config["preload_app"] is True
     config["when_ready"](mock.Mock())
-    assert calls == ["warm up", "flusher"]
+    assert calls == ["warm up", "freeze", "flusher"]
