@@ -5,7 +5,6 @@ user agent: they only enter a keyed hash, whose key the caller chooses (rotated 
 counting, fixed per survey for one vote per visitor).
 """
 
-import hashlib
 import hmac
 
 from django.conf import settings
@@ -29,4 +28,5 @@ def client_ip(request):
 def visitor_hash(request, key):
     """A hex digest that is the same for the same address and browser under the same key."""
     message = f"{client_ip(request)}\n{request.META.get('HTTP_USER_AGENT', '')}".encode()
-    return hmac.new(key.encode() if isinstance(key, str) else key, message, hashlib.sha256).hexdigest()
+    # hmac.digest: the same digest as hmac.new(…).hexdigest(), in one call to OpenSSL.
+    return hmac.digest(key.encode() if isinstance(key, str) else key, message, "sha256").hex()

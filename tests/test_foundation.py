@@ -1,5 +1,7 @@
 """Issue 2: a runnable portal: languages, site settings, layout, demo content, settings."""
 
+import hashlib
+import hmac
 import io
 import os
 import re
@@ -326,6 +328,8 @@ def test_visitor_hash_depends_on_key_address_and_browser_and_reveals_neither(rf)
     assert digest != visitor_hash(rf.get("/", REMOTE_ADDR="203.0.113.8", HTTP_USER_AGENT="Firefox"), "key-1")
     assert digest != visitor_hash(rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Chrome"), "key-1")
     assert "203.0.113.7" not in digest and len(digest) == 64
+    # HMAC-SHA256 of "address\nbrowser": the digests stored with the votes already cast stay valid.
+    assert digest == hmac.new(b"key-1", b"203.0.113.7\nFirefox", hashlib.sha256).hexdigest()
 
 
 def test_every_page_type_gets_an_ascii_slug_from_a_vietnamese_title(site, locales):

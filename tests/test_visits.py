@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.http import HttpResponse
 from django.template import Context, Template, TemplateSyntaxError
 from django.test.utils import CaptureQueriesContext
@@ -36,7 +37,7 @@ from tests.visits_support import (
 from visits import counting, sightings
 from visits.bots import is_bot
 from visits.counting import is_countable, local_today, record
-from visits.middleware import PAGE_HEADER
+from visits.middleware import PAGE_HEADER, VisitCounterMiddleware, page_header_value
 from visits.models import DailyCount, Sighting, VisitStatsBox
 from visits.panels import VisitsPanel
 from visits.sightings import Seen
@@ -301,6 +302,35 @@ def test_counting_trouble_never_costs_the_visitor_the_page(client, site, monkeyp
 
     monkeypatch.setattr(DailyCount.objects, "increment", broken)
     assert visit(client).status_code == 200
+
+
+def test_the_count_is_taken_once_the_page_is_sent_and_only_once(rf, site, home_vi):
+    # The visitor does not wait for the count: it is taken when the server closes the response
+    # it has sent (request_finished), in the thread that served it.
+    def page(request):
+        response = HttpResponse("page", content_type="text/html; charset=utf-8")
+        response[PAGE_HEADER] = page_header_value(site.pk, home_vi.translation_key)
+        return response
+
+    def sent(response):
+        # What the WSGI server does once the response is sent; the test's database connection
+        # stays open, as Django's test client keeps it.
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
+
+    request = rf.get("/vi/", REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT=BROWSER)
+    response = VisitCounterMiddleware(page)(request)
+    assert PAGE_HEADER not in response
+    assert visits_today(site) == 0
+    sent(response)
+    assert visits_today(site) == 1 and views(home_vi) == 1
+    Sighting.objects.all().delete()
+    DailyCount.objects.all().delete()
+    sent(response)  # the end of another request in this thread: nothing is left to count
+    assert not DailyCount.objects.exists()
 
 
 def test_a_batch_larger_than_one_statement_remembers_every_visitor_it_counted(site):

@@ -39,9 +39,7 @@ from pathlib import Path
 
 import redis
 from django.conf import settings
-from django.core.signals import request_finished
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -75,8 +73,6 @@ redis.call('SADD', KEYS[3], KEYS[2])
 return 1
 """
 
-_flush_wanted = threading.local()
-
 
 def enabled():
     return settings.VISITS_BUFFER in ("redis", "spool")
@@ -101,16 +97,8 @@ def add(seen):
 
 
 def flush_when_due():
-    """Have this request flush, once its answer is sent, when no flush started for a minute (or
-    the last one left spool files for the next)."""
-    _flush_wanted.value = True
-
-
-@receiver(request_finished)
-def _flush_after_the_answer(**kwargs):
-    if not getattr(_flush_wanted, "value", False):
-        return
-    _flush_wanted.value = False
+    """Flush when no flush started for a minute (or the last one left spool files for the next).
+    Called once the request's answer is sent (counting.record_after_the_answer)."""
     try:
         if _flush_due() and flush(files=REQUEST_FLUSH_FILES) is None:
             # Another process is flushing (the flusher, with much to do): not this process's

@@ -13,11 +13,15 @@
   over and over, which would inflate the view counts of fresh articles.
 """
 
+import logging
 import secrets
+import threading
 import time as time_module
 from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.utils import timezone
 
 from home.visitors import visitor_hash
@@ -32,14 +36,28 @@ PREFETCH_HEADERS = {
     "HTTP_X_PURPOSE": "preview",
     "HTTP_X_MOZ": "prefetch",
 }
+logger = logging.getLogger(__name__)
+
 # {day: (salt, until)}: the salt as read from the shared cache, and until when to trust this copy
 _salts = {}
 SALT_MEMORY = 60
+# (time zone, the day's first and next day's first timestamps, the day): the day of local_today
+_today = (None, 0.0, 0.0, None)
 
 
 def local_today():
-    """Today in the agency's time zone (TIME_ZONE), whatever time zone a request activated."""
-    return timezone.localdate(timezone=timezone.get_default_timezone())
+    """Today in the agency's time zone (TIME_ZONE), whatever time zone a request activated. Every
+    counted page asks: the day is worked out once, and kept while the clock is within it."""
+    global _today
+    zone, start, end, day = _today
+    now = time_module.time()
+    if zone is not timezone.get_default_timezone() or not start <= now < end:
+        zone = timezone.get_default_timezone()
+        day = datetime.fromtimestamp(now, zone).date()
+        start = datetime.combine(day, time(), tzinfo=zone).timestamp()
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).timestamp()
+        _today = (zone, start, end, day)
+    return day
 
 
 def is_countable(request, response):
@@ -74,6 +92,31 @@ def _daily_salt(today):
         _salts.clear()
         _salts[today] = (salt, time_module.monotonic() + SALT_MEMORY)
     return salt
+
+
+# The sighting of the page this thread is sending: (request, site id, page key)
+_answering = threading.local()
+
+
+def record_after_the_answer(request, site_id, page_key):
+    """Have `record` run once the page is sent (request_finished, in the thread that served it):
+    the visitor does not wait for the count. A write to the spool or to Redis lets the process's
+    other threads take Python's lock, and the thread waited ~0.1 ms on average to get it back
+    (under `make bench`'s load): a tenth of a page served from the cache."""
+    _answering.sighting = (request, site_id, page_key)
+
+
+@receiver(request_finished)
+def _record_the_answered_page(**kwargs):
+    sighting = getattr(_answering, "sighting", None)
+    if sighting is None:
+        return
+    _answering.sighting = None
+    try:
+        record(*sighting)
+    except Exception:
+        # Statistics must never cost a visitor the page, nor the next one.
+        logger.exception("Could not count a visit to %s", sighting[0].path)
 
 
 def record(request, site_id, page_key):

@@ -11,11 +11,7 @@ tells this middleware which page it is, and its visit and view are counted like 
 This middleware must therefore stay before (outside) every caching middleware.
 """
 
-import logging
-
-from .counting import is_countable, record
-
-logger = logging.getLogger(__name__)
+from .counting import is_countable, record_after_the_answer
 
 PAGE_HEADER = "X-Visits-Page"
 
@@ -34,9 +30,5 @@ class VisitCounterMiddleware:
         del response[PAGE_HEADER]
         if served and is_countable(request, response):
             site_id, _space, page_key = served.partition(" ")
-            try:
-                record(request, int(site_id), page_key)
-            except Exception:
-                # Statistics must never cost a visitor the page.
-                logger.exception("Could not count a visit to %s", request.path)
+            record_after_the_answer(request, int(site_id), page_key)
         return response
