@@ -1,7 +1,7 @@
 """A small HTTP/1.1 load generator, for machines without wrk: `connections` keep-alive
 connections send one request after another for `duration` seconds; every request comes from
-another visitor (its own X-Forwarded-For address, made of --run and a counter), like bench/wrk.lua.
-Prints the same JSON line.
+another visitor (its own X-Forwarded-For address, made of --run and a counter), and one in
+RECONNECT_EVERY closes its connection, like bench/wrk.lua. Prints the same JSON line.
 
     python bench/loadgen.py http://127.0.0.1:8000/vi/ --connections 16 --duration 10 \
         [--method POST] [--header "Name: value"]... [--body "a=1"]
@@ -12,6 +12,8 @@ import asyncio
 import json
 import time
 from urllib.parse import urlsplit
+
+RECONNECT_EVERY = 25
 
 
 class Stats:
@@ -74,14 +76,17 @@ async def connection(url, args, stats, counter, deadline):
             if writer is None:
                 reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
             counter[0] += 1
-            request = build_request(args.method, target, parts.netloc, headers, args.body, args.run, counter[0])
+            closing = [("Connection", "close")] if counter[0] % RECONNECT_EVERY == 0 else []
+            request = build_request(
+                args.method, target, parts.netloc, headers + closing, args.body, args.run, counter[0]
+            )
             started = time.perf_counter()
             writer.write(request)
             status, keep_alive = await read_response(reader)
             stats.latencies.append(time.perf_counter() - started)
             if not 200 <= status < 400:
                 stats.bad_status += 1
-            if not keep_alive:
+            if closing or not keep_alive:
                 writer.close()
                 writer = None
         except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError):

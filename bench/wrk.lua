@@ -1,10 +1,14 @@
 -- wrk script of bench/run.py: every request from another visitor (its own X-Forwarded-For
 -- address, from the IPv6 documentation range, made of BENCH_RUN, the thread and a counter), with
 -- the method, headers and body that the BENCH_METHOD, BENCH_HEADERS (lines "Name: value") and
--- BENCH_BODY environment variables give.
+-- BENCH_BODY environment variables give. One request in RECONNECT_EVERY asks the server to close
+-- its connection: a connection stays with the gunicorn worker that accepted it, and in a run
+-- where connections never closed, how they happened to fall among the workers set the median
+-- (a worker's threads share one processor).
 -- Prints the figures as one JSON line at the end.
 
 local threads = {}
+local RECONNECT_EVERY = 25
 
 function setup(thread)
     table.insert(threads, thread)
@@ -29,6 +33,7 @@ end
 function request()
     sent = sent + 1
     headers["X-Forwarded-For"] = string.format("2001:db8:%x:%x::%x", run, id, sent)
+    headers["Connection"] = sent % RECONNECT_EVERY == 0 and "close" or nil
     return wrk.format(method, nil, headers, body)
 end
 

@@ -8,15 +8,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.conf import settings
 
+from bench.loadgen import RECONNECT_EVERY
 from bench.run import last_json
 
 
 class Recorder(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     seen = []
+    closing = []
 
     def do_GET(self):
         self.seen.append((self.headers.get_all("Host"), self.headers["X-Forwarded-For"], self.headers["Accept"]))
+        self.closing.append(self.headers["Connection"] == "close")
         self.send_response(200)
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -55,3 +58,5 @@ def test_loadgen_sends_each_request_once_with_the_given_headers_from_a_new_visit
         ((f"127.0.0.1:{port}",), "text/html")
     }
     assert len({visitor for _hosts, visitor, _accept in Recorder.seen}) == len(Recorder.seen)
+    # One request in RECONNECT_EVERY closes its connection, which the next opens again.
+    assert sum(Recorder.closing) == len(Recorder.seen) // RECONNECT_EVERY > 0
