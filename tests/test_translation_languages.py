@@ -135,19 +135,24 @@ def test_an_article_links_to_its_translation_in_the_switcher_and_hreflang(client
     assert english_page.select_one(".language-switcher a[aria-current]")["hreflang"] == "en"
 
 
-def test_an_untranslated_article_leads_to_the_other_home_page_and_claims_no_alternate(client, make_article, locales):
+def test_an_untranslated_article_leads_to_the_nearest_translated_section_and_claims_no_alternate(
+    client, make_article, locales
+):
     _vi, en = locales
     article = make_article("Thông báo lịch tiếp công dân")
     soup = soup_of(client.get(article.url))
+    # Its category has no English version either: the English home page.
     assert switcher(soup) == {"vi": article.url, "en": "/en/"}
     assert alternates(soup) == {"vi": f"http://testserver{article.url}"}
 
+    category = translate(article.get_parent().specific, en, {})
+    assert switcher(soup_of(client.get(article.url)))["en"] == category.url != "/en/"
     # A translation that is not live yet counts as none.
-    translate(article.get_parent().specific, en, {})
     english = translate(article, en, {})
     assert english.live
+    assert switcher(soup_of(client.get(article.url)))["en"] == english.url
     english.unpublish()
-    assert switcher(soup_of(client.get(article.url)))["en"] == "/en/"
+    assert switcher(soup_of(client.get(article.url)))["en"] == category.url
 
 
 def test_the_poll_page_switches_to_its_translated_path(client, site, locales):

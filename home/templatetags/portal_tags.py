@@ -86,12 +86,27 @@ def _home_urls(request):
     return {home.locale.language_code: home.get_url(request) for home in homes}
 
 
+def _nearest_translations(page):
+    """{language code: page}: the page's live translation in each language that has one, else the
+    live translation of its nearest ancestor that has one (its site's home page, at the least).
+    One query."""
+    ancestry = [page.path[:end] for end in range(2 * page.steplen, len(page.path) + 1, page.steplen)]
+    family = (
+        Page.objects.live()
+        .filter(translation_key__in=Page.objects.filter(path__in=ancestry).values("translation_key"))
+        .select_related("locale")
+        .order_by("depth")
+    )
+    return {translated.locale.language_code: translated for translated in family}  # the deepest
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context):
     """One entry per content language: where this page lives in it.
 
-    A page links to its own translation when there is a live one, otherwise to that
-    language's home page; a view that is not a page (search, say) to the same path under the
+    A page links to its own translation when there is a live one, otherwise to the nearest
+    section above it that has one (the category of an article not translated yet, or that
+    language's home page); a view that is not a page (search, say) to the same path under the
     other language's prefix. The page or view keeps the query parameters that mean the same in
     every language (`language_neutral_query` of its context: a category's tag filter, a search's
     words but not its category, a page of one language). `translation` tells whether the entry
@@ -102,17 +117,19 @@ def language_versions(context):
     # The 404 page (portal.views.page_not_found) is in no language's site: it leads home.
     not_found = context.get("not_found", False)
     current = translation.get_language()
-    own = {}
+    nearest, own, homes = {}, set(), {}
     if isinstance(page, Page) and page.pk:
-        own = {p.locale.language_code: p for p in page.get_translations(inclusive=True).live().select_related("locale")}
-    homes = {}
-    if (page is not None or not_found) and len(own) < len(settings.LANGUAGES):
+        nearest = _nearest_translations(page)
+        own = {code for code, translated in nearest.items() if translated.translation_key == page.translation_key}
+    elif page is not None or not_found:
         homes = cached_fragment(request, "language_homes", lambda: _home_urls(request))
     versions = []
     query = f"?{context['language_neutral_query']}" if context.get("language_neutral_query") else ""
     for code, name in settings.LANGUAGES:
         if code in own:
-            url = own[code].get_url(request) + query
+            url = nearest[code].get_url(request) + query
+        elif code in nearest:
+            url = nearest[code].get_url(request)
         elif code in homes:
             url = homes[code]
         else:

@@ -207,9 +207,11 @@ def test_an_article_goes_from_the_editor_through_the_approver_to_citizens_in_two
 
     translator = sign_in(new_context, "biendichvien")
     start_translation(translator)
-    # Until the translator publishes it, the English site has no such page.
+    # Until the translator publishes it, the English site has no such page: the switcher leads to
+    # the category's English version.
     page.reload()
-    expect(page.locator(".language-switcher").get_by_role("link", name="English")).to_have_attribute("href", "/en/")
+    english_link = page.locator(".language-switcher").get_by_role("link", name="English")
+    expect(english_link).to_have_attribute("href", "/en/announcements/")
     translate_and_publish(translator, assert_accessible)
 
     page.reload()
@@ -219,5 +221,6 @@ def test_an_article_goes_from_the_editor_through_the_approver_to_citizens_in_two
     expect(page.locator(".article-meta [data-meta=unit]")).to_have_text("Posted by: Office")
     english_path = urlsplit(page.url).path
     english_category = page.get_by_role("navigation", name="Breadcrumb").get_by_role("link").last.get_attribute("href")
+    assert english_category == "/en/announcements/"
     assert feed_items(page, english_category + "rss/")[ENGLISH[TITLE]] == english_path
     assert feed_items(page, "/en/rss.xml")[ENGLISH[TITLE]] == english_path
