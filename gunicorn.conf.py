@@ -42,8 +42,9 @@ def when_ready(server):
 
     warm_up()
     # What the master holds now lives as long as the workers: out of the garbage collector's
-    # sight, its full collections no longer go through the ~185,000 objects of Django and Wagtail
-    # (a pause of ~0.1 s every few thousand requests), nor write to the pages the workers share.
+    # sight, the workers' full collections no longer go through the ~185,000 objects of Django and
+    # Wagtail (a pause of ~0.1 s every few thousand requests), nor mark the memory pages they share
+    # with the master as changed (reference counts still do, less often).
     gc.freeze()
     # The visit counts are flushed by a process of their own, at a lower CPU priority than the
     # workers (visits/flusher.py). The application is loaded already (preload_app).

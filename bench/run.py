@@ -417,7 +417,7 @@ def verdicts(rows, counting, failures):
     ]
     for label, figures in counting.items():
         added = figures["added"]
-        checks.append((f"Counting a visit adds ≤ 10% to the median ({label}: {added:+.0%})", added <= 0.10))
+        checks.append((f"Counting a visit adds ≤ 10% to the median ({label}: {added:+.1%})", added <= 0.10))
     checks.append(("No failed request, no “database is locked”", failures == 0))
     return checks
 
@@ -468,6 +468,8 @@ def main():
     parser.add_argument("--inspect", metavar="HOST", help=argparse.SUPPRESS)
     parser.add_argument("--change-content", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pairs < 1:
+        parser.error("--pairs must be 1 or more")
     if args.inspect or args.change_content:
         sys.path.insert(0, str(ROOT))
         if args.inspect:

@@ -146,13 +146,33 @@ def test_an_untranslated_article_leads_to_the_nearest_translated_section_and_cla
     assert alternates(soup) == {"vi": f"http://testserver{article.url}"}
 
     category = translate(article.get_parent().specific, en, {})
-    assert switcher(soup_of(client.get(article.url)))["en"] == category.url != "/en/"
+    soup = soup_of(client.get(article.url))
+    assert switcher(soup)["en"] == category.url != "/en/"
+    assert alternates(soup) == {"vi": f"http://testserver{article.url}"}
     # A translation that is not live yet counts as none.
     english = translate(article, en, {})
     assert english.live
     assert switcher(soup_of(client.get(article.url)))["en"] == english.url
     english.unpublish()
     assert switcher(soup_of(client.get(article.url)))["en"] == category.url
+
+
+def test_the_nearest_translation_is_found_in_the_pages_own_tree(client, make_article, home_en, locales):
+    # The English tree is shaped otherwise: the translation of the article's category is two
+    # levels down, the article's own one level down. The article's translation is nearest.
+    _vi, en = locales
+    article = make_article("Lịch tiếp công dân tháng 12")
+    category = translate(article.get_parent().specific, en, {})
+    english = translate(article, en, {})
+    elsewhere = home_en.add_child(instance=Page(title="Elsewhere", slug="elsewhere", locale=en))
+    english.move(home_en, pos="last-child")
+    category.move(elsewhere, pos="last-child")
+    english.refresh_from_db()
+    category.refresh_from_db()
+    assert english.depth < category.depth
+    soup = soup_of(client.get(article.url))
+    assert switcher(soup)["en"] == english.url
+    assert alternates(soup)["en"] == f"http://testserver{english.url}"
 
 
 def test_the_poll_page_switches_to_its_translated_path(client, site, locales):

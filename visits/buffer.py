@@ -98,7 +98,7 @@ def add(seen):
 
 def flush_when_due():
     """Flush when no flush started for a minute (or the last one left spool files for the next).
-    Called once the request's answer is sent (counting.record_after_the_answer)."""
+    `counting.record` calls it: under a server, once the page is sent."""
     try:
         if _flush_due() and flush(files=REQUEST_FLUSH_FILES) is None:
             # Another process is flushing (the flusher, with much to do): not this process's

@@ -1,8 +1,9 @@
 """Counting visits and page views.
 
 Wagtail marks each page it serves with a response header naming the site and the page (see
-`mark_served_page` in wagtail_hooks.py); this middleware counts the responses so marked and
-removes the header before the response leaves the server.
+`mark_served_page` in wagtail_hooks.py); this middleware has the responses so marked counted once
+they are sent (counting.record_after_the_answer), and removes the header before the response
+leaves the server.
 
 Why a header rather than counting in the page view itself: a page cache (Django's cache
 middleware, placed after this one in MIDDLEWARE) replays a stored response without running

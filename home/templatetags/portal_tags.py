@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html
@@ -86,18 +87,26 @@ def _home_urls(request):
     return {home.locale.language_code: home.get_url(request) for home in homes}
 
 
-def _nearest_translations(page):
-    """{language code: page}: the page's live translation in each language that has one, else the
-    live translation of its nearest ancestor that has one (its site's home page, at the least).
-    One query."""
+def _nearest_translations(page, request):
+    """{language code: (page, URL)}: the page's live translation in each language that has one,
+    else the live translation of its nearest ancestor that has one (its site's home page, at the
+    least). Nearest in this page's tree: another language's tree may be shaped otherwise. One
+    query."""
     ancestry = [page.path[:end] for end in range(2 * page.steplen, len(page.path) + 1, page.steplen)]
+    here = Page.objects.filter(path__in=ancestry)
     family = (
         Page.objects.live()
-        .filter(translation_key__in=Page.objects.filter(path__in=ancestry).values("translation_key"))
+        .filter(translation_key__in=here.values("translation_key"))
+        .annotate(depth_here=Subquery(here.filter(translation_key=OuterRef("translation_key")).values("depth")[:1]))
         .select_related("locale")
-        .order_by("depth")
+        .order_by("depth_here")
     )
-    return {translated.locale.language_code: translated for translated in family}  # the deepest
+    nearest = {}
+    for translated in family:
+        url = translated.get_url(request)
+        if url is not None:  # outside every site
+            nearest[translated.locale.language_code] = (translated, url)  # the nearest comes last
+    return nearest
 
 
 @register.simple_tag(takes_context=True)
@@ -119,17 +128,17 @@ def language_versions(context):
     current = translation.get_language()
     nearest, own, homes = {}, set(), {}
     if isinstance(page, Page) and page.pk:
-        nearest = _nearest_translations(page)
-        own = {code for code, translated in nearest.items() if translated.translation_key == page.translation_key}
+        nearest = _nearest_translations(page, request)
+        own = {code for code, (found, _url) in nearest.items() if found.translation_key == page.translation_key}
     elif page is not None or not_found:
         homes = cached_fragment(request, "language_homes", lambda: _home_urls(request))
     versions = []
     query = f"?{context['language_neutral_query']}" if context.get("language_neutral_query") else ""
     for code, name in settings.LANGUAGES:
         if code in own:
-            url = nearest[code].get_url(request) + query
+            url = nearest[code][1] + query
         elif code in nearest:
-            url = nearest[code].get_url(request)
+            url = nearest[code][1]
         elif code in homes:
             url = homes[code]
         else:
