@@ -94,14 +94,14 @@ class DraftsPanel(Component):
 
 def trees_to_translate(user):
     """Q of the pages the user may be asked to translate: those of their own agency's trees and,
-    for the portal's translators, every tree the portal's roles work on (a new agency's has no
-    English tree yet, where their permissions would be)."""
-    trees = in_users_trees(user)
+    for translators, the trees of the agency whose translators they are (AgencyStaff) or, for the
+    portal's, every tree the portal's roles work on: a new agency's has no English tree yet, where
+    their permissions would be."""
+    tops = Page.objects.filter(depth=2, agency_staff__translators__user=user)
     if user.groups.filter(name=TRANSLATORS).exists():
-        tops = Page.objects.filter(depth=2, group_permissions__group__name__in=[role.group for role in ROLES])
-        paths = set(tops.values_list("path", flat=True))
-        trees |= reduce(or_, (Q(path__startswith=path) for path in paths), Q(pk__in=[]))
-    return trees
+        tops |= Page.objects.filter(depth=2, group_permissions__group__name__in=[role.group for role in ROLES])
+    paths = set(tops.values_list("path", flat=True))
+    return reduce(or_, (Q(path__startswith=path) for path in paths), in_users_trees(user))
 
 
 class UntranslatedPanel(Component):

@@ -8,6 +8,10 @@ Page permissions and the approval workflow belong to page trees, one per languag
 root page, and the trees are made after the migrations (by `load_demo` or an administrator). A tree
 gets them when its top page is created (`grant_new_tree`, a post_save handler); `sync_roles`
 catches up with trees made before this app was installed.
+
+With several agencies in one installation, an agency's trees may go to groups of its own, one per
+role (`give_own_staff`, AgencyStaff), with an approval workflow of its own: its staff then work on
+its site alone, and the portal's roles on the others.
 """
 
 from dataclasses import dataclass
@@ -15,7 +19,10 @@ from dataclasses import dataclass
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from wagtail.models import GroupPagePermission, Locale, Page, WorkflowPage
+
+from .models import AgencyStaff
 
 EDITORS = "Biên tập viên"
 APPROVERS = "Phê duyệt"
@@ -26,6 +33,8 @@ WORKFLOW = "Phê duyệt tin bài"
 APPROVAL_TASK = "Phê duyệt"
 
 ALL = "__all__"
+# The longest name of a group (django.contrib.auth).
+GROUP_NAME_LENGTH = 150
 
 PAGE_PERMISSION_TYPES = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
 # Images and documents are shared: every role works in the root collection and its children.
@@ -96,6 +105,11 @@ ROLES = (
 )
 
 
+# An agency given staff of its own (`give_own_staff`) has a group in each of these roles, the
+# AgencyStaff fields; the portal's administrators administer its site as every other.
+AGENCY_ROLES = {EDITORS: "editors", APPROVERS: "approvers", TRANSLATORS: "translators"}
+
+
 def page_permission(permission_type):
     return f"wagtailcore.{permission_type}_page"
 
@@ -110,12 +124,12 @@ def create_all_permissions(apps):
 
 
 def sync_groups(apps):
-    """Create the groups and add their permissions on models, on the root collection and on the
-    root page. `apps` is a migration's app registry or `django.apps.apps`.
+    """Create the roles' groups, and give them and the agencies' own groups (AgencyStaff) their
+    role's permissions on models, on the root collection and on the root page. `apps` is a
+    migration's app registry or `django.apps.apps`.
 
     Returns the permissions declared here that do not exist (yet) in the database.
     """
-    Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     Collection = apps.get_model("wagtailcore", "Collection")
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
@@ -134,8 +148,7 @@ def sync_groups(apps):
 
     root_collection = Collection.objects.get(depth=1)
     root_page = Page.objects.get(depth=1)
-    for role in ROLES:
-        group, _created = Group.objects.get_or_create(name=role.group)
+    for role, group in _groups_in_roles(apps):
         group.permissions.add(*lookup(list(existing) if role.permissions == ALL else role.permissions))
         for permission_id in lookup(role.media):
             GroupCollectionPermission.objects.get_or_create(
@@ -146,39 +159,63 @@ def sync_groups(apps):
     return missing
 
 
-def approval_workflow(apps):
-    """The default workflow: one approval by the approvers' group (created when missing)."""
+def _groups_in_roles(apps):
+    """(role, group) of the roles' groups (created when missing) and of the agencies' own staff."""
+    Group = apps.get_model("auth", "Group")
+    pairs = [(role, Group.objects.get_or_create(name=role.group)[0]) for role in ROLES]
+    try:
+        staff_model = apps.get_model("editorial", "AgencyStaff")
+    except LookupError:  # a migration older than the model
+        return pairs
+    by_name = {role.group: role for role in ROLES}
+    for staff in staff_model.objects.select_related(*AGENCY_ROLES.values()):
+        pairs += [(by_name[name], getattr(staff, field)) for name, field in AGENCY_ROLES.items()]
+    return pairs
+
+
+def approval_workflow(apps, name=WORKFLOW, task_name=APPROVAL_TASK, approvers=APPROVERS):
+    """The workflow `name`, made when missing: one approval (`task_name`) by the group
+    `approvers`. By default, the portal's: one approval by the approvers' group."""
     Workflow = apps.get_model("wagtailcore", "Workflow")
-    workflow = Workflow.objects.filter(name=WORKFLOW).first()
+    workflow = Workflow.objects.filter(name=name).first()
     if workflow is None:
         ContentType = apps.get_model("contenttypes", "ContentType")
         task_type, _created = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
         task = apps.get_model("wagtailcore", "GroupApprovalTask").objects.create(
-            name=APPROVAL_TASK, content_type=task_type, active=True
+            name=task_name, content_type=task_type, active=True
         )
-        task.groups.set([apps.get_model("auth", "Group").objects.get(name=APPROVERS)])
-        workflow = Workflow.objects.create(name=WORKFLOW, active=True)
+        task.groups.set([apps.get_model("auth", "Group").objects.get_or_create(name=approvers)[0]])
+        workflow = Workflow.objects.create(name=name, active=True)
         apps.get_model("wagtailcore", "WorkflowTask").objects.create(workflow=workflow, task=task, sort_order=0)
     return workflow
 
 
 def taken_from_the_roles(top):
-    """True when an administrator gave the tree to other groups (another agency's site, kept to
-    its own staff): some group holds permissions on it, and none of the roles does."""
+    """True when an administrator gave the tree to other groups by hand (another agency's site,
+    kept to its own staff): some group holds permissions on it, and none of the roles does."""
     granted = GroupPagePermission.objects.filter(page=top)
     return granted.exists() and not granted.filter(group__name__in=[role.group for role in ROLES]).exists()
 
 
+def own_staff(top):
+    """The AgencyStaff of the agency whose tree `top` (or a translation of it) is, or None."""
+    fields = [*AGENCY_ROLES.values(), "workflow"]
+    return AgencyStaff.objects.select_related(*fields).filter(tree__translation_key=top.translation_key).first()
+
+
 def grant_tree(top):
-    """Give a language's page tree (`top`, a page directly under the root) to the roles that work
-    in that language, and put the default language's trees under the approval workflow.
+    """Give a language's page tree (`top`, a page directly under the root) to the groups that
+    work on it in that language: the agency's own staff (AgencyStaff), or else the portal's
+    roles; and put the default language's tree under their approval workflow.
 
     Workflows apply to a page's subtree, so the other languages' trees stay outside it: what
-    translators publish waits for no one. A translation of a tree taken from the roles is left
-    to the administrator, who gives it to that agency's own translators.
+    translators publish waits for no one. A tree that an administrator took from the roles by
+    hand, and its translations, are left to them.
     """
-    translations = Page.objects.filter(depth=2, translation_key=top.translation_key).exclude(pk=top.pk)
-    if any(taken_from_the_roles(tree) for tree in translations):
+    staff = own_staff(top)
+    if staff is None and any(
+        taken_from_the_roles(tree) for tree in Page.objects.filter(depth=2, translation_key=top.translation_key)
+    ):
         return
     is_source = top.locale_id == Locale.get_default().pk
     permissions = {p.codename: p for p in Permission.objects.filter(content_type__app_label="wagtailcore")}
@@ -186,12 +223,40 @@ def grant_tree(top):
         kinds = role.source_pages if is_source else role.translated_pages
         if not kinds:
             continue
-        # Recreated if an administrator renamed or deleted it, rather than failing the new page.
-        group, _created = Group.objects.get_or_create(name=role.group)
+        if staff is not None:
+            group = getattr(staff, AGENCY_ROLES[role.group])
+        else:
+            # Recreated if an administrator renamed or deleted it, rather than failing the new page.
+            group, _created = Group.objects.get_or_create(name=role.group)
         for kind in kinds:
             GroupPagePermission.objects.get_or_create(group=group, page=top, permission=permissions[f"{kind}_page"])
     if is_source:
-        WorkflowPage.objects.get_or_create(page=top, defaults={"workflow": approval_workflow(global_apps)})
+        workflow = staff.workflow if staff is not None else approval_workflow(global_apps)
+        WorkflowPage.objects.get_or_create(page=top, defaults={"workflow": workflow})
+
+
+@transaction.atomic
+def give_to_own_staff(top, agency):
+    """Give an agency's trees (`top`, its home page in the default language, and the
+    translations) to groups of its own, one per role of AGENCY_ROLES, named after the role and
+    `agency`, with an approval workflow whose approvers are the agency's. The portal's role groups
+    lose their page permissions there; its administrators keep theirs (on the root page).
+    Returns the AgencyStaff."""
+    groups = {
+        field: Group.objects.get_or_create(name=f"{role} – {agency}"[:GROUP_NAME_LENGTH])[0]
+        for role, field in AGENCY_ROLES.items()
+    }
+    workflow = approval_workflow(
+        global_apps, f"{WORKFLOW} – {agency}", f"{APPROVAL_TASK} – {agency}", groups["approvers"].name
+    )
+    staff, _created = AgencyStaff.objects.update_or_create(tree=top, defaults={**groups, "workflow": workflow})
+    trees = Page.objects.filter(depth=2, translation_key=top.translation_key)
+    GroupPagePermission.objects.filter(page__in=trees, group__name__in=[role.group for role in ROLES]).delete()
+    WorkflowPage.objects.filter(page__in=trees).exclude(workflow=workflow).delete()
+    sync_groups(global_apps)
+    for tree in trees:
+        grant_tree(tree)
+    return staff
 
 
 def grant_new_tree(sender, instance, created, raw=False, **kwargs):

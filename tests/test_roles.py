@@ -16,6 +16,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Site,
     TranslatableMixin,
     Workflow,
     WorkflowPage,
@@ -26,7 +27,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from wagtail_localize.models import StringSegment, Translation
 
 from editorial import roles
+from editorial.panels import trees_to_translate
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
+from home.agencies import add_agency_site
 from home.demo import translate
 from home.management.commands import load_demo
 from home.models import AgencyProfile, HomePage, PortalSettings
@@ -265,6 +268,98 @@ def test_another_agencys_tree_given_to_its_own_groups_stays_theirs(home_vi, loca
     call_command("sync_roles", verbosity=0)
     assert not GroupPagePermission.objects.filter(page=other_home_en).exists()
     assert not other_home_en.permissions_for_user(role_user(TRANSLATORS, "biendich")).can_publish()
+
+
+def test_an_agency_given_staff_of_its_own_works_on_its_site_alone(
+    client, home_vi, locales, role_user, django_capture_on_commit_callbacks
+):
+    ward = add_agency_site("Ủy ban nhân dân phường B", "phuong-b.example.vn", 80)
+    out = io.StringIO()
+    call_command("give_own_staff", "Phuong-B.example.vn", stdout=out)
+    ward_home = Page.objects.get(pk=ward.root_page_id)
+
+    own = {
+        role: Group.objects.get(name=f"{role} – Ủy ban nhân dân phường B") for role in (EDITORS, APPROVERS, TRANSLATORS)
+    }
+    assert all(f"“{group.name}”" in out.getvalue() for group in own.values())
+    # The roles' permissions on models and media, and the page permissions on the ward's tree only.
+    for role in (EDITORS, APPROVERS, TRANSLATORS):
+        portal_group = Group.objects.get(name=role)
+        assert set(own[role].permissions.all()) == set(portal_group.permissions.all()) != set()
+        assert set(
+            GroupCollectionPermission.objects.filter(group=own[role]).values_list("permission", "collection")
+        ) == set(GroupCollectionPermission.objects.filter(group=portal_group).values_list("permission", "collection"))
+        assert page_permission_types(role, ward_home) == set()
+        assert not GroupPagePermission.objects.filter(group=own[role]).exclude(page=ward_home).exists()
+    assert page_permission_types(own[EDITORS].name, ward_home) == {"add", "change"}
+    assert page_permission_types(own[APPROVERS].name, ward_home) == {"add", "change", "publish", "lock", "unlock"}
+    assert page_permission_types(EDITORS, home_vi) == {"add", "change"}
+
+    def member(group, username):
+        user = role_user(EDITORS, username)
+        user.groups.set([group])
+        return user
+
+    ward_editor, ward_approver = member(own[EDITORS], "bientap_b"), member(own[APPROVERS], "pheduyet_b")
+    district_editor, district_approver = role_user(EDITORS, "bientap"), role_user(APPROVERS, "pheduyet")
+    assert ward_home.permissions_for_user(ward_editor).can_edit()
+    assert not home_vi.permissions_for_user(ward_editor).can_edit()
+    assert not ward_home.permissions_for_user(district_editor).can_edit()
+    assert ward_home.permissions_for_user(ward_approver).can_publish()
+    assert not home_vi.permissions_for_user(ward_approver).can_publish()
+
+    # The ward's news waits for the ward's approvers, the district's for the district's.
+    workflow = ward_home.get_workflow()
+    assert workflow.name == f"{roles.WORKFLOW} – Ủy ban nhân dân phường B"
+    assert home_vi.get_workflow() == Workflow.objects.get(name=roles.WORKFLOW)
+    task = workflow.tasks.get().specific
+    assert list(task.groups.all()) == [own[APPROVERS]]
+    assert task.get_actions(ward_home, ward_approver) and not task.get_actions(ward_home, district_approver)
+
+    # The ward's translators are asked to translate its site, and the English tree that
+    # wagtail-localize makes is theirs; the district's translators see neither.
+    ward_translator, district_translator = member(own[TRANSLATORS], "biendich_b"), role_user(TRANSLATORS, "biendich")
+    assert list(Page.objects.filter(trees_to_translate(ward_translator), depth=2)) == [ward_home]
+    assert ward_home not in Page.objects.filter(trees_to_translate(district_translator))
+    client.force_login(ward_translator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtail_localize:submit_page_translation", args=[ward_home.pk]), {"locales": [locales[1].pk]}
+        )
+    assert response.status_code == 302
+    ward_home_en = ward_home.get_translation(locales[1])
+    # (Wagtail keeps a user's page permissions on the user object: a request has a fresh one.)
+    ward_translator = get_user_model().objects.get(pk=ward_translator.pk)
+    assert ward_home_en.permissions_for_user(ward_translator).can_publish()
+    assert not ward_home_en.permissions_for_user(district_translator).can_edit()
+    assert page_permission_types(own[TRANSLATORS].name, ward_home_en) == {"change", "publish"}
+
+    # sync_roles keeps it so and restores what the ward's groups lost; the command again changes nothing.
+    own[EDITORS].permissions.remove(Permission.objects.get(codename="view_survey"))
+    GroupPagePermission.objects.filter(group=own[APPROVERS], permission__codename="lock_page").delete()
+    call_command("sync_roles", verbosity=0)
+    call_command("give_own_staff", "phuong-b.example.vn", stdout=io.StringIO())
+    assert own[EDITORS].permissions.filter(codename="view_survey").exists()
+    assert page_permission_types(own[APPROVERS].name, ward_home) == {"add", "change", "publish", "lock", "unlock"}
+    assert page_permission_types(EDITORS, ward_home) == page_permission_types(TRANSLATORS, ward_home_en) == set()
+    assert Group.objects.filter(name__endswith="phường B").count() == 3
+    assert Workflow.objects.filter(name__endswith="phường B").count() == 1
+
+
+def test_give_own_staff_names_the_site_it_cannot_find_or_tell_apart(home_vi):
+    add_agency_site("Ủy ban nhân dân phường C", "phuong-c.example.vn", 80)
+    add_agency_site("Ủy ban nhân dân phường C", "phuong-c.example.vn", 443)
+    with pytest.raises(CommandError, match="No site at khong-co.example.vn"):
+        call_command("give_own_staff", "khong-co.example.vn")
+    with pytest.raises(CommandError, match="phuong-c.example.vn has sites on ports 80, 443: say which with --port"):
+        call_command("give_own_staff", "phuong-c.example.vn")
+    call_command("give_own_staff", "phuong-c.example.vn", port=443, stdout=io.StringIO())
+    https_home = Site.objects.get(hostname="phuong-c.example.vn", port=443).root_page
+    assert page_permission_types(f"{EDITORS} – Ủy ban nhân dân phường C", https_home) == {"add", "change"}
+    assert page_permission_types(EDITORS, Site.objects.get(port=80, hostname="phuong-c.example.vn").root_page) == {
+        "add",
+        "change",
+    }
 
 
 def test_upgrading_takes_back_the_translators_right_to_add_pages(home_en):

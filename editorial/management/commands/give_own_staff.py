@@ -1,0 +1,42 @@
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Locale, Site
+
+from editorial.roles import give_to_own_staff
+
+
+class Command(BaseCommand):
+    help = (
+        "Give an agency's site to staff of its own: editors, approvers and translators groups named "
+        "after the agency, with the editorial roles' permissions, the page permissions on the site's "
+        "trees (every language) and an approval workflow whose approvers are the agency's. The portal's "
+        "role groups lose their page permissions there. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("hostname", help="The agency's site, e.g. phuong-b.danang.gov.vn")
+        parser.add_argument("--port", type=int, help="Needed when the host name has sites on several ports.")
+
+    def handle(self, *args, hostname, port, **options):
+        sites = Site.objects.filter(hostname=hostname.lower()).select_related("root_page")
+        if port is not None:
+            sites = sites.filter(port=port)
+        found = list(sites)
+        if not found:
+            raise CommandError(f"No site at {hostname}{f':{port}' if port else ''} (Settings → Sites).")
+        if len(found) > 1:
+            ports = ", ".join(str(site.port) for site in found)
+            raise CommandError(f"{hostname} has sites on ports {ports}: say which with --port.")
+        site = found[0]
+        top = site.root_page
+        if top.depth != 2 or top.locale_id != Locale.get_default().pk:
+            raise CommandError(
+                f"The site's home page ({top.title}) is not the top of a page tree in the default language."
+            )
+        staff = give_to_own_staff(top, site.site_name or site.hostname)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{site.site_name or site.hostname}: the groups “{staff.editors}”, “{staff.approvers}” and "
+                f"“{staff.translators}”, and the workflow “{staff.workflow}”."
+            )
+        )
+        self.stdout.write("Add the agency's people to these groups in Settings → Users.")
