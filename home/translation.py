@@ -13,12 +13,13 @@ def source_language():
     return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
-def alt_text_language():
-    """The language of the images' alternative texts, for the `lang` attribute of an image on a
+def alt_text_language(own_text=""):
+    """The language of an image's alternative text, for the `lang` attribute of an image on a
     page in another language; None (no attribute) on the pages in that language. Images are shared
-    by every language version of a page, and their texts are written in the site's main language."""
+    by every language version of a page, and their texts are written in the site's main language;
+    a block's `own_text` is the page's, translated with it (None)."""
     language = source_language()
-    return None if get_language() == language else language
+    return None if own_text or get_language() == language else language
 
 
 def foreign_language(content):

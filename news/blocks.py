@@ -80,6 +80,19 @@ class HeadingBlock(blocks.CharBlock):
 
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("Image"))
+    # The image's own text (its description) is shared by every language of every page showing it;
+    # this one is the article's, and translators translate it with the article.
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        required=False,
+        # What photos added before this field have: wagtail-localize cannot translate a None.
+        default="",
+        max_length=250,
+        help_text=_(
+            "What the photo shows, for readers who cannot see it. Left empty, the image's own "
+            "description is used, in every language."
+        ),
+    )
     caption = blocks.CharBlock(label=_("Caption"), required=False)
 
     class Meta:

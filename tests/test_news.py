@@ -136,7 +136,10 @@ def test_an_editor_creates_and_publishes_an_article_with_every_block_type(
     body = [
         ("paragraph", rich_text("<p>Đoạn văn <b>đậm</b> và <i>nghiêng</i>.</p>", features=PARAGRAPH_FEATURES)),
         ("heading", "Kết quả nổi bật"),
-        ("image", {"image": photo.pk, "caption": "Toàn cảnh", "credit": "Ảnh: Minh Anh"}),
+        (
+            "image",
+            {"image": photo.pk, "alt_text": "Đại biểu dự hội nghị", "caption": "Toàn cảnh", "credit": "Ảnh: Minh Anh"},
+        ),
         (
             "gallery",
             {"intro": "Một số hình ảnh tại Hội nghị:", "images": list_block([{"image": photo.pk, "caption": "Ảnh 1"}])},
@@ -197,6 +200,10 @@ def test_an_editor_creates_and_publishes_an_article_with_every_block_type(
         "Tin được chọn liên quan",
     ):
         assert text in html
+    # The photo's alternative text is the one written for it in the article; the gallery's photo,
+    # without one, has its image's description.
+    alts = [img["alt"] for img in BeautifulSoup(html, "html.parser").select(".article__body img")]
+    assert alts == ["Đại biểu dự hội nghị", "Quang cảnh hội nghị"]
 
 
 def test_every_block_has_a_preview_in_the_block_picker(admin_client, video_finder):

@@ -31,6 +31,8 @@ PARAGRAPHS = [
     "Các phường đã lắp đặt gần 300 bóng đèn chiếu sáng.",
 ]
 CAPTIONS = ["Quang cảnh Hội nghị", "Đại biểu các phường", "Khen thưởng tập thể tiêu biểu"]
+# The first photo's alternative text is the article's own; the others' are their images'.
+ALT_TEXT = "Hội trường nhìn từ cuối phòng, các đại biểu nghe báo cáo"
 ENGLISH = {
     "Tin tức - Sự kiện": "News and events",
     "tin-tuc-su-kien": "news-and-events",
@@ -44,6 +46,7 @@ ENGLISH = {
     CAPTIONS[0]: "The conference hall",
     CAPTIONS[1]: "Delegates of the wards",
     CAPTIONS[2]: "Awards for outstanding groups",
+    ALT_TEXT: "The hall seen from the back, delegates listening to the report",
     "Kế hoạch tổ chức Hội nghị": "Conference plan",
 }
 
@@ -143,7 +146,8 @@ def article(make_article, document):
                 {
                     "intro": "Một số hình ảnh tại Hội nghị:",
                     "images": [
-                        {"image": image, "caption": caption} for image, caption in zip(images, CAPTIONS, strict=True)
+                        {"image": image, "caption": caption, "alt_text": ALT_TEXT if image == images[0] else ""}
+                        for image, caption in zip(images, CAPTIONS, strict=True)
                     ],
                 },
             ),
@@ -201,15 +205,21 @@ def test_a_translator_translates_an_article_with_its_gallery_and_publishes_it(
     ]
     assert Image.objects.count() == images and get_document_model().objects.count() == documents
     assert Image.get_rendition_model().objects.count() == renditions
-    # The photos' alternative texts are written in Vietnamese with the images: the English page says
-    # so, and they are not part of its text in the site search.
+    # A photo's own alternative text is translated with the article. The images' texts are written
+    # in Vietnamese with the images: the English page says so, and they are not part of its text
+    # in the site search.
     vietnamese_alts = [img["alt"] for img in vietnamese.select(".gallery img")]
+    assert vietnamese_alts[0] == ALT_TEXT
+    assert vietnamese_alts[1:] == [item["image"].default_alt_text for item in list(article.body[2].value["images"])[1:]]
     assert all(vietnamese_alts) and all(img.get("lang") is None for img in vietnamese.select(".gallery img"))
     assert [(img["alt"], img.get("lang")) for img in soup.select(".gallery img")] == [
-        (alt, "vi") for alt in vietnamese_alts
+        (ENGLISH[ALT_TEXT], None),
+        *((alt, "vi") for alt in vietnamese_alts[1:]),
     ]
-    assert vietnamese_alts[0] in SearchEntry.objects.get(page=article).body
-    assert vietnamese_alts[0] not in SearchEntry.objects.get(page=english).body
+    assert ALT_TEXT in SearchEntry.objects.get(page=article).body
+    assert ENGLISH[ALT_TEXT] in SearchEntry.objects.get(page=english).body
+    assert vietnamese_alts[1] in SearchEntry.objects.get(page=article).body
+    assert vietnamese_alts[1] not in SearchEntry.objects.get(page=english).body
 
 
 def test_the_translation_editor_speaks_vietnamese_by_default(admin_client, english_article):
