@@ -3,8 +3,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .terms import MAX_QUERY_LENGTH, Query
 
@@ -87,7 +87,7 @@ class SearchForm(forms.Form):
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
         if first and last and first > last:
             self.add_error("date_to", _("The end date comes before the start date."))
-        cleaned["query"] = Query.parse(cleaned.get("q") or "")
+        cleaned["query"] = Query.parse(cleaned.get("q") or "", get_language())
         cleaned["category"] = self.categories.get(cleaned.get("category") or "")
         return cleaned
 

@@ -9,7 +9,7 @@ from home.models import HomePage
 from news.models import NewsArticlePage, NewsIndexPage
 
 from .models import SearchEntry
-from .terms import accented_words, folded_words, padded
+from .terms import accented_words, index_words, padded
 
 # The field each page type shows under its title; other page types offer their search
 # description instead.
@@ -42,6 +42,7 @@ def page_date(page):
 def entry_values(page):
     """The index row of `page` (a specific page), as a dict of SearchEntry fields."""
     lead, body = page_lead(page), page_body(page)
+    language = page.locale.language_code
     return {
         "date": page_date(page),
         "lead": lead,
@@ -49,9 +50,9 @@ def entry_values(page):
         "title_words": padded(accented_words(page.title)),
         "lead_words": padded(accented_words(lead)),
         "body_words": padded(accented_words(body)),
-        "title_folded": padded(folded_words(page.title)),
-        "lead_folded": padded(folded_words(lead)),
-        "body_folded": padded(folded_words(body)),
+        "title_folded": padded(index_words(page.title, language)),
+        "lead_folded": padded(index_words(lead, language)),
+        "body_folded": padded(index_words(body, language)),
     }
 
 

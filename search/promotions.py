@@ -29,7 +29,7 @@ def promotions_for(query, home, request):
         for pk, text in PromotionQuery.objects.filter(editors_picks__isnull=False)
         .distinct()
         .values_list("pk", "query_string")
-        if Query.parse(text).folded == query.folded
+        if Query.parse(text, query.language).folded == query.folded
     ]
     if not query_ids:
         return []

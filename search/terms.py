@@ -1,27 +1,63 @@
 """How search reads text, the same way for the index and for queries.
 
 Matching uses words folded by `home.text.fold` (the one Vietnamese normaliser): "Đà Nẵng",
-"ĐÀ NẴNG" and "da nang" are all `da nang`. Ranking also looks at the words as typed (lower case,
-composed into NFC so that a decomposed "ẵ" equals the precomposed one), so that a query typed
-with accents ranks the pages that have exactly those accents first. Results show where the words
-matched by mapping the folded text back to the characters it came from.
+"ĐÀ NẴNG" and "da nang" are all `da nang`; in a language whose words change form, the folded
+words are reduced to their stems by the language's Snowball stemmer, so that "meetings" finds
+"meeting" on the English site (Vietnamese words never change form). Ranking also looks at the
+words as typed (lower case, composed into NFC so that a decomposed "ẵ" equals the precomposed
+one), so that a query typed with accents ranks the pages that have exactly those accents first.
+Results show where the words matched by mapping the folded text back to the characters it came
+from.
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
 
-from home.text import fold, folded_words
+from home.text import FOLDED_WORD, fold, folded_words
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 EXCERPT_LENGTH = 240
 
 WORD = re.compile(r"[^\W_]+")
+
+
+# A stemmer keeps the word it works on: one per thread and language.
+_stemmers = threading.local()
+
+
+def _stemmer(language):
+    """The Snowball stemmer named after `language`'s base language ("en-gb" -> "english"), or None."""
+    if not hasattr(_stemmers, "by_language"):
+        _stemmers.by_language = {}
+    if language not in _stemmers.by_language:
+        try:
+            name = get_language_info((language or "").split("-")[0])["name"].lower()
+        except KeyError:
+            name = None
+        _stemmers.by_language[language] = (
+            snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
+        )
+    return _stemmers.by_language[language]
+
+
+def matched_words(words, language):
+    """Folded `words` as search matches them in `language`: stemmed where it has a stemmer."""
+    stemmer = _stemmer(language)
+    return stemmer.stemWords(words) if stemmer else list(words)
+
+
+def index_words(text, language):
+    """'Meetings in Đà Nẵng', "en" -> ['meet', 'in', 'da', 'nang']"""
+    return matched_words(folded_words(text), language)
 
 
 def accented_words(text):
@@ -37,18 +73,20 @@ def padded(words):
 
 @dataclass(frozen=True)
 class Query:
-    """The distinct words of a query, at most MAX_TERMS of them: folded, which every result must
-    contain, and as typed, which rank exact-accent matches first."""
+    """The distinct words of a query in `language`, at most MAX_TERMS of them: folded (and
+    stemmed, see `index_words`), which every result must contain, and as typed, which rank
+    exact-accent matches first."""
 
     folded: tuple
     accented: tuple
     truncated: bool
+    language: str
 
     @classmethod
-    def parse(cls, text):
-        folded = list(dict.fromkeys(folded_words(text)))
+    def parse(cls, text, language):
+        folded = list(dict.fromkeys(index_words(text, language)))
         accented = list(dict.fromkeys(accented_words(text)))
-        return cls(tuple(folded[:MAX_TERMS]), tuple(accented[:MAX_TERMS]), len(folded) > MAX_TERMS)
+        return cls(tuple(folded[:MAX_TERMS]), tuple(accented[:MAX_TERMS]), len(folded) > MAX_TERMS, language)
 
     def __bool__(self):
         return bool(self.folded)
@@ -73,16 +111,19 @@ def _folded_with_origins(text):
     return "".join(pieces), origins
 
 
-def match_spans(text, terms):
-    """Where the folded `terms` occur in `text` as whole words, as (start, end) indexes of the
-    characters of `text`: 'Đà Nẵng' with ('nang',) -> [(3, 7)]."""
-    if not text or not terms:
+def match_spans(text, query):
+    """Where the words of `query` (a Query) occur in `text` as whole words, in any form its language
+    stems alike, as (start, end) indexes of the characters of `text`: 'Đà Nẵng' with "nang" ->
+    [(3, 7)]; 'Two meetings' with "meeting" in English -> [(4, 12)]."""
+    if not text or not query:
         return []
     folded, origins = _folded_with_origins(text)
-    alternatives = "|".join(sorted(map(re.escape, terms), key=len, reverse=True))
-    pattern = re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+    found = list(FOLDED_WORD.finditer(folded))
+    terms = set(query.folded)
     spans = []
-    for match in pattern.finditer(folded):
+    for match, word in zip(found, matched_words([match.group() for match in found], query.language), strict=True):
+        if word not in terms:
+            continue
         end = origins[match.end() - 1] + 1
         # Take in what folds to nothing after the word, such as the combining accent of a
         # decomposed "à" (a + U+0300), so that the mark does not split a letter.
@@ -104,8 +145,8 @@ def marked(text, spans):
     return mark_safe("".join(pieces))
 
 
-def highlight(text, terms):
-    return marked(text, match_spans(text, terms))
+def highlight(text, query):
+    return marked(text, match_spans(text, query))
 
 
 def excerpt(texts, query, length=EXCERPT_LENGTH):
@@ -114,7 +155,7 @@ def excerpt(texts, query, length=EXCERPT_LENGTH):
     every occurrence marked; the beginning of the first non-empty text when none occurs."""
     texts = [" ".join(text.split()) for text in texts]
     for text in texts:
-        spans = match_spans(text, query.folded)
+        spans = match_spans(text, query)
         if spans:
             exact = [(s, e) for s, e in spans if " ".join(accented_words(text[s:e])) in query.accented]
             return _window(text, spans, (exact or spans)[0], length)

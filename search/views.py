@@ -52,7 +52,7 @@ def _results(request, form, home, query):
     results.object_list = list(results.object_list)
     attach_categories(entry.page for entry in results.object_list)
     for entry in results.object_list:
-        entry.title_html = highlight(entry.page.title, query.folded)
+        entry.title_html = highlight(entry.page.title, query)
         entry.excerpt_html = excerpt([entry.lead, entry.body], query)
     total = results.paginator.count + len(promotions)
     context = {
