@@ -61,6 +61,8 @@ CATEGORIES = {
 
 DAN_VAN_KHEO = "Quận Hải Châu: Tiếp tục thực hiện hiệu quả phong trào “dân vận khéo”"
 
+# The photo's own alternative text, translated with its article (the gallery's have their images').
+FESTIVAL_PHOTO_ALT = "Thực khách xếp hàng trước gian hàng, đầu bếp chan nước dùng vào những tô mì Quảng"
 GALLERY = [
     ("Quang cảnh hội nghị sơ kết phong trào dân vận khéo", "Quang cảnh Hội nghị", "The conference hall"),
     (
@@ -575,6 +577,7 @@ ENGLISH = dict(
             ],
             {
                 "Gian hàng mì Quảng tại lễ hội": "A Quang noodle stall at the festival",
+                FESTIVAL_PHOTO_ALT: "Diners queue at a stall where a cook ladles broth over bowls of Quang noodles",
                 "Ảnh: Hoài Thu": "Photo: Hoài Thu",
             },
         ),
@@ -690,7 +693,16 @@ def _body(title, paragraphs, images):
     elif title == "Khai mạc Lễ hội ẩm thực đường phố bên sông Hàn":
         image = demo_image("Gian hàng mì Quảng tại lễ hội ẩm thực", seed=330)
         body.insert(
-            1, ("image", {"image": image, "caption": "Gian hàng mì Quảng tại lễ hội", "credit": "Ảnh: Hoài Thu"})
+            1,
+            (
+                "image",
+                {
+                    "image": image,
+                    "alt_text": FESTIVAL_PHOTO_ALT,
+                    "caption": "Gian hàng mì Quảng tại lễ hội",
+                    "credit": "Ảnh: Hoài Thu",
+                },
+            ),
         )
     elif title == "Sơ kết sáu tháng thực hiện nhiệm vụ phát triển kinh tế - xã hội":
         table = {

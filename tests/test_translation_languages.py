@@ -271,3 +271,7 @@ def test_the_english_demo_site_reads_in_english(client, demo):
     english_titles = set(NewsArticlePage.objects.filter(locale__language_code="en").values_list("title", flat=True))
     cards = [a.text for a in soup.select(".article-card__title a")]
     assert len(cards) >= 5 and set(cards) <= english_titles
+    # A photo with an alternative text of its own says it in English.
+    festival = NewsArticlePage.objects.get(slug="street-food-festival-opens-by-the-han-river")
+    photo = soup_of(client.get(festival.url, HTTP_USER_AGENT=CRAWLER)).select_one(".article-image img")
+    assert photo["alt"].startswith("Diners queue at a stall") and not photo.get("lang")
