@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AgencyStaff(models.Model):
-    """One agency's own editors, approvers and translators (`add_agency --own-staff`). They hold
+    """One agency's own editors, approvers and translators (`manage.py give_own_staff`). They hold
     the editorial roles' permissions on models and media, and the page permissions and approval
     workflow on that agency's page trees, where the portal's role groups hold none
-    (editorial/roles.py). Deleting one of these groups or the workflow ends the arrangement: the
-    trees stay as they are, for the administrator."""
+    (editorial/roles.py). Deleting one of these groups (Settings → Groups) ends the arrangement:
+    the trees stay as they are, for the administrator."""
 
     tree = models.OneToOneField(
         "wagtailcore.Page",

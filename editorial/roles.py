@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Locale, Page, WorkflowPage
+from wagtail.models import GroupPagePermission, Locale, Page, Workflow, WorkflowPage, WorkflowState
 
 from .models import AgencyStaff
 
@@ -33,8 +34,6 @@ WORKFLOW = "Phê duyệt tin bài"
 APPROVAL_TASK = "Phê duyệt"
 
 ALL = "__all__"
-# The longest name of a group (django.contrib.auth).
-GROUP_NAME_LENGTH = 150
 
 PAGE_PERMISSION_TYPES = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
 # Images and documents are shared: every role works in the root collection and its children.
@@ -235,28 +234,55 @@ def grant_tree(top):
         WorkflowPage.objects.get_or_create(page=top, defaults={"workflow": workflow})
 
 
+class NameTaken(ValueError):
+    """An agency's staff would take the name of a group or workflow that exists already."""
+
+
 @transaction.atomic
 def give_to_own_staff(top, agency):
     """Give an agency's trees (`top`, its home page in the default language, and the
     translations) to groups of its own, one per role of AGENCY_ROLES, named after the role and
-    `agency`, with an approval workflow whose approvers are the agency's. The portal's role groups
-    lose their page permissions there; its administrators keep theirs (on the root page).
-    Returns the AgencyStaff."""
-    groups = {
-        field: Group.objects.get_or_create(name=f"{role} – {agency}"[:GROUP_NAME_LENGTH])[0]
-        for role, field in AGENCY_ROLES.items()
-    }
-    workflow = approval_workflow(
-        global_apps, f"{WORKFLOW} – {agency}", f"{APPROVAL_TASK} – {agency}", groups["approvers"].name
-    )
-    staff, _created = AgencyStaff.objects.update_or_create(tree=top, defaults={**groups, "workflow": workflow})
+    `agency`, with an approval workflow whose approvers are the agency's; again, to the groups it
+    has. The portal's role groups lose their page permissions there (its administrators keep
+    theirs, on the root page), and pages in moderation move to the agency's workflow. Raises
+    NameTaken rather than share a group or a workflow with anyone else. Returns the AgencyStaff."""
+    staff = AgencyStaff.objects.filter(tree=top).first()
+    if staff is None:
+        staff = AgencyStaff(tree=top)
+        names = {
+            field: f"{role} – {agency}"[: Group._meta.get_field("name").max_length]
+            for role, field in AGENCY_ROLES.items()
+        }
+        workflow_name = f"{WORKFLOW} – {agency}"
+        taken = [*Group.objects.filter(name__in=names.values()).values_list("name", flat=True)]
+        taken += Workflow.objects.filter(name=workflow_name).values_list("name", flat=True)
+        if taken:
+            raise NameTaken(", ".join(f"“{name}”" for name in taken))
+        for field, name in names.items():
+            setattr(staff, field, Group.objects.create(name=name))
+        staff.workflow = approval_workflow(
+            global_apps, workflow_name, f"{APPROVAL_TASK} – {agency}", names["approvers"]
+        )
+        staff.save()
     trees = Page.objects.filter(depth=2, translation_key=top.translation_key)
     GroupPagePermission.objects.filter(page__in=trees, group__name__in=[role.group for role in ROLES]).delete()
-    WorkflowPage.objects.filter(page__in=trees).exclude(workflow=workflow).delete()
+    WorkflowPage.objects.filter(page__in=trees).exclude(workflow=staff.workflow).delete()
     sync_groups(global_apps)
     for tree in trees:
         grant_tree(tree)
+    _move_moderation(top, staff.workflow)
     return staff
+
+
+def _move_moderation(top, workflow):
+    """Pages under `top` waiting in another workflow start again in `workflow`, as submitted by
+    the same people: the other workflow's approvers are no longer theirs to approve."""
+    states = WorkflowState.objects.active().exclude(workflow=workflow)
+    for state in states.filter(base_content_type=ContentType.objects.get_for_model(Page)):
+        page = state.content_object
+        if page.path.startswith(top.path):
+            state.cancel()
+            workflow.start(page.specific, state.requested_by)
 
 
 def grant_new_tree(sender, instance, created, raw=False, **kwargs):

@@ -95,6 +95,11 @@ class CaptionedImageBlock(blocks.StructBlock):
     )
     caption = blocks.CharBlock(label=_("Caption"), required=False)
 
+    def get_searchable_content(self, value):
+        # A photo with a text of its own is read as that text, not as its image's description.
+        names = [name for name in self.child_blocks if not (name == "image" and value.get("alt_text"))]
+        return [text for name in names for text in self.child_blocks[name].get_searchable_content(value.get(name))]
+
     class Meta:
         icon = "image"
         label = _("Photo")

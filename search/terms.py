@@ -19,7 +19,6 @@ from functools import lru_cache
 import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
 
 from home.text import FOLDED_WORD, fold, folded_words
 
@@ -28,36 +27,47 @@ MAX_TERMS = 10
 EXCERPT_LENGTH = 240
 
 WORD = re.compile(r"[^\W_]+")
+ENGLISH_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
 
 
+# The Snowball stemmers (snowballstemmer) of the site's languages whose words change form, by
+# language code. They work on folded words: right for English, which has no accents to lose; a
+# language whose stemmer needs its accents or its own script would have to be stemmed before
+# folding. Vietnamese words never change form.
+STEMMERS = {"en": "english"}
 # A stemmer keeps the word it works on: one per thread and language.
 _stemmers = threading.local()
 
 
-def _stemmer(language):
-    """The Snowball stemmer named after `language`'s base language ("en-gb" -> "english"), or None."""
+@lru_cache(maxsize=65536)
+def _stem(language, word):
+    # A page of results stems each word of the leads and bodies it shows: the same few
+    # thousand words, again and again.
     if not hasattr(_stemmers, "by_language"):
         _stemmers.by_language = {}
     if language not in _stemmers.by_language:
-        try:
-            name = get_language_info((language or "").split("-")[0])["name"].lower()
-        except KeyError:
-            name = None
-        _stemmers.by_language[language] = (
-            snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
-        )
-    return _stemmers.by_language[language]
+        _stemmers.by_language[language] = snowballstemmer.stemmer(STEMMERS[language])
+    return _stemmers.by_language[language].stemWord(word)
+
+
+def _base(language):
+    return (language or "").split("-")[0]
 
 
 def matched_words(words, language):
     """Folded `words` as search matches them in `language`: stemmed where it has a stemmer."""
-    stemmer = _stemmer(language)
-    return stemmer.stemWords(words) if stemmer else list(words)
+    language = _base(language)
+    return [_stem(language, word) for word in words] if language in STEMMERS else list(words)
+
+
+def _without_possessives(text, language):
+    # Else "district's" would be two words, and "s" one that every result must hold.
+    return ENGLISH_POSSESSIVE.sub("", text or "") if _base(language) == "en" else text
 
 
 def index_words(text, language):
-    """'Meetings in Đà Nẵng', "en" -> ['meet', 'in', 'da', 'nang']"""
-    return matched_words(folded_words(text), language)
+    """'The district's meetings in Đà Nẵng', "en" -> ['the', 'district', 'meet', 'in', 'da', 'nang']"""
+    return matched_words(folded_words(_without_possessives(text, language)), language)
 
 
 def accented_words(text):
@@ -85,7 +95,7 @@ class Query:
     @classmethod
     def parse(cls, text, language):
         folded = list(dict.fromkeys(index_words(text, language)))
-        accented = list(dict.fromkeys(accented_words(text)))
+        accented = list(dict.fromkeys(accented_words(_without_possessives(text, language))))
         return cls(tuple(folded[:MAX_TERMS]), tuple(accented[:MAX_TERMS]), len(folded) > MAX_TERMS, language)
 
     def __bool__(self):

@@ -24,7 +24,7 @@ from wagtail.models import (
 from wagtail.permissions import policy_registry
 from wagtail.snippets.models import get_snippet_models
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
-from wagtail_localize.models import StringSegment, Translation
+from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
 from editorial import roles
 from editorial.panels import trees_to_translate
@@ -354,12 +354,67 @@ def test_give_own_staff_names_the_site_it_cannot_find_or_tell_apart(home_vi):
     with pytest.raises(CommandError, match="phuong-c.example.vn has sites on ports 80, 443: say which with --port"):
         call_command("give_own_staff", "phuong-c.example.vn")
     call_command("give_own_staff", "phuong-c.example.vn", port=443, stdout=io.StringIO())
+    # Another site of the same name would share the first one's groups: refused.
+    taken = f"“{EDITORS} – Ủy ban nhân dân phường C”, “{APPROVERS} – Ủy ban nhân dân phường C”"
+    with pytest.raises(CommandError, match=f"{taken}.*exist.*give the site a name of its own"):
+        call_command("give_own_staff", "phuong-c.example.vn", port=80)
     https_home = Site.objects.get(hostname="phuong-c.example.vn", port=443).root_page
     assert page_permission_types(f"{EDITORS} – Ủy ban nhân dân phường C", https_home) == {"add", "change"}
     assert page_permission_types(EDITORS, Site.objects.get(port=80, hostname="phuong-c.example.vn").root_page) == {
         "add",
         "change",
     }
+
+
+def test_pages_waiting_for_approval_move_to_the_agencys_own_approvers(home_vi, role_user):
+    ward = add_agency_site("Ủy ban nhân dân phường D", "phuong-d.example.vn", 80)
+    ward_home = Page.objects.get(pk=ward.root_page_id).specific
+    editor, district_approver = role_user(EDITORS, "bientap"), role_user(APPROVERS, "pheduyet")
+    ward_home.save_revision(user=editor)
+    ward_home.get_workflow().start(ward_home, editor)
+    assert ward_home.current_workflow_task.specific.get_actions(ward_home, district_approver)
+
+    call_command("give_own_staff", "phuong-d.example.vn", stdout=io.StringIO())
+
+    ward_home = Page.objects.get(pk=ward.root_page_id).specific
+    state = ward_home.current_workflow_state
+    assert state.workflow.name == f"{roles.WORKFLOW} – Ủy ban nhân dân phường D" and state.requested_by == editor
+    task = ward_home.current_workflow_task.specific
+    ward_approver = role_user(APPROVERS, "pheduyet_d")
+    ward_approver.groups.set([Group.objects.get(name=f"{APPROVERS} – Ủy ban nhân dân phường D")])
+    assert task.get_actions(ward_home, ward_approver) and not task.get_actions(ward_home, district_approver)
+
+
+def test_translators_translate_and_sync_only_their_own_agencys_pages(
+    client, home_vi, make_article, locales, role_user, django_capture_on_commit_callbacks
+):
+    ward = add_agency_site("Ủy ban nhân dân phường E", "phuong-e.example.vn", 80)
+    call_command("give_own_staff", "phuong-e.example.vn", stdout=io.StringIO())
+    ward_translator = role_user(TRANSLATORS, "biendich_e")
+    ward_translator.groups.set([Group.objects.get(name=f"{TRANSLATORS} – Ủy ban nhân dân phường E")])
+    district_translator = role_user(TRANSLATORS, "biendich")
+    district_article = make_article("Tin của quận")
+
+    def submit(user, page):
+        client.force_login(user)
+        url = reverse("wagtail_localize:submit_page_translation", args=[page.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, {"locales": [locales[1].pk]})
+
+    assert denied(submit(district_translator, ward.root_page))
+    assert denied(submit(ward_translator, district_article))
+    assert not Page.objects.filter(translation_key=ward.root_page.translation_key, locale=locales[1]).exists()
+    assert submit(ward_translator, ward.root_page).status_code == 302
+    assert submit(district_translator, district_article).status_code == 302
+
+    # Syncing (and publishing) the translations goes through the same door.
+    source = TranslationSource.objects.get(object_id=ward.root_page.translation_key, locale=locales[0])
+    sync_url = reverse("wagtail_localize:update_translations", args=[source.pk])
+    client.force_login(district_translator)
+    assert denied(client.post(sync_url, {"publish_translations": "on"}))
+    assert not ward.root_page.get_translation(locales[1]).live
+    client.force_login(ward_translator)
+    assert client.get(sync_url).status_code == 200
 
 
 def test_upgrading_takes_back_the_translators_right_to_add_pages(home_en):

@@ -195,6 +195,14 @@ def test_photo_descriptions_in_a_gallery_are_searched(client, article):
         "Lễ hội mùa hè", body=[("gallery", {"intro": "", "images": [{"image": photo, "caption": ""}]})]
     )
     assert titles(search(client, q="khinh khi cau")) == [with_photo.title]
+    # A photo with an alternative text of its own is read as that text, as the page shows it.
+    other = demo_image("Pháo hoa trên cầu Rồng", seed=93, size=(64, 48))
+    with_own_text = article(
+        "Đêm pháo hoa",
+        body=[("image", {"image": other, "alt_text": "Thuyền rồng trên sông", "caption": "", "credit": ""})],
+    )
+    assert titles(search(client, q="thuyen rong")) == [with_own_text.title]
+    assert titles(search(client, q="phao hoa tren cau")) == []
 
 
 def test_the_excerpt_marks_accented_words_that_an_unaccented_query_matched(client, article):
@@ -243,11 +251,14 @@ def test_english_words_are_found_in_any_of_their_forms(client, article, news_cat
     assert titles(search(client, "en", q="meetinghouse")) == []
     soup = soup_of(search(client, "en", q="meeting group"))
     assert [mark.get_text() for mark in soup.select(".search-result__title mark")] == ["meetings", "groups"]
-    # Vietnamese words are matched as written: no stemmer is named after Vietnamese.
+    # Vietnamese words are matched as written.
     assert SearchEntry.objects.get(page=english).title_folded == " the district hold meet of residenti group "
     assert SearchEntry.objects.get(page=vietnamese).title_folded == " quan to chuc cac cuoc hop to dan pho "
     assert titles(search(client, "vi", q="cuộc họp")) == [vietnamese.title]
     assert index_words("Meetings", "en-gb") == ["meet"] and index_words("Meetings", None) == ["meetings"]
+    # An English possessive is the word itself, not the word and a lone "s" every result must hold.
+    assert titles(search(client, "en", q="district's meetings")) == [english.title]
+    assert index_words("The district’s groups", "en") == ["the", "district", "group"]
 
     # Entries indexed before stemming are stemmed by the upgrade.
     SearchEntry.objects.filter(page=english).update(title_folded=" the district holds meetings of residential groups ")

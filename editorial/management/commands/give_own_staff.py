@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Locale, Site
 
-from editorial.roles import give_to_own_staff
+from editorial.roles import NameTaken, give_to_own_staff
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, help="Needed when the host name has sites on several ports.")
 
     def handle(self, *args, hostname, port, **options):
-        sites = Site.objects.filter(hostname=hostname.lower()).select_related("root_page")
+        sites = Site.objects.filter(hostname=hostname.lower()).select_related("root_page").order_by("port")
         if port is not None:
             sites = sites.filter(port=port)
         found = list(sites)
@@ -32,11 +32,19 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The site's home page ({top.title}) is not the top of a page tree in the default language."
             )
-        staff = give_to_own_staff(top, site.site_name or site.hostname)
+        try:
+            staff = give_to_own_staff(top, site.site_name or site.hostname)
+        except NameTaken as taken:
+            raise CommandError(
+                f"{taken} exist(s) already: give the site a name of its own in Settings → Sites, then try again."
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{site.site_name or site.hostname}: the groups “{staff.editors}”, “{staff.approvers}” and "
                 f"“{staff.translators}”, and the workflow “{staff.workflow}”."
             )
         )
-        self.stdout.write("Add the agency's people to these groups in Settings → Users.")
+        self.stdout.write(
+            "The portal's editors, approvers and translators no longer work on this site. Add the agency's "
+            "people to its groups in Settings → Users."
+        )
