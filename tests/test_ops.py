@@ -1,6 +1,9 @@
 """Issue 9: a health check for load balancers, the cache backends, and the warmed-up workers."""
 
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 from unittest import mock
 
@@ -208,3 +211,12 @@ def test_gunicorn_warms_up_and_freezes_the_master_before_it_forks_workers(monkey
     assert config["preload_app"] is True
     config["when_ready"](mock.Mock())
     assert calls == ["warm up", "freeze", "flusher"]
+
+
+def test_djangos_messages_are_logged_once_in_development(tmp_path):
+    code = "import django, logging; django.setup(); logging.getLogger('django.utils.autoreload').info('Watching')"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev", "PORTAL_VAR_DIR": str(tmp_path)}
+    env.pop("LOG_LEVEL", None)
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("Watching") == 1, run.stderr

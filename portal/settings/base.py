@@ -369,6 +369,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (in DEBUG) would print its messages a second time, after the
+        # root logger's.
+        "django": {"handlers": [], "level": "INFO"},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Background tasks and page actions log every step at INFO; the audit log keeps the
         # page actions anyway.
