@@ -11,7 +11,7 @@ catches up with trees made before this app was installed.
 
 With several agencies in one installation, an agency's trees may go to groups of its own, one per
 role (`give_own_staff`, AgencyStaff), with an approval workflow of its own: its staff then work on
-its site alone, and the portal's roles on the others.
+its pages alone, and the portal's roles on the others' (images, documents and snippets stay shared).
 """
 
 from dataclasses import dataclass
@@ -280,7 +280,7 @@ def _move_moderation(top, workflow):
     states = WorkflowState.objects.active().exclude(workflow=workflow)
     for state in states.filter(base_content_type=ContentType.objects.get_for_model(Page)):
         page = state.content_object
-        if page.path.startswith(top.path):
+        if page is not None and page.path.startswith(top.path):
             state.cancel()
             workflow.start(page.specific, state.requested_by)
 
