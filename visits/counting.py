@@ -19,6 +19,7 @@ import threading
 import time as time_module
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished
 from django.dispatch import receiver
@@ -72,6 +73,9 @@ def is_countable(request, response):
         return False
     if is_bot(request.META.get("HTTP_USER_AGENT", "")):
         return False
+    # Without a session there is no signed-in user: most visitors' sessions are not looked up.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))
 
