@@ -3,9 +3,9 @@
 Without a buffer (VISITS_BUFFER = "database") every counted page view applies its sighting in
 the database, and SQLite lets one writer in at a time. With one, a sighting is a line written
 elsewhere, and a flush applies the lines (sightings.apply): from the flusher process under
-gunicorn (flusher.py), from `manage.py flush_visits` (cron or a systemd timer), and after the first
-counted request that finds no flush started for a minute (once its answer is sent, and a part of
-the spool at a time: see REQUEST_FLUSH_FILES).
+gunicorn (flusher.py), from `manage.py flush_visits` (cron or a systemd timer), and when the
+sightings written down find no flush started for a minute (by a server process's courier, or
+once the request's answer is sent; a part of the spool at a time: see REQUEST_FLUSH_FILES).
 
 - "redis" (the default with REDIS_URL, required with several servers): an RPUSH on a "pending"
   list in Redis. A flush renames the list to a new batch and lists it, atomically (a Lua
@@ -78,27 +78,30 @@ def enabled():
     return settings.VISITS_BUFFER in ("redis", "spool")
 
 
-def add(seen):
-    """Buffer a sighting; apply it in the database at once when the buffer cannot take it."""
+def add(*seen):
+    """Buffer sightings, in one write; apply them in the database at once when the buffer cannot
+    take them."""
+    lines = [sighting.line() for sighting in seen]
     try:
         if settings.VISITS_BUFFER == "spool":
-            _spool_write(seen.line() + "\n")
+            _spool_write("".join(line + "\n" for line in lines))
             return
         # Redis, unless it failed a moment ago (ops.cache: no request waits for it twice).
         if not cache.unavailable(settings.REDIS_URL):
-            client().rpush(_key("pending"), seen.line())
+            client().rpush(_key("pending"), *lines)
             return
     except redis.RedisError as error:
         cache.failed(settings.REDIS_URL)
         logger.warning("Redis did not answer (%s): counting in the database directly.", error)
     except OSError as error:
         logger.warning("The spool cannot be written (%s): counting in the database directly.", error)
-    sightings.apply([seen])
+    sightings.apply(list(seen))
 
 
 def flush_when_due():
     """Flush when no flush started for a minute (or the last one left spool files for the next).
-    `counting.record` calls it: under a server, once the page is sent."""
+    The courier (courier.py) calls it after writing sightings down, or `counting.record` once the
+    page is sent."""
     try:
         if _flush_due() and flush(files=REQUEST_FLUSH_FILES) is None:
             # Another process is flushing (the flusher, with much to do): not this process's
@@ -246,13 +249,13 @@ def _path(name):
     return Path(name)
 
 
-def _spool_write(line):
+def _spool_write(lines):
     current = (spool_dir(), int(time.time()) // BUCKET, os.getpid())
     spool = _spool
     if spool is None or spool[0] != current:
         spool = _next_spool_file(current)
     # One write() to a file opened O_APPEND: whole lines, whatever else appends.
-    os.write(spool[1], line.encode())
+    os.write(spool[1], lines.encode())
 
 
 def _next_spool_file(current):

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from home.visitors import visitor_hash
 
-from . import buffer, sightings
+from . import buffer, courier, sightings
 from .bots import is_bot
 
 # As request.META names them: request.headers would parse every header of each counted request.
@@ -106,7 +106,8 @@ def record_after_the_answer(request, site_id, page_key):
     """Have `record` run once the page is sent (request_finished, in the thread that served it):
     the visitor does not wait for the count. Under `make bench`'s load, counting took ~30 µs of a
     worker's processor time but 50–330 µs of the request's, waiting for Python's lock (which the
-    worker's other threads hold) or for a processor: a tenth of a page served from the cache."""
+    worker's other threads hold) or for a processor: a tenth of a page served from the cache.
+    Writing the sighting down is left to the courier (courier.py) for the same reason."""
     _answering.sighting = (request, site_id, page_key)
 
 
@@ -127,8 +128,10 @@ def record(request, site_id, page_key):
     """Record that `request`'s visitor was served a page; its visit and view count if new."""
     today = local_today()
     seen = sightings.Seen(timezone.now(), site_id, today, visitor_hash(request, _daily_salt(today)), page_key)
-    if buffer.enabled():
+    if not buffer.enabled():
+        sightings.apply([seen])
+    elif settings.VISITS_HAND_OVER_SECONDS:
+        courier.hand_over(seen)
+    else:
         buffer.add(seen)
         buffer.flush_when_due()
-    else:
-        sightings.apply([seen])

@@ -229,6 +229,9 @@ RELEASE = os.environ.get("PORTAL_RELEASE") or code_release()
 # the default with Redis) or in spool files on this server ("spool"); or straight to the
 # database ("database").
 VISITS_BUFFER = os.environ.get("VISITS_BUFFER", "redis" if REDIS_URL else "spool")
+# Each server process hands its sightings to the buffer in one write every this many seconds
+# (visits/courier.py); 0 has each request write its own.
+VISITS_HAND_OVER_SECONDS = float(os.environ.get("VISITS_HAND_OVER_SECONDS", "0.1"))
 VISITS_SPOOL_DIR = Path(os.environ.get("VISITS_SPOOL_DIR", VAR_DIR / "visits-spool"))
 # Under gunicorn, a process of the master's flushes the buffer this often, at a lower CPU
 # priority than the workers (visits/flusher.py); 0 leaves flushing to cron and the requests.

@@ -18,6 +18,8 @@ CACHES = {
 PAGE_CACHE_SECONDS = 0
 # Tests that exercise the Redis buffer turn it on themselves.
 VISITS_BUFFER = "database"
+# Requests write their sightings to the buffer themselves: a test reads them there at once.
+VISITS_HAND_OVER_SECONDS = 0
 VISITS_SPOOL_DIR = tempfile.mkdtemp(prefix="portal-test-spool-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
