@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 class AgencyStaff(models.Model):
     """One agency's own editors, approvers and translators (`manage.py give_own_staff`). They hold
-    the editorial roles' permissions on models and media, and the page permissions and approval
-    workflow on that agency's page trees, where the portal's role groups hold none
-    (editorial/roles.py). Deleting one of these groups (Settings → Groups) ends the arrangement:
-    the trees stay as they are, for the administrator."""
+    the editorial roles' permissions on models, on the agency's own collection of images and
+    documents, and the page permissions and approval workflow on that agency's page trees, where
+    the portal's role groups hold none (editorial/roles.py). Deleting one of these groups
+    (Settings → Groups) ends the arrangement: the trees stay as they are, for the administrator."""
 
     tree = models.OneToOneField(
         "wagtailcore.Page",
@@ -22,6 +22,18 @@ class AgencyStaff(models.Model):
     translators = models.ForeignKey(Group, verbose_name=_("translators"), on_delete=models.CASCADE, related_name="+")
     workflow = models.ForeignKey(
         "wagtailcore.Workflow", verbose_name=_("workflow"), on_delete=models.CASCADE, related_name="+"
+    )
+    collection = models.ForeignKey(
+        "wagtailcore.Collection",
+        verbose_name=_("collection"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Where the agency's staff upload and choose images and documents; without one, they work in "
+            "the shared root collection, as the portal's roles do."
+        ),
     )
 
     class Meta:

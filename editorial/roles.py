@@ -10,8 +10,9 @@ gets them when its top page is created (`grant_new_tree`, a post_save handler); 
 catches up with trees made before this app was installed.
 
 With several agencies in one installation, an agency's trees may go to groups of its own, one per
-role (`give_own_staff`, AgencyStaff), with an approval workflow of its own: its staff then work on
-its pages alone, and the portal's roles on the others' (images, documents and snippets stay shared).
+role (`give_own_staff`, AgencyStaff), with an approval workflow and a collection of images and
+documents of its own: its staff then work on its pages and media alone, and the portal's roles on
+the others' pages and on every collection (the snippets stay shared).
 """
 
 from dataclasses import dataclass
@@ -21,7 +22,16 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Locale, Page, Workflow, WorkflowPage, WorkflowState
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowState,
+)
 
 from .models import AgencyStaff
 
@@ -66,7 +76,7 @@ class Role:
     group: str
     # "app_label.codename" of model permissions, or ALL.
     permissions: tuple[str, ...] | str = ()
-    # Collection permissions on the root collection.
+    # Collection permissions on the root collection (on an agency's own, for its staff).
     media: tuple[str, ...] = ()
     # Page permission types on the default language's trees, on the other languages' trees, and on
     # Wagtail's root page (every tree).
@@ -124,8 +134,8 @@ def create_all_permissions(apps):
 
 def sync_groups(apps):
     """Create the roles' groups, and give them and the agencies' own groups (AgencyStaff) their
-    role's permissions on models, on the root collection and on the root page. `apps` is a
-    migration's app registry or `django.apps.apps`.
+    role's permissions on models, on the root collection (an agency's own collection, for its
+    groups) and on the root page. `apps` is a migration's app registry or `django.apps.apps`.
 
     Returns the permissions declared here that do not exist (yet) in the database.
     """
@@ -147,11 +157,11 @@ def sync_groups(apps):
 
     root_collection = Collection.objects.get(depth=1)
     root_page = Page.objects.get(depth=1)
-    for role, group in _groups_in_roles(apps):
+    for role, group, collection_id in _groups_in_roles(apps):
         group.permissions.add(*lookup(list(existing) if role.permissions == ALL else role.permissions))
         for permission_id in lookup(role.media):
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission_id=permission_id
+                group=group, collection_id=collection_id or root_collection.pk, permission_id=permission_id
             )
         for permission_id in lookup([page_permission(kind) for kind in role.all_pages]):
             GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission_id=permission_id)
@@ -159,17 +169,20 @@ def sync_groups(apps):
 
 
 def _groups_in_roles(apps):
-    """(role, group) of the roles' groups (created when missing) and of the agencies' own staff."""
+    """(role, group, collection id or None for the root) of the roles' groups (created when
+    missing) and of the agencies' own staff."""
     Group = apps.get_model("auth", "Group")
-    pairs = [(role, Group.objects.get_or_create(name=role.group)[0]) for role in ROLES]
+    found = [(role, Group.objects.get_or_create(name=role.group)[0], None) for role in ROLES]
     try:
         staff_model = apps.get_model("editorial", "AgencyStaff")
     except LookupError:  # a migration older than the model
-        return pairs
+        return found
     by_name = {role.group: role for role in ROLES}
     for staff in staff_model.objects.select_related(*AGENCY_ROLES.values()):
-        pairs += [(by_name[name], getattr(staff, field)) for name, field in AGENCY_ROLES.items()]
-    return pairs
+        # (A migration older than the collection has none.)
+        collection_id = getattr(staff, "collection_id", None)
+        found += [(by_name[name], getattr(staff, field), collection_id) for name, field in AGENCY_ROLES.items()]
+    return found
 
 
 def approval_workflow(apps, name=WORKFLOW, task_name=APPROVAL_TASK, approvers=APPROVERS):
@@ -235,18 +248,26 @@ def grant_tree(top):
 
 
 class NameTaken(ValueError):
-    """An agency's staff would take the name of a group or workflow that exists already."""
+    """An agency's staff would take the name of a group, a workflow or a collection that exists
+    already."""
 
 
 @transaction.atomic
 def give_to_own_staff(top, agency):
     """Give an agency's trees (`top`, its home page in the default language, and the
     translations) to groups of its own, one per role of AGENCY_ROLES, named after the role and
-    `agency`, with an approval workflow whose approvers are the agency's; again, to the groups it
-    has. The portal's role groups lose their page permissions there (its administrators keep
-    theirs, on the root page), and pages in moderation move to the agency's workflow. Raises
-    NameTaken rather than share a group or a workflow with anyone else. Returns the AgencyStaff."""
+    `agency`, with an approval workflow whose approvers are the agency's, and a collection (named
+    `agency`, under the root) where they upload and choose images and documents; again, to the
+    groups it has. The portal's role groups lose their page permissions there (its administrators
+    keep theirs, on the root page), the agency's groups their permissions on other collections,
+    and pages in moderation move to the agency's workflow. Raises NameTaken rather than share a
+    group, a workflow or a collection with anyone else. Returns the AgencyStaff."""
     staff = AgencyStaff.objects.filter(tree=top).first()
+    root_collection = Collection.get_first_root_node()
+    collection_name = agency[: Collection._meta.get_field("name").max_length]
+    taken = []
+    if staff is None or staff.collection is None:
+        taken += root_collection.get_children().filter(name__iexact=collection_name).values_list("name", flat=True)
     if staff is None:
         staff = AgencyStaff(tree=top)
         names = {
@@ -254,7 +275,7 @@ def give_to_own_staff(top, agency):
             for role, field in AGENCY_ROLES.items()
         }
         workflow_name = f"{WORKFLOW} – {agency}"
-        taken = [*Group.objects.filter(name__in=names.values()).values_list("name", flat=True)]
+        taken += Group.objects.filter(name__in=names.values()).values_list("name", flat=True)
         taken += Workflow.objects.filter(name=workflow_name).values_list("name", flat=True)
         if taken:
             raise NameTaken(", ".join(f"“{name}”" for name in taken))
@@ -263,7 +284,13 @@ def give_to_own_staff(top, agency):
         staff.workflow = approval_workflow(
             global_apps, workflow_name, f"{APPROVAL_TASK} – {agency}", names["approvers"]
         )
-        staff.save()
+    elif taken:
+        raise NameTaken(", ".join(f"“{name}”" for name in taken))
+    if staff.collection is None:
+        staff.collection = root_collection.add_child(name=collection_name)
+    staff.save()
+    groups = [getattr(staff, field) for field in AGENCY_ROLES.values()]
+    GroupCollectionPermission.objects.filter(group__in=groups).exclude(collection=staff.collection).delete()
     trees = Page.objects.filter(depth=2, translation_key=top.translation_key)
     GroupPagePermission.objects.filter(page__in=trees, group__name__in=[role.group for role in ROLES]).delete()
     WorkflowPage.objects.filter(page__in=trees).exclude(workflow=staff.workflow).delete()

@@ -27,6 +27,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
 from editorial import roles
+from editorial.models import AgencyStaff
 from editorial.panels import trees_to_translate
 from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
 from home.agencies import add_agency_site
@@ -282,13 +283,19 @@ def test_an_agency_given_staff_of_its_own_works_on_its_site_alone(
         role: Group.objects.get(name=f"{role} – Ủy ban nhân dân phường B") for role in (EDITORS, APPROVERS, TRANSLATORS)
     }
     assert all(f"“{group.name}”" in out.getvalue() for group in own.values())
-    # The roles' permissions on models and media, and the page permissions on the ward's tree only.
+    # The roles' permissions on models, on media in the ward's own collection, and on the pages of
+    # the ward's tree only.
+    ward_collection = AgencyStaff.objects.get(tree=ward_home).collection
+    assert ward_collection.name == "Ủy ban nhân dân phường B"
+    assert ward_collection.get_parent() == Collection.get_first_root_node()
     for role in (EDITORS, APPROVERS, TRANSLATORS):
         portal_group = Group.objects.get(name=role)
         assert set(own[role].permissions.all()) == set(portal_group.permissions.all()) != set()
-        assert set(
-            GroupCollectionPermission.objects.filter(group=own[role]).values_list("permission", "collection")
-        ) == set(GroupCollectionPermission.objects.filter(group=portal_group).values_list("permission", "collection"))
+        media = GroupCollectionPermission.objects.filter(group=own[role])
+        assert set(media.values_list("permission", flat=True)) == set(
+            GroupCollectionPermission.objects.filter(group=portal_group).values_list("permission", flat=True)
+        )
+        assert set(media.values_list("collection", flat=True)) == {ward_collection.pk}
         assert page_permission_types(role, ward_home) == set()
         assert not GroupPagePermission.objects.filter(group=own[role]).exclude(page=ward_home).exists()
     assert page_permission_types(own[EDITORS].name, ward_home) == {"add", "change"}
@@ -344,6 +351,71 @@ def test_an_agency_given_staff_of_its_own_works_on_its_site_alone(
     assert page_permission_types(EDITORS, ward_home) == page_permission_types(TRANSLATORS, ward_home_en) == set()
     assert Group.objects.filter(name__endswith="phường B").count() == 3
     assert Workflow.objects.filter(name__endswith="phường B").count() == 1
+    assert Collection.objects.filter(name__endswith="phường B").count() == 1
+    assert not GroupCollectionPermission.objects.filter(group__in=own.values()).exclude(collection=ward_collection)
+
+
+def test_an_agencys_staff_upload_and_choose_images_and_documents_in_its_own_collection(client, home_vi, role_user):
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from home.demo import demo_image
+
+    ward = add_agency_site("Ủy ban nhân dân phường E", "phuong-e.example.vn", 80)
+    staff = roles.give_to_own_staff(Page.objects.get(pk=ward.root_page_id), ward.site_name)
+    ward_editor = role_user(EDITORS, "bientap_e")
+    ward_editor.groups.set([staff.editors])
+    district_editor = role_user(EDITORS, "bientap")
+    district_photo = demo_image("Ảnh của quận", seed=1)
+    ward_photo = demo_image("Ảnh của phường E", seed=2)
+    ward_photo.collection = staff.collection
+    ward_photo.save()
+    images = policy_registry.get_by_type(get_image_model())
+    assert set(images.instances_user_has_permission_for(ward_editor, "choose")) == {ward_photo}
+    assert set(images.instances_user_has_permission_for(district_editor, "choose")) == {district_photo, ward_photo}
+
+    # The image chooser shows the ward's editors their own photos only.
+    client.force_login(ward_editor)
+    chooser = client.get(reverse("wagtailimages_chooser:choose")).json()["html"]
+    assert "Ảnh của phường E" in chooser and "Ảnh của quận" not in chooser
+    # What they upload goes to the ward's collection.
+    uploaded = client.post(
+        reverse("wagtaildocs:add"),
+        {"title": "Kế hoạch của phường E", "file": ContentFile(b"Ke hoach", name="ke-hoach-e.txt")},
+    )
+    assert uploaded.status_code == 302
+    assert get_document_model().objects.get(title="Kế hoạch của phường E").collection == staff.collection
+    # sync_roles, on every deployment, leaves it so.
+    call_command("sync_roles", verbosity=0)
+    assert set(images.instances_user_has_permission_for(ward_editor, "choose")) == {ward_photo}
+
+
+def test_give_own_staff_refuses_to_share_a_collection(home_vi):
+    add_agency_site("Ủy ban nhân dân phường G", "phuong-g.example.vn", 80)
+    Collection.get_first_root_node().add_child(name="Ủy ban nhân dân phường G")
+    with pytest.raises(CommandError, match="“Ủy ban nhân dân phường G” exist.*or rename them"):
+        call_command("give_own_staff", "phuong-g.example.vn")
+    assert not AgencyStaff.objects.exists() and not Group.objects.filter(name__endswith="phường G").exists()
+
+
+def test_give_own_staff_gives_an_agencys_staff_made_before_collections_one_of_their_own(home_vi):
+    ward = add_agency_site("Ủy ban nhân dân phường F", "phuong-f.example.vn", 80)
+    call_command("give_own_staff", "phuong-f.example.vn", stdout=io.StringIO())
+    staff = AgencyStaff.objects.get(tree_id=ward.root_page_id)
+    # As it was made before this release: no collection, the roles' media in the root collection.
+    staff.collection.delete()
+    staff.refresh_from_db()
+    call_command("sync_roles", verbosity=0)
+    assert GroupCollectionPermission.objects.filter(group=staff.editors, collection__depth=1).exists()
+
+    call_command("give_own_staff", "phuong-f.example.vn", stdout=io.StringIO())
+    staff.refresh_from_db()
+    assert staff.collection.name == "Ủy ban nhân dân phường F"
+    assert set(
+        GroupCollectionPermission.objects.filter(group__in=[staff.editors, staff.approvers]).values_list(
+            "collection", flat=True
+        )
+    ) == {staff.collection.pk}
 
 
 def test_give_own_staff_names_the_site_it_cannot_find_or_tell_apart(home_vi):

@@ -8,8 +8,9 @@ class Command(BaseCommand):
     help = (
         "Give an agency's site to staff of its own: editors, approvers and translators groups named "
         "after the agency, with the editorial roles' permissions, the page permissions on the site's "
-        "trees (every language) and an approval workflow whose approvers are the agency's. The portal's "
-        "role groups lose their page permissions there. Idempotent."
+        "trees (every language), an approval workflow whose approvers are the agency's and a collection "
+        "of images and documents of its own. The portal's role groups lose their page permissions "
+        "there. Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -36,12 +37,13 @@ class Command(BaseCommand):
             staff = give_to_own_staff(top, site.site_name or site.hostname)
         except NameTaken as taken:
             raise CommandError(
-                f"{taken} exist(s) already: give the site a name of its own in Settings → Sites, then try again."
+                f"{taken} exist(s) already: give the site a name of its own in Settings → Sites (or rename "
+                "them), then try again."
             ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{site.site_name or site.hostname}: the groups “{staff.editors}”, “{staff.approvers}” and "
-                f"“{staff.translators}”, and the workflow “{staff.workflow}”."
+                f"“{staff.translators}”, the workflow “{staff.workflow}” and the collection “{staff.collection}”."
             )
         )
         self.stdout.write(
