@@ -5,7 +5,6 @@ user agent: they only enter a keyed hash, whose key the caller chooses (rotated 
 counting, fixed per survey for one vote per visitor).
 """
 
-import functools
 import hmac
 
 from django.conf import settings
@@ -26,16 +25,20 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def keyed(key):
+    """`key` made ready for visitor_hash, for a key that hashes many visitors (the day's salt of
+    visit counting): keying OpenSSL anew for each visitor took 24 µs of a worker's processor time
+    a counted view under `make bench`'s load, copying the keyed state 15."""
+    return hmac.new(key.encode() if isinstance(key, str) else key, digestmod="sha256")
+
+
 def visitor_hash(request, key):
-    """A hex digest that is the same for the same address and browser under the same key."""
+    """A hex digest that is the same for the same address and browser under the same key (text,
+    bytes, or made ready by `keyed`)."""
     message = f"{client_ip(request)}\n{request.META.get('HTTP_USER_AGENT', '')}".encode()
-    # The key's state made once and copied for each visitor: hmac.digest keys OpenSSL anew on each
-    # call (under `make bench`'s load, 24 µs of a worker's processor time a counted view; so, 15).
-    keyed = _keyed(key.encode() if isinstance(key, str) else key).copy()
-    keyed.update(message)
-    return keyed.hexdigest()
-
-
-@functools.lru_cache(maxsize=8)
-def _keyed(key):
-    return hmac.new(key, digestmod="sha256")
+    if isinstance(key, hmac.HMAC):
+        state = key.copy()
+        state.update(message)
+        return state.hexdigest()
+    # hmac.digest: the same digest as hmac.new(…).hexdigest(), in one call to OpenSSL.
+    return hmac.digest(key.encode() if isinstance(key, str) else key, message, "sha256").hex()

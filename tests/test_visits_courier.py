@@ -6,10 +6,13 @@ import os
 import time
 
 import pytest
+from django.utils import timezone
 
 from tests.servers import flush_visits, gunicorns, request, server_env
 from tests.visits_support import distinct_address, views, visit, visits_today
 from visits import buffer, courier
+from visits.counting import local_today
+from visits.sightings import Seen
 
 
 @pytest.fixture
@@ -43,20 +46,38 @@ def wait_for(condition, seconds=10):
 def test_the_sightings_of_a_moment_are_written_to_the_buffer_in_one_go(couriers, client, site, home_vi):
     for n in range(5):
         assert visit(client, home_vi.url, ip=distinct_address(n)).status_code == 200
-    assert wait_for(lambda: couriers)
-    assert couriers == [5]
+    # Five requests take the test client less than the courier's half second, unless the machine
+    # is very busy: then two writes.
+    assert wait_for(lambda: sum(couriers) == 5)
+    assert len(couriers) < 5
     buffer.flush(everything=True)
     assert visits_today(site) == 5 and views(home_vi) == 5
 
 
-def test_exiting_hands_everything_over_at_once(couriers, client, settings, site, home_vi):
+def test_one_round_of_the_courier_writes_everything_waiting_in_one_write(couriers, monkeypatch, site, home_vi):
+    courier_of_its_own = courier.Courier()
+    for n in range(7):
+        courier_of_its_own.waiting.append(
+            Seen(timezone.now(), site.pk, local_today(), f"visitor-{n}", str(home_vi.translation_key))
+        )
+    flushes = []
+    monkeypatch.setattr(buffer, "flush_when_due", lambda: flushes.append(True))
+    courier_of_its_own.carry()
+    assert couriers == [7] and not courier_of_its_own.waiting
+    assert flushes == [True]
+
+
+def test_exiting_hands_everything_over_at_once(couriers, client, settings, monkeypatch, site, home_vi):
     settings.VISITS_HAND_OVER_SECONDS = 600
+    flushes = []
+    monkeypatch.setattr(buffer, "flush_when_due", lambda: flushes.append(True))
     for n in range(3):
         visit(client, home_vi.url, ip=distinct_address(n))
     thread = courier._courier.thread
     assert couriers == []
     courier._exit()
     assert couriers == [3] and not thread.is_alive()
+    assert not flushes  # a flush could outlast the process's last moments: the next one's
     buffer.flush(everything=True)
     assert visits_today(site) == 3
 
@@ -73,7 +94,7 @@ def test_the_courier_goes_on_after_a_failure_and_says_what_it_lost(
     monkeypatch.setattr(buffer, "add", fail_once)
     with caplog.at_level(logging.ERROR, logger="visits.courier"):
         visit(client, home_vi.url, ip=distinct_address(1))
-        assert wait_for(lambda: "Lost 1 sightings of visitors" in caplog.text)
+        assert wait_for(lambda: "1 sightings of visitors lost" in caplog.text)
     visit(client, home_vi.url, ip=distinct_address(2))
     assert wait_for(lambda: couriers == [1])
     buffer.flush(everything=True)

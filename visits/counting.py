@@ -25,7 +25,7 @@ from django.core.signals import request_finished
 from django.dispatch import receiver
 from django.utils import timezone
 
-from home.visitors import visitor_hash
+from home.visitors import keyed, visitor_hash
 
 from . import buffer, courier, sightings
 from .bots import is_bot
@@ -39,7 +39,8 @@ PREFETCH_HEADERS = {
 }
 logger = logging.getLogger(__name__)
 
-# {day: (salt, until)}: the salt as read from the shared cache, and until when to trust this copy
+# {day: (salt, until)}: the salt as read from the shared cache (made ready for visitor_hash), and
+# until when to trust this copy
 _salts = {}
 SALT_MEMORY = 60
 # (time zone, the day's first and next day's first timestamps, the day): the day of local_today
@@ -81,9 +82,10 @@ def is_countable(request, response):
 
 
 def _daily_salt(today):
-    """The day's salt, the same for every process: the first to need it stores it in the shared
-    cache. A process keeps a copy for a minute once it has read it back from there; a salt made
-    while the cache is unavailable (then each view counts as a new visitor's) is never kept."""
+    """The day's salt, the same for every process, made ready for visitor_hash: the first process
+    to need it stores it in the shared cache. A process keeps a copy for a minute once it has read
+    it back from there; a salt made while the cache is unavailable (then each view counts as a new
+    visitor's) is never kept."""
     salt, until = _salts.get(today, (None, 0))
     if until > time_module.monotonic():
         return salt
@@ -92,10 +94,11 @@ def _daily_salt(today):
     expires_in = int((midnight - timezone.now()).total_seconds()) + 60
     key = f"visits:salt:{today.isoformat()}"
     salt = cache.get_or_set(key, lambda: secrets.token_hex(32), timeout=max(expires_in, 60))
+    ready = keyed(salt)
     if cache.get(key) == salt:
         _salts.clear()
-        _salts[today] = (salt, time_module.monotonic() + SALT_MEMORY)
-    return salt
+        _salts[today] = (ready, time_module.monotonic() + SALT_MEMORY)
+    return ready
 
 
 # The sighting of the page this thread is sending: (request, site id, page key)

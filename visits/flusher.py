@@ -3,8 +3,8 @@ the buffered sightings every VISITS_FLUSHER_SECONDS at a lower CPU priority than
 
 Counting then costs a page only the writing down of its sighting. On a busy machine the flusher
 waits for the idle moments, and the counts lag behind and catch up, rather than the pages waiting
-for the flush. Requests still flush when a minute has passed without a flush (buffer.py): under
-another server, or when this process is gone.
+for the flush. The workers' couriers (courier.py) still flush when a minute has passed without a
+flush (buffer.py): under another server, or when this process is gone.
 """
 
 import logging
