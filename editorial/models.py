@@ -31,8 +31,8 @@ class AgencyStaff(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_(
-            "Where the agency's staff upload and choose images and documents; without one, they work in "
-            "the shared root collection, as the portal's roles do."
+            "Where the agency's staff upload and choose images and documents; without one, they have "
+            "none (run give_own_staff for the site again)."
         ),
     )
 

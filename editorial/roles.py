@@ -46,10 +46,10 @@ APPROVAL_TASK = "Phê duyệt"
 ALL = "__all__"
 
 PAGE_PERMISSION_TYPES = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
-# Images and documents are shared: every role works in the root collection and its children.
-# Wagtail lets whoever may change one delete it too, even while published pages show it: editors
-# and translators upload and choose them, and change (or delete) only their own uploads; approvers,
-# who answer for what is published, change any.
+# The roles work in the root collection and its children (an agency's own staff, in its own
+# collection: `give_to_own_staff`). Wagtail lets whoever may change an image or a document delete it
+# too, even while published pages show it: editors and translators upload and choose them, and
+# change (or delete) only their own uploads; approvers, who answer for what is published, change any.
 OWN_MEDIA = (
     "wagtailimages.add_image",
     "wagtailimages.choose_image",
@@ -135,12 +135,12 @@ def create_all_permissions(apps):
 def sync_groups(apps):
     """Create the roles' groups, and give them and the agencies' own groups (AgencyStaff) their
     role's permissions on models, on the root collection (an agency's own collection, for its
-    groups) and on the root page. `apps` is a migration's app registry or `django.apps.apps`.
+    groups: none while it has none, as the root's would reach every agency's) and on the root
+    page. `apps` is a migration's app registry or `django.apps.apps`.
 
     Returns the permissions declared here that do not exist (yet) in the database.
     """
     Permission = apps.get_model("auth", "Permission")
-    Collection = apps.get_model("wagtailcore", "Collection")
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
     Page = apps.get_model("wagtailcore", "Page")
     GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
@@ -155,13 +155,12 @@ def sync_groups(apps):
         missing.update(name for name in names if name not in existing)
         return [existing[name] for name in names if name in existing]
 
-    root_collection = Collection.objects.get(depth=1)
     root_page = Page.objects.get(depth=1)
     for role, group, collection_id in _groups_in_roles(apps):
         group.permissions.add(*lookup(list(existing) if role.permissions == ALL else role.permissions))
-        for permission_id in lookup(role.media):
+        for permission_id in lookup(role.media) if collection_id else ():
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection_id=collection_id or root_collection.pk, permission_id=permission_id
+                group=group, collection_id=collection_id, permission_id=permission_id
             )
         for permission_id in lookup([page_permission(kind) for kind in role.all_pages]):
             GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission_id=permission_id)
@@ -169,10 +168,11 @@ def sync_groups(apps):
 
 
 def _groups_in_roles(apps):
-    """(role, group, collection id or None for the root) of the roles' groups (created when
-    missing) and of the agencies' own staff."""
+    """(role, group, the id of the collection it works in, or None) of the roles' groups (created
+    when missing: the root collection) and of the agencies' own staff (their own, if any)."""
     Group = apps.get_model("auth", "Group")
-    found = [(role, Group.objects.get_or_create(name=role.group)[0], None) for role in ROLES]
+    root_collection = apps.get_model("wagtailcore", "Collection").objects.get(depth=1)
+    found = [(role, Group.objects.get_or_create(name=role.group)[0], root_collection.pk) for role in ROLES]
     try:
         staff_model = apps.get_model("editorial", "AgencyStaff")
     except LookupError:  # a migration older than the model
@@ -259,15 +259,16 @@ def give_to_own_staff(top, agency):
     `agency`, with an approval workflow whose approvers are the agency's, and a collection (named
     `agency`, under the root) where they upload and choose images and documents; again, to the
     groups it has. The portal's role groups lose their page permissions there (its administrators
-    keep theirs, on the root page), the agency's groups their permissions on other collections,
-    and pages in moderation move to the agency's workflow. Raises NameTaken rather than share a
-    group, a workflow or a collection with anyone else. Returns the AgencyStaff."""
+    keep theirs, on the root page), the agency's groups their permissions on the root collection
+    (which reached every agency's), and pages in moderation move to the agency's workflow. Raises
+    NameTaken rather than share a group, a workflow or a collection with anyone else. Returns the
+    AgencyStaff."""
     staff = AgencyStaff.objects.filter(tree=top).first()
     root_collection = Collection.get_first_root_node()
     collection_name = agency[: Collection._meta.get_field("name").max_length]
     taken = []
     if staff is None or staff.collection is None:
-        taken += root_collection.get_children().filter(name__iexact=collection_name).values_list("name", flat=True)
+        taken += root_collection.get_children().filter(name=collection_name).values_list("name", flat=True)
     if staff is None:
         staff = AgencyStaff(tree=top)
         names = {
@@ -290,7 +291,7 @@ def give_to_own_staff(top, agency):
         staff.collection = root_collection.add_child(name=collection_name)
     staff.save()
     groups = [getattr(staff, field) for field in AGENCY_ROLES.values()]
-    GroupCollectionPermission.objects.filter(group__in=groups).exclude(collection=staff.collection).delete()
+    GroupCollectionPermission.objects.filter(group__in=groups, collection__depth=1).delete()
     trees = Page.objects.filter(depth=2, translation_key=top.translation_key)
     GroupPagePermission.objects.filter(page__in=trees, group__name__in=[role.group for role in ROLES]).delete()
     WorkflowPage.objects.filter(page__in=trees).exclude(workflow=staff.workflow).delete()

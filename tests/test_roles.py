@@ -370,9 +370,18 @@ def test_an_agencys_staff_upload_and_choose_images_and_documents_in_its_own_coll
     ward_photo = demo_image("Ảnh của phường E", seed=2)
     ward_photo.collection = staff.collection
     ward_photo.save()
+    other_ward = add_agency_site("Ủy ban nhân dân phường H", "phuong-h.example.vn", 80)
+    other_staff = roles.give_to_own_staff(Page.objects.get(pk=other_ward.root_page_id), other_ward.site_name)
+    other_photo = demo_image("Ảnh của phường H", seed=3)
+    other_photo.collection = other_staff.collection
+    other_photo.save()
     images = policy_registry.get_by_type(get_image_model())
     assert set(images.instances_user_has_permission_for(ward_editor, "choose")) == {ward_photo}
-    assert set(images.instances_user_has_permission_for(district_editor, "choose")) == {district_photo, ward_photo}
+    assert set(images.instances_user_has_permission_for(district_editor, "choose")) == {
+        district_photo,
+        ward_photo,
+        other_photo,
+    }
 
     # The image chooser shows the ward's editors their own photos only.
     client.force_login(ward_editor)
@@ -399,23 +408,35 @@ def test_give_own_staff_refuses_to_share_a_collection(home_vi):
 
 
 def test_give_own_staff_gives_an_agencys_staff_made_before_collections_one_of_their_own(home_vi):
+    from editorial.roles import OWN_MEDIA
+
     ward = add_agency_site("Ủy ban nhân dân phường F", "phuong-f.example.vn", 80)
     call_command("give_own_staff", "phuong-f.example.vn", stdout=io.StringIO())
     staff = AgencyStaff.objects.get(tree_id=ward.root_page_id)
-    # As it was made before this release: no collection, the roles' media in the root collection.
+    # Its collection deleted: sync_roles does not give its staff the root, which reaches every agency's.
     staff.collection.delete()
     staff.refresh_from_db()
     call_command("sync_roles", verbosity=0)
-    assert GroupCollectionPermission.objects.filter(group=staff.editors, collection__depth=1).exists()
+    assert not GroupCollectionPermission.objects.filter(group__in=[staff.editors, staff.approvers]).exists()
+
+    # As made before this release: the roles' media on the root collection; and an administrator's
+    # grant on a collection of logos that every agency uses.
+    root = Collection.get_first_root_node()
+    logos = root.add_child(name="Biểu trưng")
+    choose_image = Permission.objects.get(codename="choose_image")
+    GroupCollectionPermission.objects.create(group=staff.editors, collection=logos, permission=choose_image)
+    for name in OWN_MEDIA:
+        GroupCollectionPermission.objects.create(
+            group=staff.editors, collection=root, permission=Permission.objects.get(codename=name.split(".")[1])
+        )
 
     call_command("give_own_staff", "phuong-f.example.vn", stdout=io.StringIO())
     staff.refresh_from_db()
     assert staff.collection.name == "Ủy ban nhân dân phường F"
-    assert set(
-        GroupCollectionPermission.objects.filter(group__in=[staff.editors, staff.approvers]).values_list(
-            "collection", flat=True
-        )
-    ) == {staff.collection.pk}
+    assert set(GroupCollectionPermission.objects.filter(group=staff.editors).values_list("collection", flat=True)) == {
+        staff.collection.pk,
+        logos.pk,
+    }
 
 
 def test_give_own_staff_names_the_site_it_cannot_find_or_tell_apart(home_vi):

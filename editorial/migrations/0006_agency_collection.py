@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agencystaff',
             name='collection',
-            field=models.ForeignKey(blank=True, help_text="Where the agency's staff upload and choose images and documents; without one, they work in the shared root collection, as the portal's roles do.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.collection', verbose_name='collection'),
+            field=models.ForeignKey(blank=True, help_text="Where the agency's staff upload and choose images and documents; without one, they have none (run give_own_staff for the site again).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.collection', verbose_name='collection'),
         ),
     ]
