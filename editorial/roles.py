@@ -266,27 +266,25 @@ def give_to_own_staff(top, agency):
     staff = AgencyStaff.objects.filter(tree=top).first()
     root_collection = Collection.get_first_root_node()
     collection_name = agency[: Collection._meta.get_field("name").max_length]
+    names = {
+        field: f"{role} – {agency}"[: Group._meta.get_field("name").max_length] for role, field in AGENCY_ROLES.items()
+    }
+    workflow_name = f"{WORKFLOW} – {agency}"
     taken = []
     if staff is None or staff.collection is None:
         taken += root_collection.get_children().filter(name=collection_name).values_list("name", flat=True)
     if staff is None:
-        staff = AgencyStaff(tree=top)
-        names = {
-            field: f"{role} – {agency}"[: Group._meta.get_field("name").max_length]
-            for role, field in AGENCY_ROLES.items()
-        }
-        workflow_name = f"{WORKFLOW} – {agency}"
         taken += Group.objects.filter(name__in=names.values()).values_list("name", flat=True)
         taken += Workflow.objects.filter(name=workflow_name).values_list("name", flat=True)
-        if taken:
-            raise NameTaken(", ".join(f"“{name}”" for name in taken))
+    if taken:
+        raise NameTaken(", ".join(f"“{name}”" for name in taken))
+    if staff is None:
+        staff = AgencyStaff(tree=top)
         for field, name in names.items():
             setattr(staff, field, Group.objects.create(name=name))
         staff.workflow = approval_workflow(
             global_apps, workflow_name, f"{APPROVAL_TASK} – {agency}", names["approvers"]
         )
-    elif taken:
-        raise NameTaken(", ".join(f"“{name}”" for name in taken))
     if staff.collection is None:
         staff.collection = root_collection.add_child(name=collection_name)
     staff.save()
