@@ -408,8 +408,6 @@ def test_give_own_staff_refuses_to_share_a_collection(home_vi):
 
 
 def test_give_own_staff_gives_an_agencys_staff_made_before_collections_one_of_their_own(home_vi):
-    from editorial.roles import OWN_MEDIA
-
     ward = add_agency_site("Ủy ban nhân dân phường F", "phuong-f.example.vn", 80)
     call_command("give_own_staff", "phuong-f.example.vn", stdout=io.StringIO())
     staff = AgencyStaff.objects.get(tree_id=ward.root_page_id)
@@ -425,7 +423,7 @@ def test_give_own_staff_gives_an_agencys_staff_made_before_collections_one_of_th
     logos = root.add_child(name="Biểu trưng")
     choose_image = Permission.objects.get(codename="choose_image")
     GroupCollectionPermission.objects.create(group=staff.editors, collection=logos, permission=choose_image)
-    for name in OWN_MEDIA:
+    for name in roles.OWN_MEDIA:
         GroupCollectionPermission.objects.create(
             group=staff.editors, collection=root, permission=Permission.objects.get(codename=name.split(".")[1])
         )

@@ -5,7 +5,7 @@ VISITS_HAND_OVER_SECONDS after the first one, then writes all those left meanwhi
 at once (buffer.add: one RPUSH, or one write to the spool file) and flushes when a flush is due.
 Under `make bench`'s load, each request writing its own sighting added 21–25% (Redis) and 6–13%
 (spool) to the median time of a page served from the cache: it waited for Redis's answer, then for
-Python's lock, which the worker's other threads held meanwhile. Through the courier: 6–7% and 1–7%.
+Python's lock, which the worker's other threads held meanwhile. Through the courier: 4–7% and 1–7%.
 
 A process that exits normally (a gunicorn worker stopped, or restarted after its requests) hands
 everything over first (atexit); one killed outright loses its last moments' sightings: a tenth of
