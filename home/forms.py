@@ -1,7 +1,13 @@
-from django.core.exceptions import ValidationError
+from collections import defaultdict
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.permissions import policy_registry
 
 from .text import slugify_vi
 
@@ -15,6 +21,66 @@ class AdminLoginForm(LoginForm):
         self.fields["password"].label = _("Password")
 
 
+def _media_models():
+    return (get_image_model(), get_document_model())
+
+
+def _media_in(model, values):
+    """{image or document model: ids} that `values` (a field's name: its value, as a form cleans
+    it or as the instance holds it) refer to: in foreign keys, StreamFields and rich text."""
+    found = defaultdict(set)
+    for name, value in values.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if value is None or value == "":
+            continue
+        if field.many_to_one and field.related_model in _media_models():
+            found[field.related_model].add(str(value.pk if isinstance(value, models.Model) else value))
+        elif hasattr(field, "extract_references"):
+            for to_model, pk, _path, _content_path in field.extract_references(value):
+                if to_model in _media_models():
+                    found[to_model].add(str(pk))
+    return found
+
+
+class ChosenMediaMixin:
+    """An admin form that takes only the images and documents its user may choose. Wagtail's
+    choosers show an agency's staff only their agency's collection, but a crafted request could
+    name any image or document by its id. What the object already shows stays (an approver may
+    have chosen it, or it predates the agency's collection); what is added must be choosable.
+    Only the form's own fields are checked: no inline panel's model holds media
+    (tests/test_chosen_media.py keeps it so)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        user = getattr(self, "for_user", None)
+        if user is None or user.is_superuser:
+            return cleaned_data
+        model = self._meta.model
+        fields = model._meta.concrete_fields
+        kept = _media_in(model, {field.name: field.value_from_object(self.instance) for field in fields})
+        refused = []
+        for media_model, ids in _media_in(model, cleaned_data).items():
+            added = ids - kept.get(media_model, set())
+            if added:
+                policy = policy_registry.get_by_type(media_model)
+                allowed = policy.instances_user_has_any_permission_for(user, ["choose"])
+                refused += media_model.objects.filter(pk__in=added).exclude(pk__in=allowed).order_by("title")
+        if refused:
+            self.add_error(
+                None,
+                _("You may not use these images or documents, which are outside your collections: %(titles)s.")
+                % {"titles": ", ".join(f"“{item.title}”" for item in refused)},
+            )
+        return cleaned_data
+
+
+class ChosenMediaForm(ChosenMediaMixin, WagtailAdminModelForm):
+    """The form of a snippet that shows an image or a document."""
+
+
 class PortalSettingsForm(WagtailAdminModelForm):
     """The portal settings' form. Wagtail describes the sidebar's StreamField to the editor's
     scripts as a widget whose script comes only with another kind of field, which these settings
@@ -25,9 +91,10 @@ class PortalSettingsForm(WagtailAdminModelForm):
         js = ["wagtailadmin/js/telepath/widgets.js"]
 
 
-class PortalPageForm(WagtailAdminPageForm):
-    """The portal's page forms refuse a slug that a route of the parent page answers (a category's
-    "rss/"): the child would never be served."""
+class PortalPageForm(ChosenMediaMixin, WagtailAdminPageForm):
+    """The portal's page forms take only the media their user may choose (ChosenMediaMixin), and
+    refuse a slug that a route of the parent page answers (a category's "rss/"): the child would
+    never be served."""
 
     def clean_slug(self):
         # The browser makes the slug ASCII when its field loses the focus, not when the form is

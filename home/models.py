@@ -9,7 +9,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import SidebarBlock
-from .forms import PortalSettingsForm
+from .forms import ChosenMediaForm, PortalSettingsForm
 from .slugs import AsciiSlugMixin
 from .text import fold
 from .translation import SharedFieldsMixin
@@ -132,6 +132,7 @@ class AgencyProfile(SharedFieldsMixin, TranslatableMixin, index.Indexed, models.
         SynchronizedField("email", overridable=False),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    base_form_class = ChosenMediaForm
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("agency profile")

@@ -1,0 +1,189 @@
+"""An agency's staff use only the images and documents of their own collection, even in a request
+crafted past Wagtail's choosers (which show them nothing else): home.forms.ChosenMediaMixin."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import translation
+from modelcluster.models import get_all_child_relations
+from wagtail.admin.panels import get_edit_handler
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, get_page_models
+from wagtail.snippets.models import get_snippet_models
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from editorial import roles
+from editorial.roles import EDITORS
+from home.agencies import add_agency_site
+from home.demo import demo_image
+from home.models import AgencyProfile
+from news.blocks import PARAGRAPH_FEATURES
+from news.models import NewsArticlePage, NewsIndexPage
+from tests.test_workflow import article_form
+
+REFUSED = "Bạn không được dùng các ảnh, tài liệu sau vì chúng nằm ngoài bộ sưu tập của bạn"
+
+
+@pytest.fixture
+def ward(home_vi, department, role_user):
+    """A ward with staff and a collection of its own, its news category, its editor, one photo
+    and one document in its collection, and one of each in the district's (root) collection."""
+    site = add_agency_site("Ủy ban nhân dân phường K", "phuong-k.example.vn", 80)
+    home = Page.objects.get(pk=site.root_page_id)
+    staff = roles.give_to_own_staff(home, site.site_name)
+    category = home.add_child(instance=NewsIndexPage(title="Tin phường K"))
+    category.save_revision().publish()
+    editor = role_user(EDITORS, "bientap_k")
+    editor.groups.set([staff.editors])
+
+    def document(title, collection=None):
+        item = get_document_model()(title=title, **({"collection": collection} if collection else {}))
+        item.file.save(f"{title}.txt", ContentFile(b"Van ban"), save=False)
+        item.save()
+        return item
+
+    own_photo = demo_image("Ảnh phường K", seed=11)
+    own_photo.collection = staff.collection
+    own_photo.save()
+    return {
+        "category": category,
+        "editor": editor,
+        "own_photo": own_photo,
+        "own_document": document("Kế hoạch phường K", staff.collection),
+        "district_photo": demo_image("Ảnh của quận", seed=12),
+        "district_document": document("Kế hoạch của quận"),
+    }
+
+
+def add_url(category):
+    return reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", category.pk))
+
+
+def article_with(department, title="Phường K ra quân dọn vệ sinh", **fields):
+    return article_form(title, department, **{"action-submit": "action-submit", **fields})
+
+
+def image_block(image):
+    return ("image", {"image": image.pk, "alt_text": "Ảnh", "caption": "", "credit": ""})
+
+
+def document_block(document):
+    return ("document", {"document": document.pk, "title": ""})
+
+
+def document_link(document):
+    html = f'<p>Xem <a linktype="document" id="{document.pk}">kế hoạch</a>.</p>'
+    return ("paragraph", rich_text(html, features=PARAGRAPH_FEATURES))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("featured_image", lambda media: media["district_photo"].pk),
+        ("body", lambda media: streamfield([image_block(media["district_photo"])])),
+        ("body", lambda media: streamfield([document_block(media["district_document"])])),
+        ("body", lambda media: streamfield([document_link(media["district_document"])])),
+    ],
+    ids=["featured image", "image block", "document block", "document link in a paragraph"],
+)
+def test_a_ward_editor_cannot_put_the_districts_media_in_an_article(client, ward, department, field, value):
+    client.force_login(ward["editor"])
+    response = client.post(add_url(ward["category"]), article_with(department, **{field: value(ward)}))
+
+    assert response.status_code == 200
+    assert REFUSED in response.text
+    assert ("“Ảnh của quận”" in response.text) != ("“Kế hoạch của quận”" in response.text)
+    assert not NewsArticlePage.objects.filter(title="Phường K ra quân dọn vệ sinh").exists()
+
+
+def test_a_ward_editor_uses_the_wards_own_media(client, ward, department):
+    client.force_login(ward["editor"])
+    body = streamfield(
+        [image_block(ward["own_photo"]), document_block(ward["own_document"]), document_link(ward["own_document"])]
+    )
+    response = client.post(
+        add_url(ward["category"]), article_with(department, featured_image=ward["own_photo"].pk, body=body)
+    )
+
+    assert response.status_code == 302
+    article = NewsArticlePage.objects.get(title="Phường K ra quân dọn vệ sinh").get_latest_revision_as_object()
+    assert article.featured_image == ward["own_photo"]
+    assert [block.block_type for block in article.body] == ["image", "document", "paragraph"]
+
+
+def test_what_an_article_already_shows_stays_and_nothing_more_is_added(client, ward, department, make_article):
+    """An approver of the district (or the content from before the ward's collection) may have put
+    the district's photo in the ward's article: its editor still saves the article with it."""
+    article = make_article("Tin có ảnh của quận", parent=ward["category"], featured_image=ward["district_photo"])
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    client.force_login(ward["editor"])
+
+    def latest_title():
+        return Page.objects.get(pk=article.pk).get_latest_revision_as_object().title
+
+    photo = ward["district_photo"].pk
+    kept = article_form("Tin có ảnh của quận (sửa)", department, slug=article.slug, featured_image=photo)
+    assert client.post(edit_url, kept)["Location"] == edit_url
+    assert latest_title() == "Tin có ảnh của quận (sửa)"
+
+    another = demo_image("Ảnh khác của quận", seed=13)
+    swapped = article_form("Tin có ảnh khác", department, slug=article.slug, featured_image=another.pk)
+    response = client.post(edit_url, swapped)
+    assert response.status_code == 200 and "“Ảnh khác của quận”" in response.text
+    assert latest_title() == "Tin có ảnh của quận (sửa)"
+
+
+def test_the_district_editors_choose_from_every_collection(client, ward, department, news_category, role_user):
+    client.force_login(role_user(EDITORS, "bientap"))
+    body = streamfield([image_block(ward["own_photo"]), document_block(ward["district_document"])])
+    response = client.post(
+        add_url(news_category), article_with(department, featured_image=ward["district_photo"].pk, body=body)
+    )
+    assert response.status_code == 302
+
+
+def test_the_refusal_is_in_the_editors_language(ward, department):
+    form_class = NewsArticlePage.get_edit_handler().get_form_class()
+    data = article_with(department, featured_image=ward["district_photo"].pk)
+    with translation.override("vi"):
+        form = form_class(data, instance=NewsArticlePage(), parent_page=ward["category"], for_user=ward["editor"])
+        assert not form.is_valid()
+        assert form.non_field_errors() == [
+            "Bạn không được dùng các ảnh, tài liệu sau vì chúng nằm ngoài bộ sưu tập của bạn: “Ảnh của quận”."
+        ]
+
+
+def test_a_snippets_image_is_checked_too(ward, site):
+    profile = AgencyProfile.objects.filter(locale__language_code="vi").first()
+    form_class = get_edit_handler(AgencyProfile).get_form_class()
+
+    def form(logo):
+        data = nested_form_data(
+            {
+                "portal_name": profile.portal_name,
+                "name": profile.name,
+                "parent_name": profile.parent_name,
+                "logo": logo.pk,
+                "address": profile.address,
+                "phone": profile.phone,
+                "fax": profile.fax,
+                "email": profile.email,
+                "footer_text": rich_text(profile.footer_text),
+            }
+        )
+        return form_class(data, instance=profile, for_user=ward["editor"])
+
+    refused = form(ward["district_photo"])
+    assert not refused.is_valid() and REFUSED in refused.non_field_errors()[0]
+    assert form(ward["own_photo"]).is_valid()
+
+
+def test_no_inline_panel_holds_media_that_the_check_would_miss(db):
+    """ChosenMediaMixin checks a form's own fields, not its inline panels' (Wagtail's formsets)."""
+    media = {get_image_model(), get_document_model()}
+    for model in [*get_page_models(), *get_snippet_models()]:
+        for relation in get_all_child_relations(model):
+            for field in relation.related_model._meta.get_fields():
+                assert not (field.many_to_one and field.related_model in media), field
+                assert not hasattr(field, "extract_references"), field
