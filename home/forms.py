@@ -21,8 +21,25 @@ class AdminLoginForm(LoginForm):
         self.fields["password"].label = _("Password")
 
 
-def _media_models():
+def media_models():
     return (get_image_model(), get_document_model())
+
+
+def refused_media(user, wanted):
+    """The images and documents of `wanted` ({image or document model: ids}) that `user` may not
+    choose (Wagtail's choosers show them none of these)."""
+    refused = []
+    for media_model, ids in wanted.items():
+        if ids and not user.is_superuser:
+            allowed = policy_registry.get_by_type(media_model).instances_user_has_any_permission_for(user, ["choose"])
+            refused += media_model.objects.filter(pk__in=ids).exclude(pk__in=allowed).order_by("title")
+    return refused
+
+
+def refusal(refused):
+    return _("You may not use these images or documents, which are outside your collections: %(titles)s.") % {
+        "titles": ", ".join(f"“{item.title}”" for item in refused)
+    }
 
 
 def _media_in(model, values):
@@ -36,11 +53,11 @@ def _media_in(model, values):
             continue
         if value is None or value == "":
             continue
-        if field.many_to_one and field.related_model in _media_models():
+        if field.many_to_one and field.related_model in media_models():
             found[field.related_model].add(str(value.pk if isinstance(value, models.Model) else value))
         elif hasattr(field, "extract_references"):
             for to_model, pk, _path, _content_path in field.extract_references(value):
-                if to_model in _media_models():
+                if to_model in media_models():
                     found[to_model].add(str(pk))
     return found
 
@@ -61,19 +78,10 @@ class ChosenMediaMixin:
         model = self._meta.model
         fields = model._meta.concrete_fields
         kept = _media_in(model, {field.name: field.value_from_object(self.instance) for field in fields})
-        refused = []
-        for media_model, ids in _media_in(model, cleaned_data).items():
-            added = ids - kept.get(media_model, set())
-            if added:
-                policy = policy_registry.get_by_type(media_model)
-                allowed = policy.instances_user_has_any_permission_for(user, ["choose"])
-                refused += media_model.objects.filter(pk__in=added).exclude(pk__in=allowed).order_by("title")
+        submitted = _media_in(model, cleaned_data)
+        refused = refused_media(user, {media: ids - kept.get(media, set()) for media, ids in submitted.items()})
         if refused:
-            self.add_error(
-                None,
-                _("You may not use these images or documents, which are outside your collections: %(titles)s.")
-                % {"titles": ", ".join(f"“{item.title}”" for item in refused)},
-            )
+            self.add_error(None, refusal(refused))
         return cleaned_data
 
 

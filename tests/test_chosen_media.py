@@ -1,6 +1,8 @@
 """An agency's staff use only the images and documents of their own collection, even in a request
 crafted past Wagtail's choosers (which show them nothing else): home.forms.ChosenMediaMixin."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -12,11 +14,12 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, get_page_models
 from wagtail.snippets.models import get_snippet_models
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail_localize.models import OverridableSegment, SegmentOverride, Translation
 
 from editorial import roles
-from editorial.roles import EDITORS
+from editorial.roles import EDITORS, TRANSLATORS
 from home.agencies import add_agency_site
-from home.demo import demo_image
+from home.demo import demo_image, translate
 from home.models import AgencyProfile
 from news.blocks import PARAGRAPH_FEATURES
 from news.models import NewsArticlePage, NewsIndexPage
@@ -36,6 +39,8 @@ def ward(home_vi, department, role_user):
     category.save_revision().publish()
     editor = role_user(EDITORS, "bientap_k")
     editor.groups.set([staff.editors])
+    translator = role_user(TRANSLATORS, "biendich_k")
+    translator.groups.set([staff.translators])
 
     def document(title, collection=None):
         item = get_document_model()(title=title, **({"collection": collection} if collection else {}))
@@ -49,6 +54,7 @@ def ward(home_vi, department, role_user):
     return {
         "category": category,
         "editor": editor,
+        "translator": translator,
         "own_photo": own_photo,
         "own_document": document("Kế hoạch phường K", staff.collection),
         "district_photo": demo_image("Ảnh của quận", seed=12),
@@ -187,3 +193,42 @@ def test_no_inline_panel_holds_media_that_the_check_would_miss(db):
             for field in relation.related_model._meta.get_fields():
                 assert not (field.many_to_one and field.related_model in media), field
                 assert not hasattr(field, "extract_references"), field
+
+
+def test_a_ward_translator_cannot_put_the_districts_media_in_a_translation(client, ward, locales, make_article):
+    """wagtail-localize's editor lets a translator show another image than the source does (an
+    override), chosen in Wagtail's chooser; its address takes any image's id."""
+    own_photo, district_photo = ward["own_photo"], ward["district_photo"]
+    gallery = ("gallery", {"intro": "", "images": [{"image": own_photo, "caption": ""}]})
+    article = make_article(
+        "Tin phường K có ảnh",
+        parent=ward["category"],
+        featured_image=own_photo,
+        body=[gallery, ("image", {"image": own_photo, "alt_text": "Ảnh", "caption": "", "credit": ""})],
+    )
+    translate(ward["category"].get_parent(), locales[1], {})
+    translate(ward["category"], locales[1], {})
+    translate(article, locales[1], {})
+    translation = Translation.objects.get(source__object_id=article.translation_key, target_locale=locales[1])
+    segments = OverridableSegment.objects.filter(source=translation.source).select_related("context")
+    paths = {segment.context.path: segment for segment in segments}
+    gallery_image = next(path for path in paths if path.startswith("body.") and ".images." in path)
+    image_block_image = next(path for path in paths if path.startswith("body.") and path != gallery_image)
+    client.force_login(ward["translator"])
+
+    def override(path, value):
+        url = reverse("wagtail_localize:edit_override", args=[translation.pk, paths[path].pk])
+        return client.put(url, urlencode({"value": value}), content_type="application/x-www-form-urlencoded")
+
+    for path in ("featured_image", gallery_image, image_block_image):
+        refused = override(path, district_photo.pk)
+        assert refused.status_code == 403, path
+        assert "“Ảnh của quận”" in refused.json()["detail"]
+    for nothing in ("abc", "999999"):
+        refused = override("featured_image", nothing)
+        assert refused.status_code == 403
+        assert refused.json()["detail"] == "Hãy chọn ảnh hoặc tài liệu trong bộ sưu tập của bạn."
+    assert not SegmentOverride.objects.exists()
+
+    assert override("featured_image", own_photo.pk).status_code in (200, 201)
+    assert SegmentOverride.objects.get().data_json == f'"{own_photo.pk}"'
