@@ -1,26 +1,23 @@
 """wagtail-localize lets a translator show another image or document in a translation than its
-source does (an override of a synchronised value), picked in Wagtail's chooser, which shows an
-agency's staff only their agency's collection; the override's address takes any id. An override
-naming what its translator may not choose is refused, as the page forms refuse it
-(home.forms.ChosenMediaMixin): wagtail-localize's view answers 403 and saves nothing."""
+source does (an override of a synchronised value), picked in Wagtail's chooser; the override's
+address takes any id. An override is saved only with what its translator may choose (home.media),
+whatever saves it: wagtail-localize's view then answers 403 and saves nothing."""
 
 import json
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.utils.translation import gettext as _
 from wagtail.fields import StreamField
-from wagtail_localize.models import TranslationSource
+from wagtail_localize.models import OverridableSegment
 
-from home.forms import media_models, refusal, refused_media
+from home.media import REFUSAL, may_choose, media_models
 
 
-def _chosen_model(override):
-    """The model of what the override's field or block chooses, or None."""
-    context = override.context
-    source = TranslationSource.objects.filter(object_id=context.object_id).exclude(locale_id=override.locale_id).first()
-    if source is None:
+def _chosen_model(context):
+    """The model of what the field or block at the context's path chooses, or None."""
+    segment = OverridableSegment.objects.filter(context=context).select_related("source").first()
+    if segment is None:
         return None
-    instance = source.as_instance()
+    instance = segment.source.as_instance()
     name, *rest = context.path.split(".")
     try:
         field = instance._meta.get_field(name)
@@ -34,16 +31,13 @@ def _chosen_model(override):
     return None
 
 
-def refuse_unchosen_media(sender, instance, **kwargs):
+def refuse_unchosen_media(sender, instance, update_fields=None, **kwargs):
+    # wagtail-localize also saves an override to record why a translation failed to publish.
+    if update_fields is not None and "data_json" not in update_fields:
+        return
     user = instance.last_translated_by
-    if user is None or user.is_superuser:
+    if user is None or user.is_superuser or instance.context_id is None:
         return
-    model = _chosen_model(instance)
-    if model not in media_models():
-        return
-    value = str(json.loads(instance.data_json))
-    if not value.isdigit() or not model.objects.filter(pk=value).exists():
-        raise PermissionDenied(_("Choose an image or a document in your collections."))
-    refused = refused_media(user, {model: {value}})
-    if refused:
-        raise PermissionDenied(refusal(refused))
+    model = _chosen_model(instance.context)
+    if model in media_models() and not may_choose(user, {model: {str(json.loads(instance.data_json))}}):
+        raise PermissionDenied(str(REFUSAL))

@@ -5,10 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
-from wagtail.permissions import policy_registry
 
+from .media import REFUSAL, may_choose, media_models
 from .text import slugify_vi
 
 
@@ -19,27 +17,6 @@ class AdminLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Password")
-
-
-def media_models():
-    return (get_image_model(), get_document_model())
-
-
-def refused_media(user, wanted):
-    """The images and documents of `wanted` ({image or document model: ids}) that `user` may not
-    choose (Wagtail's choosers show them none of these)."""
-    refused = []
-    for media_model, ids in wanted.items():
-        if ids and not user.is_superuser:
-            allowed = policy_registry.get_by_type(media_model).instances_user_has_any_permission_for(user, ["choose"])
-            refused += media_model.objects.filter(pk__in=ids).exclude(pk__in=allowed).order_by("title")
-    return refused
-
-
-def refusal(refused):
-    return _("You may not use these images or documents, which are outside your collections: %(titles)s.") % {
-        "titles": ", ".join(f"“{item.title}”" for item in refused)
-    }
 
 
 def _media_in(model, values):
@@ -63,9 +40,8 @@ def _media_in(model, values):
 
 
 class ChosenMediaMixin:
-    """An admin form that takes only the images and documents its user may choose. Wagtail's
-    choosers show an agency's staff only their agency's collection, but a crafted request could
-    name any image or document by its id. What the object already shows stays (an approver may
+    """An admin form that takes only the images and documents its user may choose (home.media).
+    What the object already shows stays (an approver may
     have chosen it, or it predates the agency's collection); what is added must be choosable.
     Only the form's own fields are checked: no inline panel's model holds media
     (tests/test_chosen_media.py keeps it so)."""
@@ -76,12 +52,13 @@ class ChosenMediaMixin:
         if user is None or user.is_superuser:
             return cleaned_data
         model = self._meta.model
+        submitted = _media_in(model, cleaned_data)
+        if may_choose(user, submitted):
+            return cleaned_data
         fields = model._meta.concrete_fields
         kept = _media_in(model, {field.name: field.value_from_object(self.instance) for field in fields})
-        submitted = _media_in(model, cleaned_data)
-        refused = refused_media(user, {media: ids - kept.get(media, set()) for media, ids in submitted.items()})
-        if refused:
-            self.add_error(None, refusal(refused))
+        if not may_choose(user, {media: ids - kept.get(media, set()) for media, ids in submitted.items()}):
+            self.add_error(None, REFUSAL)
         return cleaned_data
 
 
