@@ -41,10 +41,9 @@ def _media_in(model, values):
 
 class ChosenMediaMixin:
     """An admin form that takes only the images and documents its user may choose (home.media).
-    What the object already shows stays (an approver may
-    have chosen it, or it predates the agency's collection); what is added must be choosable.
-    Only the form's own fields are checked: no inline panel's model holds media
-    (tests/test_chosen_media.py keeps it so)."""
+    What the object already shows stays (an approver may have chosen it, or it predates the
+    agency's collection); what is added must be choosable. Only the form's own fields are checked:
+    no inline panel's model holds media (tests/test_chosen_media.py keeps it so)."""
 
     def clean(self):
         cleaned_data = super().clean()

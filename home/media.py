@@ -28,6 +28,7 @@ def may_choose(user, wanted):
             continue
         if not all(_ID.fullmatch(pk) for pk in ids):
             return False
+        ids = {int(pk) for pk in ids}
         choosable = policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, ["choose"])
         if choosable.filter(pk__in=ids).count() != len(ids):
             return False
