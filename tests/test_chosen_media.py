@@ -1,5 +1,7 @@
 """An agency's staff use only the images and documents of their own collection, even in a request
-crafted past Wagtail's choosers (which show them nothing else): home.forms.ChosenMediaMixin."""
+crafted past Wagtail's choosers (which show them nothing else): home.media, which the page and
+snippet forms (home.forms.ChosenMediaMixin) and the translation editor's overrides
+(editorial.overrides) apply."""
 
 import json
 from urllib.parse import urlencode
