@@ -16,7 +16,6 @@ from wagtail.admin.panels import get_edit_handler
 from wagtail.contrib.settings.registry import registry
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images import get_image_model
 from wagtail.models import Page, get_page_models
 from wagtail.snippets.models import get_snippet_models
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -27,6 +26,7 @@ from editorial.roles import EDITORS, TRANSLATORS
 from home.agencies import add_agency_site
 from home.demo import demo_image, translate
 from home.forms import ChosenMediaMixin
+from home.media import media_models
 from home.models import AgencyProfile
 from news.models import NewsArticlePage, NewsIndexPage
 from tests.test_workflow import article_form
@@ -162,14 +162,11 @@ def test_the_district_editors_choose_from_every_collection(client, ward, departm
 def test_the_refusal_is_in_the_editors_language(ward, department):
     form_class = NewsArticlePage.get_edit_handler().get_form_class()
     data = article_with(department, featured_image=ward["district_photo"].pk)
-    with translation.override("vi"):
-        form = form_class(data, instance=NewsArticlePage(), parent_page=ward["category"], for_user=ward["editor"])
-        assert not form.is_valid()
-        assert form.non_field_errors() == [REFUSED]
-    with translation.override("en"):
-        form = form_class(data, instance=NewsArticlePage(), parent_page=ward["category"], for_user=ward["editor"])
-        assert not form.is_valid()
-        assert form.non_field_errors() == ["Choose images and documents from your collections only."]
+    for language, message in (("vi", REFUSED), ("en", "Choose images and documents from your collections only.")):
+        with translation.override(language):
+            form = form_class(data, instance=NewsArticlePage(), parent_page=ward["category"], for_user=ward["editor"])
+            assert not form.is_valid()
+            assert form.non_field_errors() == [message]
 
 
 def test_a_snippets_image_is_checked_too(ward, site):
@@ -199,7 +196,7 @@ def test_a_snippets_image_is_checked_too(ward, site):
 
 def chooses_media(field):
     """Whether a model field may name an image or a document."""
-    media = {get_image_model(), get_document_model()}
+    media = media_models()
     if field.many_to_one:
         return field.related_model in media
     if isinstance(field, StreamField):
@@ -227,7 +224,7 @@ def test_every_form_that_can_name_media_checks_it(db):
 
 def test_no_inline_panel_holds_media_that_the_check_would_miss(db):
     """ChosenMediaMixin checks a form's own fields, not its inline panels' (Wagtail's formsets)."""
-    media = {get_image_model(), get_document_model()}
+    media = media_models()
     for model in [*get_page_models(), *get_snippet_models()]:
         for relation in get_all_child_relations(model):
             for field in relation.related_model._meta.get_fields():
