@@ -1,6 +1,6 @@
 """wagtail-localize lets a translator show another image or document in a translation than its
 source does (an override of a synchronised value), picked in Wagtail's chooser; the override's
-address takes any id. An override is saved only with what its translator may choose (home.media),
+address takes any id. An override is saved only with what its translator may choose (home.choosing),
 whatever saves it: wagtail-localize's view then answers 403 and saves nothing."""
 
 import json
@@ -9,7 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from wagtail.fields import StreamField
 from wagtail_localize.models import OverridableSegment
 
-from home.media import REFUSAL, may_choose, media_models
+from home.choosing import REFUSAL, chosen_models, may_choose
 
 
 def _chosen_model(context):
@@ -39,5 +39,5 @@ def refuse_unchosen_media(sender, instance, update_fields=None, **kwargs):
     if user is None or user.is_superuser or instance.context_id is None:
         return
     model = _chosen_model(instance.context)
-    if model in media_models() and not may_choose(user, {model: {str(json.loads(instance.data_json))}}):
+    if model in chosen_models() and not may_choose(user, {model: {str(json.loads(instance.data_json))}}):
         raise PermissionDenied(str(REFUSAL))

@@ -12,7 +12,7 @@ catches up with trees made before this app was installed.
 With several agencies in one installation, an agency's trees may go to groups of its own, one per
 role (`give_own_staff`, AgencyStaff), with an approval workflow and a collection of images and
 documents of its own: its staff then work on its pages and media alone, and the portal's roles on
-the others' pages and on every collection (the snippets stay shared).
+the others' pages and on every collection; snippets belong to a site (home.access).
 """
 
 from dataclasses import dataclass
@@ -59,8 +59,9 @@ OWN_MEDIA = (
 SHARED_MEDIA = (*OWN_MEDIA, "wagtailimages.change_image", "wagtaildocs.change_document")
 ALL_MEDIA = (*SHARED_MEDIA, "wagtailimages.delete_image", "wagtaildocs.delete_document")
 # Translators translate these snippets. Wagtail's snippet permissions are per model; home.snippets
-# adds the language: an instance is changed only by those who may change pages in its language,
-# so translators change the translations and never the Vietnamese originals.
+# adds the language and the site: an instance is changed only by those who may change pages in its
+# language and of its site, so translators change the translations and never the Vietnamese
+# originals.
 TRANSLATABLE_SNIPPETS = (
     "home.change_agencyprofile",
     "home.change_infobox",

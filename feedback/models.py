@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.forms import SnippetForm
+from home.models import SiteSnippet
 from home.translation import SharedFieldsMixin, source_language
 
 from .results import survey_results
@@ -32,7 +33,7 @@ DEFAULT_OPTIONS = [
 ]
 
 
-class SurveyAdminForm(WagtailAdminModelForm):
+class SurveyAdminForm(SnippetForm):
     def clean(self):
         cleaned_data = super().clean()
         removed = [form.instance.pk for form in self.formsets["options"].deleted_forms if form.instance.pk]
@@ -43,7 +44,7 @@ class SurveyAdminForm(WagtailAdminModelForm):
         return cleaned_data
 
 
-class Survey(SharedFieldsMixin, TranslatableMixin, ClusterableModel):
+class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel):
     """A poll: a question and its answers, open for votes during a period.
 
     Every language version is the same poll: votes are stored against the version in the
@@ -73,6 +74,7 @@ class Survey(SharedFieldsMixin, TranslatableMixin, ClusterableModel):
         MultiFieldPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Voting period")),
         FieldPanel("service"),
         FieldPanel("allow_comment"),
+        FieldPanel("site"),
     ]
     translatable_fields = [
         TranslatableField("question"),
@@ -81,6 +83,7 @@ class Survey(SharedFieldsMixin, TranslatableMixin, ClusterableModel):
         SynchronizedField("closes_at", overridable=False),
         SynchronizedField("service", overridable=False),
         SynchronizedField("allow_comment", overridable=False),
+        SiteSnippet.SITE_FIELD,
     ]
 
     class Meta(TranslatableMixin.Meta):

@@ -19,6 +19,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from home.access import usable_by
 from home.models import Department
 
 from .models import Survey, SurveyResponse
@@ -170,7 +171,7 @@ class SurveyReportView(ReportView):
 
     def setup(self, request, *args, pk, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.survey = get_object_or_404(Survey, pk=pk)
+        self.survey = get_object_or_404(usable_by(request.user, Survey.objects.all()), pk=pk)
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)

@@ -27,8 +27,9 @@ def open_site(home, hostname, port, site_name):
 def add_agency_site(name, hostname, port=443, parent_name=""):
     """`name`'s site at hostname:port: its agency profile, a home page in the default language
     directly under Wagtail's root (a tree of its own, which the editorial roles receive), and the
-    site's settings naming the agency. Everything else (logo, contacts, sidebar boxes, the other
-    languages) is the administrator's to fill in, in the admin."""
+    site's settings naming the agency; the profile is the site's (its staff change it, and no other
+    agency's). Everything else (logo, contacts, sidebar boxes, the other languages) is the
+    administrator's to fill in, in the admin."""
     language = Locale.get_default()
     with translation.override(language.language_code):
         home_title, portal_name = _("Home"), _("Web portal")
@@ -42,6 +43,8 @@ def add_agency_site(name, hostname, port=443, parent_name=""):
     home = root.add_child(instance=HomePage(title=home_title, slug=slug, locale=language))
     home.save_revision().publish()
     site = open_site(home, hostname, port, name)
+    agency.site = site
+    agency.save(update_fields=["site"])
     settings = PortalSettings.for_site(site)
     settings.agency = agency
     settings.save()

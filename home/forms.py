@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
 
-from .media import REFUSAL, may_choose, media_models
+from .access import EVERYTHING, sites_of, works_for
+from .choosing import REFUSAL, chosen_models, may_choose
 from .text import slugify_vi
+from .translation import source_language
 
 
 class AdminLoginForm(LoginForm):
@@ -19,9 +21,9 @@ class AdminLoginForm(LoginForm):
         self.fields["password"].label = _("Password")
 
 
-def _media_in(model, values):
-    """{image or document model: ids} that `values` (a field's name: its value, as a form cleans
-    it or as the instance holds it) refer to: in foreign keys, StreamFields and rich text."""
+def _chosen_in(model, values):
+    """{one of chosen_models: ids} that `values` (a field's name: its value, as a form cleans it or
+    as the instance holds it) refer to: in foreign keys, StreamFields and rich text."""
     found = defaultdict(set)
     for name, value in values.items():
         try:
@@ -30,20 +32,21 @@ def _media_in(model, values):
             continue
         if value is None or value == "":
             continue
-        if field.many_to_one and field.related_model in media_models():
+        if field.many_to_one and field.related_model in chosen_models():
             found[field.related_model].add(str(value.pk if isinstance(value, models.Model) else value))
         elif hasattr(field, "extract_references"):
             for to_model, pk, _path, _content_path in field.extract_references(value):
-                if to_model in media_models():
+                if to_model in chosen_models():
                     found[to_model].add(str(pk))
     return found
 
 
-class ChosenMediaMixin:
-    """An admin form that takes only the images and documents its user may choose (home.media).
-    What the object already shows stays (an approver may have chosen it, or it predates the
-    agency's collection); what is added must be choosable. Only the form's own fields are checked:
-    no inline panel's model holds media (tests/test_chosen_media.py keeps it so)."""
+class ChosenObjectsMixin:
+    """An admin form that takes only the images, documents and snippets its user may choose
+    (home.choosing). What the object already shows stays (an approver may have chosen it, or it
+    predates the agency's collection); what is added must be choosable. Only the form's own fields
+    are checked: no inline panel's model names what is chosen (tests/test_chosen_media.py keeps it
+    so)."""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -51,21 +54,37 @@ class ChosenMediaMixin:
         if user is None or user.is_superuser:
             return cleaned_data
         model = self._meta.model
-        submitted = _media_in(model, cleaned_data)
+        submitted = _chosen_in(model, cleaned_data)
         if may_choose(user, submitted):
             return cleaned_data
         fields = model._meta.concrete_fields
-        kept = _media_in(model, {field.name: field.value_from_object(self.instance) for field in fields})
-        if not may_choose(user, {media: ids - kept.get(media, set()) for media, ids in submitted.items()}):
+        kept = _chosen_in(model, {field.name: field.value_from_object(self.instance) for field in fields})
+        if not may_choose(user, {chosen: ids - kept.get(chosen, set()) for chosen, ids in submitted.items()}):
             self.add_error(None, REFUSAL)
         return cleaned_data
 
 
-class ChosenMediaForm(ChosenMediaMixin, WagtailAdminModelForm):
-    """The form of a snippet that shows an image or a document."""
+class SnippetForm(ChosenObjectsMixin, WagtailAdminModelForm):
+    """The form of the portal's snippets. Of a snippet that belongs to a site (home.models.
+    SiteSnippet), its user picks one of the sites they work for (home.access); those who work only
+    for other sites than the default one (an agency's own staff) must pick one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field, user = self.fields.get("site"), self.for_user
+        if field is None:
+            return
+        if self.instance.pk and self.instance.locale.language_code != source_language():
+            field.disabled = True  # a translation's is its original's
+        if user is None or sites_of(user) is EVERYTHING:
+            return
+        field.queryset = field.queryset.filter(pk__in=sites_of(user))
+        field.required = not works_for(user, None)
+        if field.required and not self.instance.pk and len(sites_of(user)) == 1:
+            self.initial["site"] = next(iter(sites_of(user)))
 
 
-class PortalSettingsForm(WagtailAdminModelForm):
+class PortalSettingsForm(ChosenObjectsMixin, WagtailAdminModelForm):
     """The portal settings' form. Wagtail describes the sidebar's StreamField to the editor's
     scripts as a widget whose script comes only with another kind of field, which these settings
     lack: without it, the page stops on an error in the browser ("unknown object type
@@ -75,8 +94,8 @@ class PortalSettingsForm(WagtailAdminModelForm):
         js = ["wagtailadmin/js/telepath/widgets.js"]
 
 
-class PortalPageForm(ChosenMediaMixin, WagtailAdminPageForm):
-    """The portal's page forms take only the media their user may choose (ChosenMediaMixin), and
+class PortalPageForm(ChosenObjectsMixin, WagtailAdminPageForm):
+    """The portal's page forms take only what their user may choose (ChosenObjectsMixin), and
     refuse a slug that a route of the parent page answers (a category's "rss/"): the child would
     never be served."""
 

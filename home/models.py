@@ -9,10 +9,10 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import SidebarBlock
-from .forms import ChosenMediaForm, PortalSettingsForm
+from .forms import PortalSettingsForm, SnippetForm
 from .slugs import AsciiSlugMixin
 from .text import fold
-from .translation import SharedFieldsMixin
+from .translation import SharedFieldsMixin, source_language
 
 # Rich text of boxes and footers: formatting and links only.
 BOX_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ul", "ol"]
@@ -70,7 +70,38 @@ class HomePage(FoldedTitleMixin, AsciiSlugMixin, SpecificChildRouteMixin, Page):
         verbose_name_plural = _("home pages")
 
 
-class AgencyProfile(SharedFieldsMixin, TranslatableMixin, index.Indexed, models.Model):
+class SiteSnippet(models.Model):
+    """A snippet that belongs to an agency's site: its staff change it and choose it, and no other
+    agency's do (home.access). Without a site it is every site's to use. The same in every language:
+    declare `SITE_FIELD` among the model's `translatable_fields`."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        # An agency's site going leaves its polls, with their votes, to the installation.
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The agency's site that uses it. Empty: every site may use it."),
+    )
+
+    SITE_FIELD = SynchronizedField("site", overridable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # A translation takes its original's site: wagtail-localize publishes a translation with
+        # the site its source had when last synced.
+        originals = type(self).objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
+        site = originals.filter(locale__language_code=source_language()).values_list("site_id", flat=True)
+        if site:
+            self.site_id = site[0]
+        super().save(*args, **kwargs)
+
+
+class AgencyProfile(SharedFieldsMixin, TranslatableMixin, SiteSnippet, index.Indexed, models.Model):
     """Who runs a site: its names and contacts, shown in the header and the footer.
 
     A snippet rather than fields of the site setting, because Wagtail's settings cannot be
@@ -118,6 +149,7 @@ class AgencyProfile(SharedFieldsMixin, TranslatableMixin, index.Indexed, models.
             heading=_("Contacts"),
         ),
         FieldPanel("footer_text"),
+        FieldPanel("site"),
     ]
     translatable_fields = [
         TranslatableField("portal_name"),
@@ -130,9 +162,10 @@ class AgencyProfile(SharedFieldsMixin, TranslatableMixin, index.Indexed, models.
         SynchronizedField("phone", overridable=False),
         SynchronizedField("fax", overridable=False),
         SynchronizedField("email", overridable=False),
+        SiteSnippet.SITE_FIELD,
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-    base_form_class = ChosenMediaForm
+    base_form_class = SnippetForm
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("agency profile")
@@ -142,13 +175,15 @@ class AgencyProfile(SharedFieldsMixin, TranslatableMixin, index.Indexed, models.
         return self.name
 
 
-class InfoBox(TranslatableMixin, models.Model):
+class InfoBox(SharedFieldsMixin, TranslatableMixin, SiteSnippet):
     """A sidebar box of free text, such as a hotline or office hours."""
 
     title = models.CharField(_("title"), max_length=120)
     body = RichTextField(_("body"), features=BOX_RICH_TEXT_FEATURES)
 
-    panels = [FieldPanel("title"), FieldPanel("body")]
+    panels = [FieldPanel("title"), FieldPanel("body"), FieldPanel("site")]
+    translatable_fields = [TranslatableField("title"), TranslatableField("body"), SiteSnippet.SITE_FIELD]
+    base_form_class = SnippetForm
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("information box")
@@ -158,14 +193,15 @@ class InfoBox(TranslatableMixin, models.Model):
         return self.title
 
 
-class Department(TranslatableMixin, index.Indexed, models.Model):
+class Department(SharedFieldsMixin, TranslatableMixin, SiteSnippet, index.Indexed, models.Model):
     """A unit of the agency (đơn vị): an office, a division, a service desk. It publishes news
     ("Người đăng tin") and citizens rate its service in the polls."""
 
     name = models.CharField(_("name"), max_length=200)
 
-    panels = [FieldPanel("name")]
-    translatable_fields = [TranslatableField("name")]
+    panels = [FieldPanel("name"), FieldPanel("site")]
+    translatable_fields = [TranslatableField("name"), SiteSnippet.SITE_FIELD]
+    base_form_class = SnippetForm
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta(TranslatableMixin.Meta):

@@ -1,54 +1,59 @@
 """Translatable snippets in the admin (agency profiles, departments, information boxes, polls,
-visit statistics boxes): who may change which language.
+visit statistics boxes): who may change which language, and which agency's.
 
 Wagtail's snippet permissions are per model, and translators hold "change" on these models to
-translate them in wagtail-localize, which would let them rewrite the Vietnamese originals too. In
-this portal a language is given through its page trees (editorial.roles): the right to change
-pages of a language's tree, or of every tree through the root page, is the right to write in that
-language. Snippets follow the same rule on top of the model permission, for changing and deleting
-an instance; adding and viewing stay per model.
+translate them in wagtail-localize, which would let them rewrite the Vietnamese originals too; and
+every agency's staff would change every agency's polls. In this portal languages and sites are
+given through page trees (home.access). Snippets follow the same rule on top of the model
+permission, for changing and deleting an instance; adding and viewing stay per model, except that
+the listing and the chooser show no other agency's snippets.
 """
 
+from django.contrib.admin.utils import unquote
 from wagtail.admin.auth import permission_denied
-from wagtail.models import GroupPagePermission
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import DeleteView, EditView, IndexView, SnippetViewSet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
+from wagtail.snippets.views.snippets import (
+    CopyView,
+    DeleteView,
+    EditView,
+    HistoryView,
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+    UsageView,
+)
+
+from .access import may_use, usable_by, works_for, writes_in
+from .models import SiteSnippet
 
 LANGUAGE_ACTIONS = {"change", "delete"}
-EVERY_LANGUAGE = None
-_LANGUAGES = "_portal_languages"
-
-
-def languages_of(user):
-    """The ids of the locales `user` writes in, or EVERY_LANGUAGE; read once for the user object
-    (which lives as long as the request)."""
-    if not hasattr(user, _LANGUAGES):
-        if user.is_superuser:
-            languages = EVERY_LANGUAGE
-        else:
-            grants = GroupPagePermission.objects.filter(
-                group__user=user, permission__codename="change_page"
-            ).values_list("page__depth", "page__locale_id")
-            languages = EVERY_LANGUAGE if any(depth == 1 for depth, _ in grants) else {locale for _, locale in grants}
-        setattr(user, _LANGUAGES, languages)
-    return getattr(user, _LANGUAGES)
-
-
-def writes_in(user, locale_id):
-    languages = languages_of(user)
-    return languages is EVERY_LANGUAGE or locale_id in languages
 
 
 class TranslatableSnippetPolicy(ModelPermissionPolicy):
     def user_has_permission_for_instance(self, user, action, instance):
         if not self.user_has_permission(user, action):
             return False
-        return action not in LANGUAGE_ACTIONS or writes_in(user, instance.locale_id)
+        if action not in LANGUAGE_ACTIONS:
+            return not isinstance(instance, SiteSnippet) or may_use(user, instance.site_id)
+        if isinstance(instance, SiteSnippet) and not works_for(user, instance.site_id):
+            return False
+        return writes_in(user, instance.locale_id)
+
+
+def usable(request, queryset):
+    """Of a snippet `queryset`, what the request's user may see listed and choose: of a snippet
+    that belongs to a site, their sites' and every site's (home.access)."""
+    return usable_by(request.user, queryset) if issubclass(queryset.model, SiteSnippet) else queryset
 
 
 class TranslatableSnippetIndexView(IndexView):
-    """No link to edit or delete what the user may not change (the originals, for translators)."""
+    """No link to edit or delete what the user may not change (the originals, for translators), and
+    no other agency's snippet."""
+
+    def get_base_queryset(self):
+        return usable(self.request, super().get_base_queryset())
 
     def _may(self, action, instance):
         return self.permission_policy.user_has_permission_for_instance(self.request.user, action, instance)
@@ -58,6 +63,18 @@ class TranslatableSnippetIndexView(IndexView):
 
     def get_delete_url(self, instance):
         return super().get_delete_url(instance) if self._may("delete", instance) else None
+
+
+class UsableInstanceMixin:
+    """Refuses the views of one snippet (showing, copying, its history, its usage) another
+    agency's snippet."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if issubclass(self.model, SiteSnippet):
+            sites = self.model.objects.filter(pk=unquote(str(kwargs["pk"]))).values_list("site_id", flat=True)
+            if any(not may_use(request.user, site) for site in sites):
+                return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class InstanceCheckedMixin:
@@ -78,10 +95,48 @@ class TranslatableSnippetDeleteView(InstanceCheckedMixin, DeleteView):
     pass
 
 
+class UsableCopyView(UsableInstanceMixin, CopyView):
+    pass
+
+
+class UsableInspectView(UsableInstanceMixin, InspectView):
+    pass
+
+
+class UsableHistoryView(UsableInstanceMixin, HistoryView):
+    pass
+
+
+class UsableUsageView(UsableInstanceMixin, UsageView):
+    pass
+
+
+class UsableChooseView(ChooseView):
+    def get_object_list(self):
+        return usable(self.request, super().get_object_list())
+
+
+class UsableChooseResultsView(ChooseResultsView):
+    def get_object_list(self):
+        return usable(self.request, super().get_object_list())
+
+
+class UsableChooserViewSet(SnippetChooserViewSet):
+    """The snippet chooser, without another agency's snippets."""
+
+    choose_view_class = UsableChooseView
+    choose_results_view_class = UsableChooseResultsView
+
+
 class TranslatableSnippetViewSet(SnippetViewSet):
     index_view_class = TranslatableSnippetIndexView
+    chooser_viewset_class = UsableChooserViewSet
     edit_view_class = TranslatableSnippetEditView
     delete_view_class = TranslatableSnippetDeleteView
+    copy_view_class = UsableCopyView
+    inspect_view_class = UsableInspectView
+    history_view_class = UsableHistoryView
+    usage_view_class = UsableUsageView
 
     def __init__(self, *args, **kwargs):
         # Before Wagtail's viewset registers the default policy for the model.

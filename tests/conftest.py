@@ -4,10 +4,15 @@ import uuid
 import pytest
 import redis
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page, Site
 
-from home.demo import add_sidebar_box, translate
+from editorial import roles
+from editorial.roles import APPROVERS, EDITORS, TRANSLATORS
+from home.agencies import add_agency_site
+from home.demo import add_sidebar_box, demo_image, translate
 from home.models import AgencyProfile, HomePage, InfoBox, PortalSettings
 from ops import cache as resilient_cache
 
@@ -164,6 +169,50 @@ def role_user(db):
         return user
 
     return make
+
+
+# --- Several agencies (tests/test_chosen_media.py, test_agency_snippets.py) --------------------
+
+
+@pytest.fixture
+def ward(home_vi, department, role_user):
+    """A ward with staff and a collection of its own, its news category, its editor, approver and
+    translator, one photo and one document in its collection, and one of each in the district's
+    (root) collection."""
+    site = add_agency_site("Ủy ban nhân dân phường K", "phuong-k.example.vn", 80)
+    home = Page.objects.get(pk=site.root_page_id)
+    staff = roles.give_to_own_staff(home, site.site_name)
+    from news.models import NewsIndexPage
+
+    category = home.add_child(instance=NewsIndexPage(title="Tin phường K"))
+    category.save_revision().publish()
+    editor = role_user(EDITORS, "bientap_k")
+    editor.groups.set([staff.editors])
+    approver = role_user(APPROVERS, "pheduyet_k")
+    approver.groups.set([staff.approvers])
+    translator = role_user(TRANSLATORS, "biendich_k")
+    translator.groups.set([staff.translators])
+
+    def document(title, collection=None):
+        item = get_document_model()(title=title, **({"collection": collection} if collection else {}))
+        item.file.save(f"{title}.txt", ContentFile(b"Van ban"), save=False)
+        item.save()
+        return item
+
+    own_photo = demo_image("Ảnh phường K", seed=11)
+    own_photo.collection = staff.collection
+    own_photo.save()
+    return {
+        "site": site,
+        "category": category,
+        "editor": editor,
+        "approver": approver,
+        "translator": translator,
+        "own_photo": own_photo,
+        "own_document": document("Kế hoạch phường K", staff.collection),
+        "district_photo": demo_image("Ảnh của quận", seed=12),
+        "district_document": document("Kế hoạch của quận"),
+    }
 
 
 # The Redis server of the tests that need one (127.0.0.1 in CI).

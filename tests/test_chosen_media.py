@@ -1,6 +1,6 @@
 """An agency's staff use only the images and documents of their own collection, even in a request
-crafted past Wagtail's choosers (which show them nothing else): home.media, which the page and
-snippet forms (home.forms.ChosenMediaMixin) and the translation editor's overrides
+crafted past Wagtail's choosers (which show them nothing else): home.choosing, which the page and
+snippet forms (home.forms.ChosenObjectsMixin) and the translation editor's overrides
 (editorial.overrides) apply."""
 
 import json
@@ -8,64 +8,27 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
 from modelcluster.models import get_all_child_relations
 from wagtail.admin.panels import get_edit_handler
 from wagtail.contrib.settings.registry import registry
-from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, get_page_models
 from wagtail.snippets.models import get_snippet_models
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 from wagtail_localize.models import OverridableSegment, SegmentOverride, Translation
 
-from editorial import roles
-from editorial.roles import EDITORS, TRANSLATORS
-from home.agencies import add_agency_site
+from editorial.roles import EDITORS
+from home.choosing import chosen_models
 from home.demo import demo_image, translate
-from home.forms import ChosenMediaMixin
-from home.media import media_models
+from home.forms import ChosenObjectsMixin
 from home.models import AgencyProfile
-from news.models import NewsArticlePage, NewsIndexPage
+from news.models import NewsArticlePage
 from tests.test_workflow import article_form
 
-REFUSED = "Chỉ được chọn ảnh và tài liệu trong bộ sưu tập của bạn."
-
-
-@pytest.fixture
-def ward(home_vi, department, role_user):
-    """A ward with staff and a collection of its own, its news category, its editor, one photo
-    and one document in its collection, and one of each in the district's (root) collection."""
-    site = add_agency_site("Ủy ban nhân dân phường K", "phuong-k.example.vn", 80)
-    home = Page.objects.get(pk=site.root_page_id)
-    staff = roles.give_to_own_staff(home, site.site_name)
-    category = home.add_child(instance=NewsIndexPage(title="Tin phường K"))
-    category.save_revision().publish()
-    editor = role_user(EDITORS, "bientap_k")
-    editor.groups.set([staff.editors])
-    translator = role_user(TRANSLATORS, "biendich_k")
-    translator.groups.set([staff.translators])
-
-    def document(title, collection=None):
-        item = get_document_model()(title=title, **({"collection": collection} if collection else {}))
-        item.file.save(f"{title}.txt", ContentFile(b"Van ban"), save=False)
-        item.save()
-        return item
-
-    own_photo = demo_image("Ảnh phường K", seed=11)
-    own_photo.collection = staff.collection
-    own_photo.save()
-    return {
-        "category": category,
-        "editor": editor,
-        "translator": translator,
-        "own_photo": own_photo,
-        "own_document": document("Kế hoạch phường K", staff.collection),
-        "district_photo": demo_image("Ảnh của quận", seed=12),
-        "district_document": document("Kế hoạch của quận"),
-    }
+REFUSED_EN = "Choose only images, documents and snippets your agency may use."
+REFUSED = "Chỉ được chọn ảnh, tài liệu và nội dung chung mà cơ quan của bạn được dùng."
 
 
 def add_url(category):
@@ -162,7 +125,10 @@ def test_the_district_editors_choose_from_every_collection(client, ward, departm
 def test_the_refusal_is_in_the_editors_language(ward, department):
     form_class = NewsArticlePage.get_edit_handler().get_form_class()
     data = article_with(department, featured_image=ward["district_photo"].pk)
-    for language, message in (("vi", REFUSED), ("en", "Choose images and documents from your collections only.")):
+    for language, message in (
+        ("vi", REFUSED),
+        ("en", "Choose only images, documents and snippets your agency may use."),
+    ):
         with translation.override(language):
             form = form_class(data, instance=NewsArticlePage(), parent_page=ward["category"], for_user=ward["editor"])
             assert not form.is_valid()
@@ -170,7 +136,7 @@ def test_the_refusal_is_in_the_editors_language(ward, department):
 
 
 def test_a_snippets_image_is_checked_too(ward, site):
-    profile = AgencyProfile.objects.filter(locale__language_code="vi").first()
+    profile = AgencyProfile.objects.get(site=ward["site"])
     form_class = get_edit_handler(AgencyProfile).get_form_class()
 
     def form(logo):
@@ -185,6 +151,7 @@ def test_a_snippets_image_is_checked_too(ward, site):
                 "fax": profile.fax,
                 "email": profile.email,
                 "footer_text": rich_text(profile.footer_text),
+                "site": profile.site_id,
             }
         )
         return form_class(data, instance=profile, for_user=ward["editor"])
@@ -194,9 +161,9 @@ def test_a_snippets_image_is_checked_too(ward, site):
     assert form(ward["own_photo"]).is_valid()
 
 
-def chooses_media(field):
-    """Whether a model field may name an image or a document."""
-    media = media_models()
+def chooses(field):
+    """Whether a model field may name an image, a document or a site's snippet."""
+    media = chosen_models()
     if field.many_to_one:
         return field.related_model in media
     if isinstance(field, StreamField):
@@ -214,20 +181,22 @@ def chooses_media(field):
     return False
 
 
-def test_every_form_that_can_name_media_checks_it(db):
+def test_every_form_that_can_name_what_is_chosen_checks_it(db):
     models = [*get_page_models(), *get_snippet_models(), *registry]
-    with_media = [model for model in models if any(chooses_media(field) for field in model._meta.get_fields())]
-    assert {model.__name__ for model in with_media} >= {"NewsArticlePage", "AgencyProfile"}
+    with_media = [model for model in models if any(chooses(field) for field in model._meta.get_fields())]
+    assert {model.__name__ for model in with_media} >= {"NewsArticlePage", "AgencyProfile", "Survey", "PortalSettings"}
     for model in with_media:
-        assert issubclass(get_edit_handler(model).get_form_class(), ChosenMediaMixin), model
+        assert issubclass(get_edit_handler(model).get_form_class(), ChosenObjectsMixin), model
 
 
-def test_no_inline_panel_holds_media_that_the_check_would_miss(db):
-    """ChosenMediaMixin checks a form's own fields, not its inline panels' (Wagtail's formsets)."""
-    media = media_models()
+def test_no_inline_panel_names_what_the_check_would_miss(db):
+    """ChosenObjectsMixin checks a form's own fields, not its inline panels' (Wagtail's formsets)."""
+    media = chosen_models()
     for model in [*get_page_models(), *get_snippet_models()]:
         for relation in get_all_child_relations(model):
             for field in relation.related_model._meta.get_fields():
+                if field is relation.field:  # the key to the parent itself
+                    continue
                 assert not (field.many_to_one and field.related_model in media), field
                 assert not hasattr(field, "extract_references"), field
 

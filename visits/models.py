@@ -9,6 +9,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.forms import SnippetForm
+from home.models import SiteSnippet
 from home.translation import SharedFieldsMixin
 
 
@@ -101,7 +103,7 @@ class Sighting(models.Model):
         return self.key
 
 
-class VisitStatsBox(SharedFieldsMixin, TranslatableMixin, models.Model):
+class VisitStatsBox(SharedFieldsMixin, TranslatableMixin, SiteSnippet):
     """The "Thống kê truy cập" sidebar box: an odometer of the total and rows of figures."""
 
     ROWS = [
@@ -153,10 +155,14 @@ class VisitStatsBox(SharedFieldsMixin, TranslatableMixin, models.Model):
             heading=_("Rows"),
         ),
         FieldPanel("baseline_total"),
+        FieldPanel("site"),
     ]
-    translatable_fields = [TranslatableField("title")] + [
-        SynchronizedField(name, overridable=False) for name in SHARED_FIELDS
+    translatable_fields = [
+        TranslatableField("title"),
+        *(SynchronizedField(name, overridable=False) for name in SHARED_FIELDS),
+        SiteSnippet.SITE_FIELD,
     ]
+    base_form_class = SnippetForm
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("visit statistics box")
