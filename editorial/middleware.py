@@ -1,11 +1,13 @@
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail_localize.models import Translation, TranslationSource
 
-from home.access import works_for
+from home.access import EVERYTHING, sites_of, works_for
 from home.models import SiteSnippet
 
 from .panels import trees_to_translate
@@ -30,20 +32,27 @@ class TranslationScopeMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         view_name = request.resolver_match.view_name
-        if not request.user.is_authenticated:
-            return None  # the admin sends them to its login page
-        if view_name.startswith("wagtail_localize:") and "translation_id" in view_kwargs:
+        if not request.user.is_authenticated or not view_name.startswith("wagtail_localize:"):
+            return None  # the admin sends those not signed in to its login page
+        if "translation_id" in view_kwargs:
             return _snippet_translation_refused(request, view_kwargs["translation_id"])
-        if view_name == "wagtail_localize:submit_snippet_translation":
-            model = apps.get_model(view_kwargs["app_label"], view_kwargs["model_name"])
-            return _other_sites_snippet_refused(request, model.objects.filter(pk=view_kwargs["pk"]).first())
+        if view_name in ("wagtail_localize:submit_snippet_translation", "wagtail_localize:snippets_api_detail"):
+            return _other_sites_snippet_refused(request, _snippet(view_kwargs))
+        if view_name == "wagtail_localize:snippets_api_listing":
+            # Every instance of the model, with no permission checked: only for those who work
+            # for every site.
+            model = _model(view_kwargs)
+            if model and issubclass(model, SiteSnippet) and sites_of(request.user) is not EVERYTHING:
+                return permission_denied(request)
+            return None
         if view_name == "wagtail_localize:submit_page_translation":
             pages = Page.objects.filter(pk=view_kwargs["page_id"])
         elif view_name == "wagtail_localize:update_translations":
             source = TranslationSource.objects.filter(pk=view_kwargs["translation_source_id"]).first()
-            if source is None:
+            model = source and source.specific_content_type.model_class()
+            if model is None:
                 return None
-            if not issubclass(source.specific_content_type.model_class(), Page):
+            if not issubclass(model, Page):
                 try:
                     return _other_sites_snippet_refused(request, source.get_source_instance())
                 except ObjectDoesNotExist:
@@ -57,6 +66,22 @@ class TranslationScopeMiddleware:
         return None
 
 
+def _model(view_kwargs):
+    try:
+        return apps.get_model(view_kwargs["app_label"], view_kwargs["model_name"])
+    except LookupError:
+        return None
+
+
+def _snippet(view_kwargs):
+    """The snippet the address names, or None (wagtail-localize's to answer)."""
+    model = _model(view_kwargs)
+    try:
+        return model and model._default_manager.filter(pk=unquote(view_kwargs["pk"])).first()
+    except (ValueError, ValidationError) as error:  # which wagtail-localize answers with a server error
+        raise Http404 from error
+
+
 def _other_sites_snippet_refused(request, snippet):
     if isinstance(snippet, SiteSnippet) and not works_for(request.user, snippet.site_id):
         return permission_denied(request)
@@ -65,7 +90,8 @@ def _other_sites_snippet_refused(request, snippet):
 
 def _snippet_translation_refused(request, translation_id):
     translation = Translation.objects.filter(pk=translation_id).select_related("source").first()
-    if translation is None or issubclass(translation.source.specific_content_type.model_class(), Page):
+    model = translation and translation.source.specific_content_type.model_class()
+    if model is None or issubclass(model, Page):
         return None
     try:
         target = translation.get_target_instance()

@@ -16,6 +16,7 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets.boolean_radio_select import BooleanRadioSelect
 from wagtail.permissions import page_permission_policy
 
+from home.access import usable_by
 from home.models import Department
 from news.models import NewsArticlePage
 
@@ -25,7 +26,9 @@ from .approvals import attach_approvers, with_approver_id
 class NewsArticleFilterSet(PageFilterSet):
     department = django_filters.ModelMultipleChoiceFilter(
         label=_("Posted by"),
-        queryset=lambda request: Department.objects.filter(locale__language_code=settings.LANGUAGE_CODE),
+        queryset=lambda request: usable_by(
+            request.user, Department.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+        ),
         widget=forms.CheckboxSelectMultiple,
     )
     publication_date = django_filters.DateFromToRangeFilter(label=_("Publication date"), widget=DateRangePickerWidget)

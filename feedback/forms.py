@@ -64,10 +64,11 @@ class VoteForm(forms.ModelForm):
             label=_("Your answer"),
             error_messages=option.error_messages,
         )
-        if source.service_id is None and Department.objects.exists():
+        services = Department.objects.for_site(source.site_id).filter(locale_id=source.locale_id)
+        if source.service_id is None and services.exists():
             service = self.fields["service"]
             self.fields["service"] = LabelledChoiceField(
-                queryset=Department.objects.filter(locale_id=source.locale_id),
+                queryset=services,
                 labels=dict(
                     Department.objects.filter(locale=Locale.get_active()).values_list("translation_key", "name")
                 ),

@@ -9,6 +9,7 @@ from datetime import date
 import django_filters
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from home.access import usable_by
+from home.access import works_for
 from home.models import Department
 
 from .models import Survey, SurveyResponse
@@ -48,7 +49,9 @@ class ResponseFilterSet(WagtailFilterSet):
     def __init__(self, *args, survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["option"].queryset = survey.options.all()
-        self.filters["service"].queryset = Department.objects.filter(locale_id=survey.locale_id)
+        self.filters["service"].queryset = Department.objects.for_site(survey.site_id).filter(
+            locale_id=survey.locale_id
+        )
 
     def filter_has_comment(self, queryset, name, value):
         return queryset.exclude(comment="") if value else queryset.filter(comment="")
@@ -171,7 +174,10 @@ class SurveyReportView(ReportView):
 
     def setup(self, request, *args, pk, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.survey = get_object_or_404(usable_by(request.user, Survey.objects.all()), pk=pk)
+        self.survey = get_object_or_404(Survey, pk=pk)
+        # The citizens' answers are the poll's site's (of a poll of no site, the default site's).
+        if not works_for(request.user, self.survey.site_id):
+            raise Http404
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)

@@ -8,6 +8,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView
 
+from home.access import works_for
 from home.snippets import TranslatableSnippetIndexView, TranslatableSnippetViewSet
 
 from .models import DEFAULT_OPTIONS, Survey, SurveyOption
@@ -31,7 +32,10 @@ class SurveyIndexView(TranslatableSnippetIndexView):
 
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
-        if not SurveyReportView.permission_policy.user_has_permission(self.request.user, "view"):
+        user = self.request.user
+        if not SurveyReportView.permission_policy.user_has_permission(user, "view") or not works_for(
+            user, instance.site_id
+        ):
             return buttons
         report = ListingButton(
             _("Report"),

@@ -41,16 +41,20 @@ def _access(user):
 
 def _sites_of_pages(pages):
     """The ids of the sites whose pages are, in some language, those of the pages `pages` or
-    below them: the sites whose root is at or below one of those pages, or above one of them."""
+    below them: the sites whose root is at or below one of those pages, and the site that a page
+    is in (the one whose root is its nearest ancestor, as Wagtail routes it)."""
     if not pages:
         return set()
     keys = Page.objects.filter(pk__in=pages).values("translation_key")
     paths = set(Page.objects.filter(translation_key__in=keys).values_list("path", flat=True))
-    return {
-        pk
-        for pk, root in Site.objects.values_list("pk", "root_page__path")
-        if any(root.startswith(path) or path.startswith(root) for path in paths)
-    }
+    roots = list(Site.objects.values_list("pk", "root_page__path"))
+    sites = set()
+    for path in paths:
+        sites |= {pk for pk, root in roots if root.startswith(path)}
+        around = [(len(root), pk) for pk, root in roots if path.startswith(root)]
+        if around:
+            sites.add(max(around)[1])
+    return sites
 
 
 def languages_of(user):

@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
 
 from .access import EVERYTHING, sites_of, works_for
-from .choosing import REFUSAL, chosen_models, may_choose
+from .choosing import REFUSAL, chosen_models, may_choose, site_snippet_models
 from .text import slugify_vi
 from .translation import source_language
 
@@ -85,10 +85,22 @@ class SnippetForm(ChosenObjectsMixin, WagtailAdminModelForm):
 
 
 class PortalSettingsForm(ChosenObjectsMixin, WagtailAdminModelForm):
-    """The portal settings' form. Wagtail describes the sidebar's StreamField to the editor's
-    scripts as a widget whose script comes only with another kind of field, which these settings
-    lack: without it, the page stops on an error in the browser ("unknown object type
-    wagtail.widgets.BlockWidget")."""
+    """The portal settings' form: a site shows its own snippets and those of every site.
+
+    Wagtail describes the sidebar's StreamField to the editor's scripts as a widget whose script
+    comes only with another kind of field, which these settings lack: without it, the page stops
+    on an error in the browser ("unknown object type wagtail.widgets.BlockWidget")."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        site_id = self.instance.site_id
+        for model, ids in _chosen_in(self._meta.model, cleaned_data).items():
+            if model in site_snippet_models():
+                shown = model.objects.for_site(site_id).filter(pk__in=[int(pk) for pk in ids])
+                if shown.count() != len(ids):
+                    self.add_error(None, _("Choose the snippets of this site, or of every site."))
+                    break
+        return cleaned_data
 
     class Media:
         js = ["wagtailadmin/js/telepath/widgets.js"]

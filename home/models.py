@@ -70,6 +70,12 @@ class HomePage(FoldedTitleMixin, AsciiSlugMixin, SpecificChildRouteMixin, Page):
         verbose_name_plural = _("home pages")
 
 
+class SiteSnippetQuerySet(models.QuerySet):
+    def for_site(self, site_id):
+        """What the site `site_id` may show: its own and every site's."""
+        return self.filter(models.Q(site=None) | models.Q(site=site_id))
+
+
 class SiteSnippet(models.Model):
     """A snippet that belongs to an agency's site: its staff change it and choose it, and no other
     agency's do (home.access). Without a site it is every site's to use. The same in every language:
@@ -87,6 +93,10 @@ class SiteSnippet(models.Model):
     )
 
     SITE_FIELD = SynchronizedField("site", overridable=False)
+
+    objects = SiteSnippetQuerySet.as_manager()
+    # The admin's listing and chooser search within what the user may use, in a language.
+    search_fields = [index.FilterField("site"), index.FilterField("locale")]
 
     class Meta:
         abstract = True
@@ -164,7 +174,7 @@ class AgencyProfile(SharedFieldsMixin, TranslatableMixin, SiteSnippet, index.Ind
         SynchronizedField("email", overridable=False),
         SiteSnippet.SITE_FIELD,
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = SiteSnippet.search_fields + [index.SearchField("name"), index.AutocompleteField("name")]
     base_form_class = SnippetForm
 
     class Meta(TranslatableMixin.Meta):
@@ -202,7 +212,7 @@ class Department(SharedFieldsMixin, TranslatableMixin, SiteSnippet, index.Indexe
     panels = [FieldPanel("name"), FieldPanel("site")]
     translatable_fields = [TranslatableField("name"), SiteSnippet.SITE_FIELD]
     base_form_class = SnippetForm
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = SiteSnippet.search_fields + [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("department")

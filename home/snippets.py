@@ -10,10 +10,12 @@ the listing and the chooser show no other agency's snippets.
 """
 
 from django.contrib.admin.utils import unquote
+from django.utils.functional import classproperty
 from wagtail.admin.auth import permission_denied
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetChosenView
 from wagtail.snippets.views.snippets import (
     CopyView,
     DeleteView,
@@ -26,6 +28,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from .access import may_use, usable_by, works_for, writes_in
+from .choosing import site_snippet_models
 from .models import SiteSnippet
 
 LANGUAGE_ACTIONS = {"change", "delete"}
@@ -121,11 +124,33 @@ class UsableChooseResultsView(ChooseResultsView):
         return usable(self.request, super().get_object_list())
 
 
+class UsableChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return usable(self.request, self.model_class.objects.all()).get(pk=pk)
+
+
 class UsableChooserViewSet(SnippetChooserViewSet):
     """The snippet chooser, without another agency's snippets."""
 
     choose_view_class = UsableChooseView
     choose_results_view_class = UsableChooseResultsView
+    chosen_view_class = UsableChosenView
+
+
+class UsableDeleteBulkAction(DeleteBulkAction):
+    """Wagtail's deletion of the snippets selected in a listing, which names another agency's
+    snippets on its confirmation page (deleting them is the policy's to refuse) when a request
+    asks for them."""
+
+    @classproperty
+    def models(cls):
+        return site_snippet_models()
+
+    def get_queryset(self, model, object_ids):
+        return list(usable(self.request, model.objects.filter(pk__in=object_ids)))
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return usable(self.request, self.model.objects.all()).values_list("pk", flat=True)
 
 
 class TranslatableSnippetViewSet(SnippetViewSet):

@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .models import AgencyProfile, Department, InfoBox
-from .snippets import TranslatableSnippetViewSet
+from .snippets import TranslatableSnippetViewSet, UsableDeleteBulkAction
 
 
 class AgencyProfileViewSet(TranslatableSnippetViewSet):
@@ -10,7 +11,6 @@ class AgencyProfileViewSet(TranslatableSnippetViewSet):
     icon = "home"
     menu_label = _("Agency profiles")
     list_display = ["name", "phone", "email"]
-    search_fields = ["name"]
 
 
 class InfoBoxViewSet(TranslatableSnippetViewSet):
@@ -25,9 +25,11 @@ class DepartmentViewSet(TranslatableSnippetViewSet):
     icon = "group"
     menu_label = _("Departments")
     list_display = ["name"]
-    search_fields = ["name"]
 
 
 register_snippet(AgencyProfileViewSet)
 register_snippet(DepartmentViewSet)
 register_snippet(InfoBoxViewSet)
+
+# After Wagtail's own, which it replaces for the snippets of a site.
+hooks.register("register_bulk_action", UsableDeleteBulkAction, order=1)

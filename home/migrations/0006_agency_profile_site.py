@@ -1,18 +1,19 @@
-from collections import Counter
+from collections import defaultdict
 
 from django.db import migrations
 
 
 def give_profiles_their_site(apps, schema_editor):
-    """An agency profile that one site's settings name is that site's, in every language."""
+    """An agency profile (in any language) that one site's settings name is that site's, in every
+    language; one that several sites name stays every site's."""
     PortalSettings = apps.get_model("home", "PortalSettings")
     AgencyProfile = apps.get_model("home", "AgencyProfile")
-    named = list(PortalSettings.objects.exclude(agency=None).values_list("agency_id", "site_id"))
-    sites_naming = Counter(agency for agency, _site in named)
-    for agency, site in named:
-        if sites_naming[agency] == 1:
-            key = AgencyProfile.objects.get(pk=agency).translation_key
-            AgencyProfile.objects.filter(translation_key=key, site=None).update(site_id=site)
+    naming = defaultdict(set)
+    for key, site in PortalSettings.objects.exclude(agency=None).values_list("agency__translation_key", "site_id"):
+        naming[key].add(site)
+    for key, sites in naming.items():
+        if len(sites) == 1:
+            AgencyProfile.objects.filter(translation_key=key, site=None).update(site_id=sites.pop())
 
 
 class Migration(migrations.Migration):
