@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail_localize.models import Translation, TranslationSource
 
-from home.access import EVERYTHING, sites_of, works_for
+from home.access import EVERYTHING, may_use, sites_of, works_for
 from home.models import SiteSnippet
 
 from .panels import trees_to_translate
@@ -36,8 +36,10 @@ class TranslationScopeMiddleware:
             return None  # the admin sends those not signed in to its login page
         if "translation_id" in view_kwargs:
             return _snippet_translation_refused(request, view_kwargs["translation_id"])
-        if view_name in ("wagtail_localize:submit_snippet_translation", "wagtail_localize:snippets_api_detail"):
+        if view_name == "wagtail_localize:submit_snippet_translation":
             return _other_sites_snippet_refused(request, _snippet(view_kwargs))
+        if view_name == "wagtail_localize:snippets_api_detail":  # reading, as the chooser does
+            return _other_sites_snippet_refused(request, _snippet(view_kwargs), may_use)
         if view_name == "wagtail_localize:snippets_api_listing":
             # Every instance of the model, with no permission checked: only for those who work
             # for every site.
@@ -82,8 +84,8 @@ def _snippet(view_kwargs):
         raise Http404 from error
 
 
-def _other_sites_snippet_refused(request, snippet):
-    if isinstance(snippet, SiteSnippet) and not works_for(request.user, snippet.site_id):
+def _other_sites_snippet_refused(request, snippet, rule=works_for):
+    if isinstance(snippet, SiteSnippet) and not rule(request.user, snippet.site_id):
         return permission_denied(request)
     return None
 

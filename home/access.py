@@ -7,7 +7,6 @@ Read once per user object, which lives as long as the request."""
 
 from typing import NamedTuple
 
-from django.db.models import Q
 from wagtail.models import GroupPagePermission, Page, Site
 
 EVERYTHING = None
@@ -87,8 +86,7 @@ def may_use(user, site_id):
 
 
 def usable_by(user, queryset):
-    """Of `queryset` (of a model with a `site`), what `user` may use: their sites' and every site's."""
+    """Of `queryset` (of a home.models.SiteSnippet), what `user` may use: their sites' and every
+    site's."""
     sites = sites_of(user)
-    if sites is EVERYTHING:
-        return queryset
-    return queryset.filter(Q(site__in=sites) | Q(site__isnull=True))
+    return queryset if sites is EVERYTHING else queryset.for_sites(sites)

@@ -71,9 +71,14 @@ class HomePage(FoldedTitleMixin, AsciiSlugMixin, SpecificChildRouteMixin, Page):
 
 
 class SiteSnippetQuerySet(models.QuerySet):
+    def for_sites(self, site_ids):
+        """What the sites `site_ids` may show: their own and every site's."""
+        return self.filter(models.Q(site__in=site_ids) | models.Q(site=None))
+
     def for_site(self, site_id):
-        """What the site `site_id` may show: its own and every site's."""
-        return self.filter(models.Q(site=None) | models.Q(site=site_id))
+        """What is shown with what belongs to the site `site_id`; with what belongs to no site
+        (a poll every site may show), everything."""
+        return self if site_id is None else self.for_sites([site_id])
 
 
 class SiteSnippet(models.Model):
@@ -102,8 +107,9 @@ class SiteSnippet(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        # A translation takes its original's site: wagtail-localize publishes a translation with
-        # the site its source had when last synced.
+        # A translation (of a TranslatableMixin model, as all these are) takes its original's
+        # site: wagtail-localize publishes a translation with the site its source had when last
+        # synced.
         originals = type(self).objects.filter(translation_key=self.translation_key).exclude(pk=self.pk)
         site = originals.filter(locale__language_code=source_language()).values_list("site_id", flat=True)
         if site:

@@ -5,8 +5,8 @@ Wagtail's snippet permissions are per model, and translators hold "change" on th
 translate them in wagtail-localize, which would let them rewrite the Vietnamese originals too; and
 every agency's staff would change every agency's polls. In this portal languages and sites are
 given through page trees (home.access). Snippets follow the same rule on top of the model
-permission, for changing and deleting an instance; adding and viewing stay per model, except that
-the listing and the chooser show no other agency's snippets.
+permission, for changing and deleting an instance; adding stays per model. No view of the admin
+(listing, search, chooser, copy, history, usage, bulk deletion) shows another agency's snippet.
 """
 
 from django.contrib.admin.utils import unquote
@@ -15,7 +15,13 @@ from wagtail.admin.auth import permission_denied
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
-from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet, SnippetChosenView
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import (
     CopyView,
     DeleteView,
@@ -129,12 +135,18 @@ class UsableChosenView(SnippetChosenView):
         return usable(self.request, self.model_class.objects.all()).get(pk=pk)
 
 
+class UsableChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return usable(self.request, self.model_class.objects.filter(pk__in=pks))
+
+
 class UsableChooserViewSet(SnippetChooserViewSet):
     """The snippet chooser, without another agency's snippets."""
 
     choose_view_class = UsableChooseView
     choose_results_view_class = UsableChooseResultsView
     chosen_view_class = UsableChosenView
+    chosen_multiple_view_class = UsableChosenMultipleView
 
 
 class UsableDeleteBulkAction(DeleteBulkAction):

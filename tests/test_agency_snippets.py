@@ -275,6 +275,7 @@ def test_wagtail_localizes_snippet_api_names_no_other_agencys_snippets(client, s
     assert denied(client.get(listing))
     assert denied(detail(district))
     assert detail(own).status_code == 200
+    assert detail(Department.objects.get(name="Văn phòng")).status_code == 200  # every site's
 
     client.force_login(role_user(ADMINISTRATORS, "quantri"))
     listed = client.get(listing, follow=True).content.decode()
@@ -323,6 +324,9 @@ def test_a_bulk_deletion_and_the_chooser_name_no_other_agencys_snippet(client, s
     assert client.get(reverse(chosen, args=[district.pk]), follow=True).status_code == 404
     response = client.get(reverse(chosen, args=[own.pk]), follow=True)
     assert response.json()["result"]["string"] == "Bộ phận một cửa phường K"
+    several = reverse("wagtailsnippetchoosers_home_department:chosen_multiple")
+    response = client.get(several, {"id": [district.pk, own.pk]}, follow=True)
+    assert [item["string"] for item in response.json()["result"]] == ["Bộ phận một cửa phường K"]
 
 
 def test_a_polls_voters_name_its_sites_departments_or_every_sites(site, ward, department, locales):
@@ -330,9 +334,19 @@ def test_a_polls_voters_name_its_sites_departments_or_every_sites(site, ward, de
     Department.objects.create(locale=vi, name="Phòng của quận", site=site)
     own = Department.objects.create(locale=vi, name="Bộ phận một cửa phường K", site=ward["site"])
     poll = make_survey(vi, question="Phường K phục vụ thế nào?", site=ward["site"])
-    offered = {department.name for department in VoteForm(poll).fields["service"].queryset}
-    assert offered == {"Văn phòng", "Bộ phận một cửa phường K"}
-    assert VoteForm(poll, data={"option": poll.options.first().pk, "service": own.pk}).is_valid()
+    district = Department.objects.get(name="Phòng của quận")
+
+    def offered(poll):
+        return {department.name for department in VoteForm(poll).fields["service"].queryset}
+
+    def valid(poll, department):
+        return VoteForm(poll, data={"option": poll.options.first().pk, "service": department.pk}).is_valid()
+
+    assert offered(poll) == {"Văn phòng", "Bộ phận một cửa phường K"}
+    assert valid(poll, own) and not valid(poll, district)
+    # A poll of no site, which every site may show: any department.
+    shared = make_survey(vi, question="Một cửa phục vụ thế nào?")
+    assert offered(shared) == {"Văn phòng", "Phòng của quận", "Bộ phận một cửa phường K"}
 
 
 def test_a_sites_settings_show_its_own_snippets_or_every_sites(admin_client, site, ward, locales):
