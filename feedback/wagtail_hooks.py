@@ -33,9 +33,8 @@ class SurveyIndexView(TranslatableSnippetIndexView):
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
         user = self.request.user
-        if not SurveyReportView.permission_policy.user_has_permission(user, "view") or not works_for(
-            user, instance.site_id
-        ):
+        may_read = SurveyReportView.permission_policy.user_has_permission(user, "view")
+        if not may_read or not works_for(user, instance.site_id):
             return buttons
         report = ListingButton(
             _("Report"),

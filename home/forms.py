@@ -24,7 +24,7 @@ class AdminLoginForm(LoginForm):
 def _chosen_in(model, values):
     """{one of chosen_models: ids} that `values` (a field's name: its value, as a form cleans it or
     as the instance holds it) refer to: in foreign keys, StreamFields and rich text."""
-    found = defaultdict(set)
+    found, chosen = defaultdict(set), chosen_models()
     for name, value in values.items():
         try:
             field = model._meta.get_field(name)
@@ -32,11 +32,11 @@ def _chosen_in(model, values):
             continue
         if value is None or value == "":
             continue
-        if field.many_to_one and field.related_model in chosen_models():
+        if field.many_to_one and field.related_model in chosen:
             found[field.related_model].add(str(value.pk if isinstance(value, models.Model) else value))
         elif hasattr(field, "extract_references"):
             for to_model, pk, _path, _content_path in field.extract_references(value):
-                if to_model in chosen_models():
+                if to_model in chosen:
                     found[to_model].add(str(pk))
     return found
 
@@ -93,9 +93,9 @@ class PortalSettingsForm(ChosenObjectsMixin, WagtailAdminModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        site_id = self.instance.site_id
+        site_id, snippet_models = self.instance.site_id, site_snippet_models()
         for model, ids in _chosen_in(self._meta.model, cleaned_data).items():
-            if model in site_snippet_models():
+            if model in snippet_models:
                 shown = model.objects.for_site(site_id).filter(pk__in=[int(pk) for pk in ids])
                 if shown.count() != len(ids):
                     self.add_error(None, _("Choose the snippets of this site, or of every site."))

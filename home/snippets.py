@@ -75,8 +75,8 @@ class TranslatableSnippetIndexView(IndexView):
 
 
 class UsableInstanceMixin:
-    """Refuses the views of one snippet (showing, copying, its history, its usage) another
-    agency's snippet."""
+    """The views of one snippet (showing, copying, its history, its usage) refuse another
+    agency's."""
 
     def dispatch(self, request, *args, **kwargs):
         if issubclass(self.model, SiteSnippet):
