@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,16 +10,28 @@ from wagtail.admin.views.account import LogoutView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from editorial.reports import SiteHistoryView, TranslationsReport
 from news.sitemaps import TranslatedSitemap
 
 from .views import favicon, robots_txt
 
 handler404 = "portal.views.page_not_found"
 
+
+def admin_view(view):
+    return never_cache(require_admin_access(view))
+
+
 urlpatterns = [
     # Wagtail's logout view deletes the session cookie even when it refuses a GET (405): a link or
     # an image pointing at it would sign an editor out. Only a POST (the admin's own form) gets in.
     path("admin/logout/", require_admin_access(require_POST(LogoutView.as_view()))),
+    # Wagtail's and wagtail-localize's reports that list every agency's content, kept to the user's
+    # own (editorial.reports), guarded as the admin guards its views.
+    path("admin/reports/site-history/", admin_view(SiteHistoryView.as_view())),
+    path("admin/reports/site-history/results/", admin_view(SiteHistoryView.as_view(results_only=True))),
+    path("admin/localize/reports/translations/", admin_view(TranslationsReport.as_view())),
+    path("admin/localize/reports/translations/results/", admin_view(TranslationsReport.as_view(results_only=True))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),

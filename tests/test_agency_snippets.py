@@ -409,3 +409,72 @@ def test_a_site_inside_another_sites_tree_is_its_own(site, home_vi, role_user):
     user.groups.set([group])
     assert sites_of(user) == {ward_site.pk}
     assert not works_for(user, None)
+
+
+def history_text(client, **query):
+    """The site history's entries as the user sees them: the page and its results alone."""
+    page = soup(client.get(reverse("wagtailadmin_reports:site_history"), query)).get_text()
+    results = soup(client.get(reverse("wagtailadmin_reports:site_history_results"), query)).get_text()
+    return page, results
+
+
+def test_the_site_history_names_no_other_agencys_snippets(client, polls, ward, locales, role_user):
+    """Wagtail lists every poll's actions to whoever holds a permission on polls."""
+    from wagtail.log_actions import log
+
+    for poll in polls.values():
+        log(poll, "wagtail.edit")
+    gone = make_survey(locales[0], question="Phường K đã xoá câu hỏi này?", site=ward["site"])
+    log(gone, "wagtail.delete")
+    gone.delete()
+    for name in ("site_history", "site_history_results"):  # guarded as the admin's own views
+        assert client.get(reverse(f"wagtailadmin_reports:{name}"))["Location"].startswith(reverse("wagtailadmin_login"))
+
+    client.force_login(ward["approver"])
+    for text in history_text(client):
+        assert "Phường K phục vụ thế nào?" in text
+        assert "Một cửa phục vụ thế nào?" in text
+        assert "Quận phục vụ thế nào?" not in text
+        assert "Phường K đã xoá câu hỏi này?" not in text
+    export = client.get(reverse("wagtailadmin_reports:site_history"), {"export": "csv"})
+    assert "Phường K phục vụ thế nào?" in export.getvalue().decode()
+    assert "Quận phục vụ thế nào?" not in export.getvalue().decode()
+
+    client.force_login(role_user(ADMINISTRATORS, "quantri"))
+    for text in history_text(client):
+        assert all(question in text for question in (*QUESTIONS, "Phường K đã xoá câu hỏi này?"))
+
+
+def test_the_translations_report_names_no_other_agencys_pages_or_snippets(
+    client, site, home_vi, ward, locales, role_user
+):
+    """wagtail-localize lists every translation to everyone who may use the admin."""
+    vi, en = locales
+    district_news = home_vi.add_child(instance=HomePage(title="Tin của quận", slug="tin-cua-quan", locale=vi))
+    district_news.save_revision().publish()
+    translate(district_news, en, {"Tin của quận": "District news"})
+    district_profile = AgencyProfile.objects.get(locale=vi, site=None)
+    district_profile.site = site
+    district_profile.save()
+    translate(Page.objects.get(pk=ward["site"].root_page_id).specific, en, {})
+    translate(ward["category"], en, {"Tin phường K": "Ward K news"})
+    ward_profile = AgencyProfile.objects.get(site=ward["site"], locale=vi)
+    translate(ward_profile, en, {ward_profile.name: "Ward K People's Committee"})
+
+    def report(query=None):
+        return [
+            soup(client.get(reverse(name), query or {})).get_text()
+            for name in ("wagtail_localize:translations_report", "wagtail_localize:translations_report_results")
+        ]
+
+    client.force_login(ward["translator"])
+    for text in report():
+        assert "Tin phường K" in text and ward_profile.name in text
+        assert "Tin của quận" not in text and district_profile.name not in text
+    assert "Tin của quận" not in report({"source_title": "quận"})[1]
+
+    client.force_login(role_user(ADMINISTRATORS, "quantri"))
+    for text in report():
+        assert all(
+            title in text for title in ("Tin phường K", ward_profile.name, "Tin của quận", district_profile.name)
+        )
