@@ -1,35 +1,55 @@
 """The admin's reports that list content of every agency, kept to what the user works on: Wagtail's
-site history lists every snippet's actions to whoever holds a permission on its model, and
+site history lists the actions on every snippet to whoever holds a permission on its model, and
 wagtail-localize's translations report lists every translation to everyone. portal.urls serves
 these views in their place, at the same addresses."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
-from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
+from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry, Page
 from wagtail_localize.views.report import TranslationsReportView
 
-from home.access import EVERYTHING, sites_of
+from home.access import EVERYTHING, sites_of, usable_by
 from home.choosing import site_snippet_models
 
 from .panels import trees_to_translate
 
 
+def _history_seen_by(user, entries):
+    """Of the log `entries`, those `user` may see: not those of other agencies' snippets, nor, but
+    for those who work for every site, of snippets deleted since, whose site is no longer known.
+    Entries of pages Wagtail keeps to the pages the user may browse; those of images and documents
+    to whoever holds a permission on their model, which the editorial roles give only in
+    collections."""
+    if entries.model is not ModelLogEntry or sites_of(user) is EVERYTHING:
+        return entries
+    for model in site_snippet_models():
+        ids = usable_by(user, model.objects.all()).annotate(key=Cast("pk", CharField())).values("key")
+        entries = entries.exclude(Q(content_type=ContentType.objects.get_for_model(model)) & ~Q(object_id__in=ids))
+    return entries
+
+
+class SiteHistoryFilterSet(SiteHistoryReportFilterSet):
+    def get_users_queryset(self):
+        """Those who did what the user sees; Wagtail names everyone who acted on any page."""
+        user = self.request.user
+        ids = set()
+        for log_model in log_registry.get_log_entry_models():
+            ids |= _history_seen_by(user, log_model.objects.viewable_by_user(user)).get_user_ids()
+        users = get_user_model()
+        return users.objects.filter(pk__in=ids).order_by(users.USERNAME_FIELD)
+
+
 class SiteHistoryView(LogEntriesView):
-    """Wagtail's site history, without the actions on other agencies' snippets, nor on snippets
-    deleted since (whose site is no longer known) for those who do not work for every site."""
+    """Wagtail's site history, and its list of users, of what the user may see."""
+
+    filterset_class = SiteHistoryFilterSet
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        sites = sites_of(self.request.user)
-        if queryset.model is not ModelLogEntry or sites is EVERYTHING:
-            return queryset  # pages' entries Wagtail keeps to the user's pages
-        for model in site_snippet_models():
-            usable = model.objects.for_sites(sites).annotate(key=Cast("pk", CharField())).values("key")
-            content_type = ContentType.objects.get_for_model(model)
-            queryset = queryset.exclude(Q(content_type=content_type) & ~Q(object_id__in=usable))
-        return queryset
+        return _history_seen_by(self.request.user, super().filter_queryset(queryset))
 
 
 class TranslationsReport(TranslationsReportView):
@@ -48,6 +68,6 @@ class TranslationsReport(TranslationsReportView):
         if sites is EVERYTHING:
             return translations
         for model in site_snippet_models():
-            others = model.objects.exclude(pk__in=model.objects.for_sites(sites))
+            others = model.objects.exclude(pk__in=usable_by(user, model.objects.all()))
             translations = translations.exclude(source__object_id__in=others.values("translation_key"))
         return translations
