@@ -54,7 +54,8 @@ class SiteHistoryView(LogEntriesView):
 
 class TranslationsReport(TranslationsReportView):
     """wagtail-localize's translations report, of the pages of the user's trees (those they may be
-    asked to translate) and of the snippets of their sites or of every site."""
+    asked to translate) and of the snippets of their sites or of every site; the newest first (in
+    a stable order from one page of results to the next, which wagtail-localize's lacks)."""
 
     def get_queryset(self):
         user = self.request.user
@@ -62,6 +63,7 @@ class TranslationsReport(TranslationsReportView):
         translations = (
             super()
             .get_queryset()
+            .order_by("-created_at", "-pk")
             .filter(~Q(source__object_id__in=pages) | Q(source__object_id__in=pages.filter(trees_to_translate(user))))
         )
         sites = sites_of(user)

@@ -537,3 +537,4 @@ def test_the_translations_report_names_no_other_agencys_pages_or_snippets(
         assert all(
             title in text for title in ("Tin phường K", ward_profile.name, "Tin của quận", district_profile.name)
         )
+        assert text.index("Tin phường K") < text.index("Tin của quận")  # the newest first
