@@ -14,10 +14,13 @@ cost every call its timeout, and a page makes several.
 
 import ctypes
 import errno
+import fcntl
 import logging
 import os
+import pickle
 import tempfile
 import time
+import zlib
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -105,21 +108,28 @@ class ResilientRedisCache(RedisCache):
 
 
 class FileCache(FileBasedCache):
-    """Django's file cache, with two changes for the caches of one machine without Redis.
+    """Django's file cache, with three changes for the caches of one machine without Redis.
 
     Django's lists the whole folder on every write, and past MAX_ENTRIES (300 by default) deletes
     a third of the entries at random: the visit counters' daily salt could go with them, and every
     visitor of the day would be counted again. Here the folder is listed at most once a
     minute per process, and expired entries go before any live one, so MAX_ENTRIES can be large.
 
-    And `add` is atomic between processes: the entry is written to a new file, then moved into
+    `add` is atomic between processes: the entry is written to a new file, then moved into
     place only if no file has the name (Linux's renameat2 with RENAME_NOREPLACE; elsewhere a hard
     link, which never replaces a file either). Two processes cannot both store the day's salt. A
     rename rather than a link and an unlink, because on ext4 creating
     a file right after deleting one costs ten times as much.
+
+    And so is `incr` (and `decr`): Django's reads the value, then sets the sum, and two workers
+    counting the same vote rate limit at once would both write the same number. Here the read and
+    the write are made under a lock on one file of the folder (INCR_LOCK, which Django's listing
+    of entries, the names ending in .djcache, leaves alone), and the entry keeps its expiry where
+    Django's would get the default timeout.
     """
 
     CULL_INTERVAL = 60
+    INCR_LOCK = "incr.lock"
 
     def __init__(self, dir, params):
         super().__init__(dir, params)
@@ -148,6 +158,31 @@ class FileCache(FileBasedCache):
         finally:
             if os.path.exists(tmp_path):
                 os.remove(tmp_path)
+
+    def incr(self, key, delta=1, version=None):
+        self._createdir()
+        fname = self._key_to_file(key, version)
+        with open(os.path.join(self._dir, self.INCR_LOCK), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            try:
+                with open(fname, "rb") as f:
+                    expiry = pickle.load(f)
+                    value = pickle.loads(zlib.decompress(f.read()))
+            except (FileNotFoundError, EOFError):  # an empty file is an expired entry to Django
+                raise ValueError(f"Key '{key}' not found") from None
+            if expiry is not None and expiry < time.time():
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            fd, tmp_path = tempfile.mkstemp(dir=self._dir)
+            try:
+                with open(fd, "wb") as f:
+                    f.write(pickle.dumps(expiry, self.pickle_protocol))
+                    f.write(zlib.compress(pickle.dumps(value, self.pickle_protocol)))
+                os.replace(tmp_path, fname)
+            except BaseException:
+                os.remove(tmp_path)
+                raise
+        return value
 
     def _cull(self):
         now = time.monotonic()

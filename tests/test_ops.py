@@ -1,5 +1,6 @@
 """Issue 9: a health check for load balancers, the cache backends, and the warmed-up workers."""
 
+import multiprocessing
 import os
 import runpy
 import subprocess
@@ -190,6 +191,41 @@ def test_file_cache_culls_expired_entries_before_live_ones(tmp_path):
         cache.set("one-more", 1, 3600)
         assert [cache.get(f"live-{n}") for n in range(10)] == list(range(10))
         assert len(cache._list_cache_files()) == 11
+
+
+def _count_votes(location, start, times):
+    cache = file_cache(location, 100)
+    start.wait()
+    for _ in range(times):
+        cache.incr("votes")
+
+
+def test_file_cache_incr_is_atomic_between_processes(tmp_path):
+    """Gunicorn's workers counting the same rate limit at once lose no vote."""
+    cache = file_cache(tmp_path, 100)
+    cache.set("votes", 0, 60)
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(4)
+    workers = [context.Process(target=_count_votes, args=(tmp_path, start, 250)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert [worker.exitcode for worker in workers] == [0] * 4
+    assert cache.get("votes") == 1000
+
+
+def test_file_cache_incr_keeps_the_entrys_expiry(tmp_path):
+    cache = file_cache(tmp_path, 100)
+    with time_machine.travel(0, tick=False):
+        cache.set("votes", 0, 120)
+        assert cache.incr("votes") == 1
+    with time_machine.travel(119, tick=False):
+        assert cache.get("votes") == 1
+    with time_machine.travel(121, tick=False):
+        assert cache.get("votes") is None
+        with pytest.raises(ValueError):
+            cache.incr("votes")
 
 
 def test_warm_up_compiles_the_templates_and_indexes_the_urls_in_every_language(settings):

@@ -738,6 +738,38 @@ def test_a_server_that_has_the_days_salt_still_recognises_visitors_when_redis_go
         assert visits_today(site, local_today()) == 2
 
 
+@pytest.fixture
+def salt_memory_passed(monkeypatch):
+    """The server asks the cache for the day's salt on each view, as once its minute's copy is past
+    (a copy that an earlier test left would still be trusted for its minute)."""
+    counting._salts.clear()
+    monkeypatch.setattr(counting, "SALT_MEMORY", 0)
+
+
+def test_a_server_that_has_the_days_salt_keeps_it_for_the_whole_of_a_redis_outage(
+    client, site, home_vi, settings, salt_memory_passed
+):
+    visit(client)
+    settings.CACHES = REDIS_DOWN
+    visit(client)
+    visit(client)
+    assert (visits_today(site), views(home_vi)) == (1, 1)
+
+
+def test_a_salt_evicted_from_the_cache_is_put_back_by_the_first_server_that_has_it(
+    client, site, home_vi, salt_memory_passed
+):
+    visit(client)
+    key = f"visits:salt:{local_today().isoformat()}"
+    salt = cache.get(key)
+    cache.delete(key)  # evicted, or lost with a Redis restarted without its data
+    visit(client)
+    assert cache.get(key) == salt
+    counting._salts.clear()  # another server, which never had the salt, reads it from the cache
+    visit(client)
+    assert (visits_today(site), views(home_vi)) == (1, 1)
+
+
 def test_on_one_machine_without_redis_every_visitor_of_a_busy_half_hour_is_remembered(rf, site, settings, tmp_path):
     """The day's salt survives in the file cache of a server without Redis (settings.base.
     local_caches) however many other entries come: Django's file cache would drop a third of its

@@ -7,6 +7,7 @@ reason when that Redis cannot be reached. Each test uses keys of its own, remove
 import io
 import logging
 import pickle
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ import redis
 import time_machine
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from wagtail.models import Site
 
 from home.models import HomePage
@@ -29,7 +31,8 @@ from tests.visits_support import (
     visit,
     visits_today,
 )
-from visits import buffer
+from visits import buffer, sightings
+from visits.counting import local_today
 from visits.models import AppliedBatch, DailyCount
 
 
@@ -108,6 +111,31 @@ def test_a_flush_interrupted_after_its_commit_does_not_count_twice(redis_client,
     assert buffer.flush() == 1
     assert visits_today(site) == 6
     assert not list(redis_client.scan_iter(match=buffer._key("batch:*")))
+
+
+def test_batches_left_by_failed_flushes_are_applied_in_the_order_they_were_claimed(redis_client, site, monkeypatch):
+    first = timezone.now() - timedelta(hours=1)
+
+    def seen(minutes):
+        return sightings.Seen(first + timedelta(minutes=minutes), site.pk, local_today(), "a-visitor", "the-page-key")
+
+    def database_gone(*args):
+        raise RuntimeError("the database went away")
+
+    sightings.apply([seen(0)])
+    # The random part of the later batch's name sorts first.
+    names = iter([uuid.UUID(int=2**128 - 1), uuid.UUID(int=0)])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(names))
+    monkeypatch.setattr(buffer, "_apply", database_gone)
+    for minutes in (29, 31):  # each in a batch of its own
+        buffer.add(seen(minutes))
+        with pytest.raises(RuntimeError):
+            buffer.flush()
+    monkeypatch.undo()
+    assert buffer.flush() == 2
+    # Each page within 30 minutes of the one before: one visit. Applied before the sighting of
+    # minute 29, the one of minute 31 would find the visitor unseen for 31 minutes.
+    assert visits_today(site) == 1
 
 
 def test_counts_of_a_site_deleted_before_the_flush_do_not_block_the_others(redis_client, site, locales):

@@ -213,7 +213,11 @@ def _flush_redis():
         return None
     try:
         _flushed_now(r)
-        keys = [_key("pending"), _key(f"batch:{uuid.uuid4().hex}"), _key("batches")]
+        # Named after the moment of the claim, then a random part (a name never used before, for
+        # the ledger): batches left by failed flushes are applied in the order they were claimed,
+        # as sightings.apply needs (a visitor's later sightings applied first would count a visit
+        # again).
+        keys = [_key("pending"), _key(f"batch:{time.time_ns():020d}-{uuid.uuid4().hex[:12]}"), _key("batches")]
         r.eval(_CLAIM, len(keys), *keys)
         batches = sorted(name.decode() for name in r.smembers(_key("batches")))
         for batch in batches:

@@ -39,8 +39,8 @@ PREFETCH_HEADERS = {
 }
 logger = logging.getLogger(__name__)
 
-# {day: (salt, until)}: the salt as read from the shared cache (made ready for visitor_hash), and
-# until when to trust this copy
+# {day: (salt, the salt made ready for visitor_hash, until when to use this copy without asking
+# the shared cache)}: the salt as read back from the shared cache
 _salts = {}
 SALT_MEMORY = 60
 # (time zone, the day's first and next day's first timestamps, the day): the day of local_today
@@ -83,21 +83,26 @@ def is_countable(request, response):
 
 def _daily_salt(today):
     """The day's salt, the same for every process, made ready for visitor_hash: the first process
-    to need it stores it in the shared cache. A process keeps a copy for a minute once it has read
-    it back from there; a salt made while the cache is unavailable (then each view counts as a new
-    visitor's) is never kept."""
-    salt, until = _salts.get(today, (None, 0))
+    to need it stores it in the shared cache. A process keeps a copy once it has read it back from
+    there, and asks the cache again a minute later. When the cache cannot give it (unreachable, or
+    the salt evicted, or lost with a Redis restarted without its data), a process that has the
+    day's salt goes on with its copy, and offers it as the value to store: if such a process is the
+    first to notice, it puts the lost salt back, and today's visitors are still recognised. A salt made while
+    the cache is unavailable by a process without one (then each view counts as a new visitor's)
+    is never kept."""
+    salt, ready, until = _salts.get(today, (None, None, 0))
     if until > time_module.monotonic():
-        return salt
+        return ready
     midnight = datetime.combine(today + timedelta(days=1), time(), tzinfo=timezone.get_default_timezone())
     # A minute's grace for servers whose clocks differ slightly.
     expires_in = int((midnight - timezone.now()).total_seconds()) + 60
     key = f"visits:salt:{today.isoformat()}"
-    salt = cache.get_or_set(key, lambda: secrets.token_hex(32), timeout=max(expires_in, 60))
-    ready = keyed(salt)
+    stored = cache.get_or_set(key, salt or (lambda: secrets.token_hex(32)), timeout=max(expires_in, 60))
+    if stored != salt:
+        salt, ready = stored, keyed(stored)
     if cache.get(key) == salt:
         _salts.clear()
-        _salts[today] = (ready, time_module.monotonic() + SALT_MEMORY)
+        _salts[today] = (salt, ready, time_module.monotonic() + SALT_MEMORY)
     return ready
 
 
