@@ -11,7 +11,10 @@ def _site(request):
 
 def _agency(request):
     agency = PortalSettings.for_request(request).agency if _site(request) else None
-    return agency.localized if agency else None
+    if agency is None:
+        return None
+    # With its locale: a profile not translated yet is marked with its language (lang_attribute).
+    return type(agency).objects.select_related("locale").get(pk=agency.localized.pk)
 
 
 def site_agency(request):

@@ -25,7 +25,7 @@ def alt_text_language(own_text=""):
 def foreign_language(content):
     """The language of translatable content shown on a page in another language (its translation
     is not made yet, and it is shown as written), for a `lang` attribute; None otherwise."""
-    if content is None:  # an article without a department, say
+    if not content:  # an article without a department, say, or a site without an agency (lazy)
         return None
     language = content.locale.language_code
     return None if language == get_language() else language

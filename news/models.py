@@ -74,7 +74,9 @@ class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Specifi
             articles = articles.filter(tags__slug=tag)
             # Named in this page's language, or else in the language it was given in.
             in_language_first = Case(When(locale_id=self.locale_id, then=0), default=1)
-            context["tag"] = NewsTag.objects.filter(slug=tag).order_by(in_language_first, "pk").first()
+            context["tag"] = (
+                NewsTag.objects.filter(slug=tag).select_related("locale").order_by(in_language_first, "pk").first()
+            )
             if context["tag"] is None:
                 raise Http404
             # Translations of a tag share its slug: the filter holds in every language.

@@ -179,6 +179,43 @@ def test_content_not_translated_yet_is_marked_with_its_language(
     assert not soup(client.get(article.url)).select("main [lang], aside [lang]")
 
 
+def test_the_agency_a_tag_and_a_document_not_translated_yet_are_marked_with_their_language(
+    client, site, home_en, make_article, news_category, locales
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    vi, en = locales
+    agency = PortalSettings.for_site(site).agency
+    agency.address = "24 Trần Phú"
+    agency.footer_text = "<p>Bản quyền thuộc UBND phường</p>"
+    agency.save()
+    agency.get_translation(en).delete()  # the profile is shown as written, in Vietnamese
+    document = get_document_model()(title="Kế hoạch tổ chức")
+    document.file.save("ke-hoach.txt", ContentFile(b"Ke hoach"), save=False)
+    document.save()
+    article = make_article("Có tệp", tags=["dân vận khéo"], body=[("document", {"document": document, "title": ""})])
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    english = translate(article, en, {"Có tệp": "With a file"})
+    for _ in range(2):  # the fragments made, then read from the cache
+        page = soup(client.get(english.url))
+        marked = [
+            page.select_one(".brand__text"),
+            page.select_one(".site-footer__name"),
+            page.select_one(".site-footer__contacts span span"),
+            page.select_one(".site-footer__text"),
+            page.select_one(".article__agency"),
+            page.select_one(".article-document a"),
+        ]
+        assert [element.get("lang") for element in marked] == ["vi"] * len(marked)
+        assert marked[2].get_text() == "24 Trần Phú" and marked[5].get_text() == "Kế hoạch tổ chức"
+        tagged = soup(client.get(english.get_parent().url + "?tag=dan-van-kheo")).select_one("h1")
+        assert tagged.select_one("span")["lang"] == "vi" and tagged.select_one("span").get_text() == "dân vận khéo"
+    # On the Vietnamese pages, all of it is in the page's language.
+    assert not soup(client.get(article.url)).select("body [lang]:not(.language-switcher [lang])")
+    assert not soup(client.get(news_category.url + "?tag=dan-van-kheo")).select("h1 [lang]")
+
+
 def test_the_sidebar_expires_when_one_of_its_polls_opens_or_closes(site, locales):
     vi = locales[0]
     closing = make_survey(vi, question="Sắp đóng", closes_in_days=1)

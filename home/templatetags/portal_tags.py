@@ -50,6 +50,14 @@ def lang_attribute(content):
     return format_html(' lang="{}"', language) if language else ""
 
 
+@register.simple_tag
+def marked_language(content, text):
+    """`text` of `content`, in a span with its `lang` when shown in another language than the
+    page's: for a name placed in a translated sentence, where no element of its own can carry it."""
+    language = foreign_language(content)
+    return format_html('<span lang="{}">{}</span>', language, text) if language else text
+
+
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
     """The site's home page and the pages shown in menus, in the visitor's language; the current
