@@ -7,6 +7,7 @@ JavaScript, poll.js fetches a fresh token from `csrf_token` (never cached) and p
 form to `vote` directly.
 """
 
+import hmac
 import logging
 import secrets
 import time
@@ -104,8 +105,13 @@ def _issue_voter_id(request, response):
 
 
 def _visitor_token(request, source):
-    """The stored, salted hash that allows one vote per visitor per survey."""
-    return visitor_hash(request, source.visitor_key() + _voter_id(request))
+    """The stored, salted hash that allows one vote per visitor per survey: of the browser's voter
+    id, or of its address and user agent when it has none. Not of the address with the id: a phone
+    whose answer was lost on its way from Wi-Fi to the mobile network would vote again."""
+    voter_id = _voter_id(request)
+    if voter_id:
+        return hmac.digest(source.visitor_key().encode(), voter_id.encode(), "sha256").hex()
+    return visitor_hash(request, source.visitor_key())
 
 
 def _has_voted(request, survey):
@@ -146,6 +152,10 @@ def _rate_limited(request, count=True):
         return False
 
 
+def _same_origin(request):
+    return request.headers.get("Origin") == f"{request.scheme}://{request.get_host()}"
+
+
 def _csrf_failed(request):
     """Django's own CSRF check (cookie and token, origin), run by the view rather than the
     middleware so that a refusal is answered in the visitor's language and format."""
@@ -153,11 +163,14 @@ def _csrf_failed(request):
 
 
 def _results_html(request, survey):
-    return render_to_string("feedback/includes/results.html", {"results": survey.results()}, request=request)
+    context = {"results": survey.results(), "labels_language": foreign_language(survey)}
+    return render_to_string("feedback/includes/results.html", context, request=request)
 
 
-def _render_page(request, survey, form, status=200, error="", confirming=False):
-    next_url = _safe_next(request, survey, request.POST.get("next") or request.GET.get("next"))
+def _render_page(request, survey, form, status=200, error="", confirming=False, next_url=None):
+    if next_url is None:
+        next_url = request.POST.get("next") or request.GET.get("next")
+    next_url = _safe_next(request, survey, next_url)
     context = {
         "survey": survey,
         "form": form,
@@ -172,10 +185,11 @@ def _render_page(request, survey, form, status=200, error="", confirming=False):
     return render(request, "feedback/survey_page.html", context, status=status)
 
 
-def _refuse(request, survey, status, message, form=None):
+def _refuse(request, survey, status, message, form=None, next_url=None, initial=None):
     if _wants_json(request):
         return JsonResponse({"ok": False, "message": message}, status=status)
-    return _render_page(request, survey, form or VoteForm(survey), status=status, error=message)
+    form = form or VoteForm(survey, initial=initial)
+    return _render_page(request, survey, form, status=status, error=message, next_url=next_url)
 
 
 def _too_many(request, survey, form=None):
@@ -238,10 +252,15 @@ def vote(request, pk):
                 )
             else:
                 message = _("Your vote could not be verified. Please reload the page and vote again.")
-            return _refuse(request, survey, 403, message)
+            # What the citizen chose and wrote stays in the form, to be sent again; not what
+            # another site posted, which the citizen would then send as their own.
+            kept = request.POST.dict() if _same_origin(request) else None
+            return _refuse(request, survey, 403, message, initial=kept)
         form = VoteForm(survey, request.POST)
     except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent):
-        return _refuse(request, survey, 400, _("Your vote could not be read. Please vote again using the form."))
+        # Django refuses to read the body again: nothing of it can be used, not even `next`.
+        message = _("Your vote could not be read. Please vote again using the form.")
+        return _refuse(request, survey, 400, message, next_url="")
 
     if request.POST.get(HONEYPOT_FIELD):
         return _answer(request, survey, _("Thank you, your vote has been counted."))
@@ -276,7 +295,8 @@ def vote(request, pk):
     except DatabaseError:
         # Locked past its timeout, or out of reach: the citizen must know the vote was not kept.
         logger.warning("A vote on survey %s could not be stored.", source.pk, exc_info=True)
-        return _refuse(request, survey, 503, _("Your vote could not be saved just now. Please try again in a moment."))
+        message = _("Your vote could not be saved just now. Please try again in a moment.")
+        return _refuse(request, survey, 503, message, form)
     else:
         answer = _answer(request, survey, _("Thank you, your vote has been counted."))
     _remember_vote(request, answer, survey)

@@ -3,6 +3,7 @@
 import codecs
 import csv
 import datetime
+import hmac
 import io
 import os
 import re
@@ -19,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from hypothesis import given
 from hypothesis import strategies as st
 from wagtail.models import Locale, ReferenceIndex, Site
@@ -30,7 +32,6 @@ from feedback.results import largest_remainder, percentages, satisfaction_rate
 from home.demo import add_sidebar_box, translate
 from home.models import Department, HomePage, PortalSettings
 from home.signals import index_site_settings
-from home.visitors import visitor_hash
 
 SCALE = [
     ("Rất hài lòng", "Very satisfied"),
@@ -129,7 +130,8 @@ def form_fields(form):
     fields = {}
     for field in form.select("input[name], textarea[name], select[name]"):
         kind = field.get("type", "text")
-        if field.find_parent("template") or kind in ("submit", "button"):
+        unsent = field.find_parent("template") or field.find_parent("fieldset", disabled=True)
+        if unsent or kind in ("submit", "button"):
             continue
         if kind in ("radio", "checkbox") and not field.has_attr("checked"):
             continue
@@ -249,6 +251,93 @@ def test_cached_pages_carry_no_token_and_the_javascript_vote_gets_a_fresh_one(po
     assert SurveyResponse.objects.count() == 1
 
 
+def test_with_javascript_the_box_sends_the_comment_and_the_department_with_the_answer(poll_box):
+    justice = Department.objects.create(locale=poll_box.locale, name="Phòng Tư pháp")
+    box = soup(Client().get("/vi/")).select_one("[data-poll]")
+    form = box.select_one("form")
+    more = form.select_one("fieldset[data-poll-more]")
+    # Without JavaScript they stay hidden and unsent: the poll's page asks for them.
+    assert more.has_attr("hidden") and more.has_attr("disabled")
+    form.select("input[name=option]")[1]["checked"] = "checked"
+    assert {"comment", "service"}.isdisjoint(form_fields(form))
+    comment = more.select_one("textarea[name=comment]")
+    assert more.select_one(f"label[for={comment['id']}]").get_text(strip=True) == "Ý kiến của bạn (không bắt buộc):"
+    assert comment["maxlength"] == "1000"
+    service = more.select_one("select[name=service]")
+    assert [option.get_text(strip=True) for option in service.select("option")] == ["Không nêu rõ", "Phòng Tư pháp"]
+    assert more.select_one(f"label[for={service['id']}]") is not None
+
+    # poll.js enables them.
+    del more["disabled"], more["hidden"]
+    comment.string = "Cán bộ hướng dẫn tận tình."
+    for choice in service.select("option"):
+        choice.attrs.pop("selected", None)
+    service.select("option")[1]["selected"] = "selected"
+    visitor = Client(enforce_csrf_checks=True)
+    token = visitor.get(box["data-poll-csrf-url"], HTTP_ACCEPT="application/json").json()["token"]
+    response = visitor.post(
+        box["data-poll-vote-url"], form_fields(form), HTTP_ACCEPT="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert response.status_code == 200
+    stored = SurveyResponse.objects.get()
+    assert stored.option == options(poll_box)[1]
+    assert stored.comment == "Cán bộ hướng dẫn tận tình." and stored.service == justice
+
+
+def test_the_box_asks_only_what_the_poll_asks(site, locales):
+    about_one_service = make_survey(
+        locales[0], allow_comment=False, service=Department.objects.create(locale=locales[0], name="Phòng Tư pháp")
+    )
+    add_sidebar_box(site, "poll", about_one_service)
+    assert soup(Client().get("/vi/")).select_one("[data-poll] [data-poll-more]") is None
+
+
+def test_a_refused_vote_keeps_what_the_citizen_chose_and_wrote(poll_box, monkeypatch):
+    option = options(poll_box)[2]
+    comment = "Thủ tục nhanh gọn."
+
+    def form_as_returned(response):
+        form = soup(response).select_one("form.poll-form")
+        assert form.select_one("input[name=option][checked]")["value"] == str(option.pk)
+        assert form_fields(form)["comment"] == comment
+
+    # The CSRF check failed (a page left open overnight): the citizen reloads nothing, and votes again.
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="http://testserver")
+    response = post_vote(browser, poll_box, option, comment=comment)
+    assert response.status_code == 403
+    form_as_returned(response)
+    # Not so what another site posted: the citizen would then send its text as their own.
+    response = post_vote(Client(enforce_csrf_checks=True, HTTP_ORIGIN="https://evil.example"), poll_box, option)
+    assert response.status_code == 403
+    refilled = form_fields(soup(response).select_one("form.poll-form"))
+    assert "option" not in refilled and refilled["comment"] == ""
+
+    def locked(self, *args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(SurveyResponse, "save", locked)
+    response = post_vote(Client(), poll_box, option, comment=comment)
+    assert response.status_code == 503
+    form_as_returned(response)
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_vote_too_large_to_read_gets_the_poll_page_in_the_visitors_language(poll_box, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+    # As a browser's form sends it (Django reads a multipart body it refused as empty; this one, again).
+    body = urlencode({"next": "/vi/", **{f"f{i}": "x" for i in range(500)}})
+    for language, message in (
+        ("vi", "Không đọc được phiếu bình chọn của bạn. Vui lòng bình chọn lại bằng biểu mẫu."),
+        ("en", "Your vote could not be read. Please vote again using the form."),
+    ):
+        response = Client().post(url("vote", poll_box, language), body, "application/x-www-form-urlencoded")
+        assert response.status_code == 400
+        page = soup(response)
+        assert page.select_one("main [role=alert]").get_text(strip=True) == message
+        assert page.select_one("form.poll-form") is not None
+    assert not SurveyResponse.objects.exists()
+
+
 def test_show_results_answers_with_the_results_alone_for_javascript(poll_box):
     post_vote(Client(), poll_box, options(poll_box)[2])
     response = Client().get(url("survey", poll_box), HTTP_ACCEPT="application/json")
@@ -280,6 +369,19 @@ def test_a_second_vote_of_the_same_visitor_is_not_stored(poll_box):
     assert list(SurveyResponse.objects.values_list("option", flat=True)) == [first.pk]
 
 
+def test_a_browser_whose_address_changed_since_its_vote_is_still_recognised(poll_box):
+    """A phone votes on Wi-Fi; the answer (and its "voted" cookie) is lost as it moves to the mobile
+    network, and poll.js sends the form again from there."""
+    phone = Client()
+    assert post_vote(phone, poll_box, options(poll_box)[0], address="203.0.113.10", json=True).status_code == 200
+    del phone.cookies[f"feedback_voted_{poll_box.pk}"]
+    page = phone.get(url("survey", poll_box), REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT="Firefox")
+    assert "Bạn đã tham gia cuộc bình chọn này." in page.content.decode()
+    again = post_vote(phone, poll_box, options(poll_box)[3], address="198.51.100.7", json=True)
+    assert again.status_code == 409
+    assert list(SurveyResponse.objects.values_list("option", flat=True)) == [options(poll_box)[0].pk]
+
+
 def test_a_browser_without_cookies_is_recognised_by_address_and_browser(poll_box):
     first, second = options(poll_box)[0], options(poll_box)[3]
     assert post_vote(Client(), poll_box, first, json=True, voter_cookie=False).status_code == 200
@@ -305,7 +407,7 @@ def test_the_visitor_token_is_a_keyed_hash_not_an_address(rf, poll_box):
     request.COOKIES = dict((name, morsel.value) for name, morsel in browser.cookies.items())
     voter_id = request.get_signed_cookie("feedback_voter", salt="feedback.voter")
     assert voter_id not in token
-    assert token == visitor_hash(request, poll_box.visitor_key() + voter_id)
+    assert token == hmac.digest(poll_box.visitor_key().encode(), voter_id.encode(), "sha256").hex()
     assert poll_box.visitor_key() != make_survey(poll_box.locale, question="Khác?").visitor_key()
 
 
@@ -558,6 +660,10 @@ def test_a_poll_not_translated_yet_is_marked_as_vietnamese_on_the_english_site(s
     assert page.select_one("html")["lang"] == "en"  # the page around it stays English
     translated = soup(Client().get(url("survey", survey, "en")))
     assert not translated.select("main [lang]")
+    # The results poll.js shows, after a vote or when asked for, are marked alike.
+    as_json = Client().get(url("survey", untranslated, "en"), HTTP_ACCEPT="application/json").json()
+    labels = BeautifulSoup(as_json["html"], "html.parser").select(".poll-results__label")
+    assert labels and {label.get("lang") for label in labels} == {"vi"}
 
 
 def test_a_vote_on_the_english_translation_counts_in_the_vietnamese_results(poll_box, home_en, locales):

@@ -51,11 +51,8 @@ class Load:
     def run(self, threads, seconds, meanwhile=None):
         """Load the server for `seconds` from `threads` threads; `meanwhile` runs in this thread
         (given the load's start time) while they work."""
-        # The CSRF token and cookie are the same for every vote; each vote still comes from a
-        # visitor (address) of its own, as rate limits and one vote per visitor require.
-        credentials = csrf_credentials(f"{self.base}{self.paths['csrf']}", distinct_address(next(self.addresses)))
         start = time.monotonic()
-        workers = [threading.Thread(target=self._work, args=(n, credentials, start + seconds)) for n in range(threads)]
+        workers = [threading.Thread(target=self._work, args=(n, start + seconds)) for n in range(threads)]
         for worker in workers:
             worker.start()
         if meanwhile:
@@ -64,7 +61,7 @@ class Load:
             worker.join()
         self.seconds = time.monotonic() - start
 
-    def _work(self, n, credentials, deadline):
+    def _work(self, n, deadline):
         for turn in itertools.count(n):
             if time.monotonic() >= deadline:
                 return
@@ -73,6 +70,9 @@ class Load:
             started = time.monotonic()
             try:
                 if what == "vote":
+                    # Each vote from a citizen of its own: their browser's address, voter id and
+                    # CSRF token, fetched first as poll.js does.
+                    credentials = csrf_credentials(f"{self.base}{self.paths['csrf']}", address)
                     option = self.options[turn % len(self.options)]
                     status, answer = vote(self.base, self.vote_path, address, option, credentials)
                     if status == 200 and answer["ok"]:

@@ -5,6 +5,7 @@ link, visible focus, the photo viewer and the poll. The newsroom test (test_news
 the tag input and the translation editor as they are worked."""
 
 import re
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -150,12 +151,24 @@ def test_the_photo_viewer_works_with_the_keyboard_alone(page, public_urls):
 def test_the_poll_works_with_the_keyboard_alone(page, public_urls):
     page.goto(public_urls["vi"]["home"])
     poll = page.locator("[data-poll]")
+    # Rendered while empty: screen readers announce only the changes of a live region they saw.
+    assert poll.locator("[data-poll-status]").evaluate("status => getComputedStyle(status).display") != "none"
     tab_to(page, "[data-poll] input[type=radio]")
     page.keyboard.press("ArrowDown")
     expect(poll.get_by_role("radio").nth(1)).to_be_checked()
+    # Then what the poll's page asks besides the answer: the department, and a comment.
+    page.keyboard.press("Tab")
+    expect(poll.get_by_label("Phòng ban hoặc dịch vụ bạn đã liên hệ")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    expect(poll.get_by_label("Ý kiến của bạn (không bắt buộc)")).to_be_focused()
+    page.keyboard.type("Cán bộ tận tình.")
     page.keyboard.press("Tab")
     expect(poll.get_by_role("button", name="Bình chọn")).to_be_focused()
-    page.keyboard.press("Enter")
+    with page.expect_request(lambda request: request.method == "POST") as sent:
+        page.keyboard.press("Enter")
+    vote = parse_qs(sent.value.post_data)
+    assert vote["comment"] == ["Cán bộ tận tình."] and vote["service"][0].isdigit()
     expect(poll.get_by_role("status")).to_have_text("Cảm ơn bạn, phiếu bình chọn đã được ghi nhận.")
     # The form is gone: the keyboard is taken to the results.
     expect(poll.locator("[data-poll-body]")).to_be_focused()

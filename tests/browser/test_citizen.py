@@ -116,6 +116,8 @@ def test_without_javascript_the_photos_and_the_poll_still_work(page, public_urls
 
     # The box's form leads to the poll's page, the answer chosen; the vote is posted from there.
     poll = page.locator("[data-poll]")
+    # The comment is asked for on the poll's page (not sent in the address the box's form leads to).
+    expect(poll.get_by_label("Ý kiến của bạn (không bắt buộc)")).to_be_hidden()
     poll.get_by_label("Bình thường", exact=True).check()
     poll.get_by_role("button", name="Bình chọn").click()
     expect(page).to_have_url(re.compile(r"^[^?]*" + re.escape(public_urls["vi"]["poll"]) + r"\?"))
@@ -182,3 +184,35 @@ def test_a_video_is_fetched_from_its_site_only_when_the_reader_plays_it(browser)
     expect(play).to_have_count(0)
     assert fetched == [f"{VIDEO}/embed"]
     page.close()
+
+
+def test_a_comment_written_in_the_box_is_kept_when_the_vote_cannot_be_sent(page, public_urls):
+    page.goto(public_urls["en"]["home"])
+    poll = page.locator("[data-poll]")
+    vote_url = f"**{poll.get_attribute('data-poll-vote-url')}"
+    page.route(vote_url, lambda route: route.abort())  # the network drops the vote
+    poll.get_by_role("radio").nth(1).check()
+    comment = poll.get_by_label("Your comment (optional)")
+    comment.fill("Quick and friendly service.")
+    poll.get_by_role("button", name="Vote").click()
+    expect(poll.get_by_role("status")).to_have_text(
+        "Your vote could not be sent. Please check your connection and press “Vote” again."
+    )
+    # Still on the page, the comment as written, ready to be sent again.
+    assert page.url.endswith(public_urls["en"]["home"])
+    expect(comment).to_have_value("Quick and friendly service.")
+    page.unroute(vote_url)
+    poll.get_by_role("button", name="Vote").click()
+    expect(poll.get_by_role("status")).to_have_text("Thank you, your vote has been counted.")
+
+
+def test_without_a_comment_a_vote_that_cannot_be_sent_goes_to_the_polls_page(page, public_urls):
+    page.goto(public_urls["vi"]["home"])
+    poll = page.locator("[data-poll]")
+    page.route(f"**{poll.get_attribute('data-poll-vote-url')}", lambda route: route.abort())
+    poll.get_by_label("Bình thường", exact=True).check()
+    poll.get_by_role("button", name="Bình chọn").click()
+    # The way without JavaScript: the answer is confirmed there; the box's other fields stay behind.
+    expect(page).to_have_url(re.compile(r"^[^?]*" + re.escape(public_urls["vi"]["poll"]) + r"\?"))
+    assert "comment=" not in page.url and "service=" not in page.url
+    expect(page.locator("main form").get_by_label("Bình thường", exact=True)).to_be_checked()

@@ -50,7 +50,19 @@ the page around the box may come from a cache and must not carry anybody's token
                 }
             })
             .catch(function () {
-                // No answer we understand: take the way that works without JavaScript.
+                // No answer we understand: take the way that works without JavaScript, unless a
+                // comment is written. That way sends the form in its address, where a comment
+                // must not go (it would stay in logs), and the poll's page would not get it.
+                var comment = form.querySelector("textarea[name=comment]");
+                if (comment && comment.value.trim()) {
+                    box.querySelector("[data-poll-status]").textContent = box.dataset.pollUnsent;
+                    button.disabled = false;
+                    return;
+                }
+                var more = form.querySelector("[data-poll-more]");
+                if (more) {
+                    more.disabled = true;
+                }
                 form.submit();
             });
     }
@@ -63,6 +75,11 @@ the page around the box may come from a cache and must not carry anybody's token
         var form = box.querySelector("[data-poll-form]");
         if (!form) {
             return;
+        }
+        // What the poll's page asks besides the answer, posted with it from here.
+        var more = form.querySelector("[data-poll-more]");
+        if (more) {
+            more.disabled = more.hidden = false;
         }
         form.addEventListener("submit", function (event) {
             event.preventDefault();
