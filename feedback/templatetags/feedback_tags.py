@@ -7,5 +7,5 @@ register = template.Library()
 
 @register.simple_tag
 def vote_form(survey):
-    """An empty vote form for the sidebar box of `survey`, its ids apart from any other box's."""
+    """An empty vote form for the sidebar box of `survey`, its ids apart from another poll's box."""
     return VoteForm(survey, auto_id=f"poll-{survey.source.pk}-%s")
