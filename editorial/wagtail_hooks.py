@@ -10,6 +10,8 @@ from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Page
 
+from home.trees import in_users_trees
+
 from .panels import AwaitingReviewPanel, DraftsPanel, LatestNewsPanel, TodayPanel, UntranslatedPanel
 from .publication import unpublished_source
 from .viewsets import NewsArticleListingViewSet
@@ -21,6 +23,13 @@ def add_editorial_panels(request, panels):
     panels += [AwaitingReviewPanel(), TodayPanel(), DraftsPanel(), LatestNewsPanel()]
     if request.user.has_perm("wagtail_localize.submit_translation"):
         panels.append(UntranslatedPanel())
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_among_the_users_pages(pages, request):
+    # Wagtail's page chooser browses and searches every page, drafts' titles included: an agency's
+    # staff choose related news and link targets among their own agency's pages.
+    return pages.filter(in_users_trees(request.user))
 
 
 @hooks.register("insert_global_admin_js")

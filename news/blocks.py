@@ -15,6 +15,7 @@ from wagtail.images.blocks import ImageChooserBlock as WagtailImageChooserBlock
 from wagtail.rich_text import RichText
 from wagtail_localize.segments import StringSegmentValue
 
+from home.choosing import choosable
 from home.translation import alt_text_language
 
 # Headings have a block of their own; paragraphs keep to emphasis, links and lists.
@@ -22,13 +23,18 @@ PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
 PREVIEW_TEMPLATE = "news/blocks/preview.html"
 
 
-def _preview_image():
-    """The newest image of the library, to show image blocks in the block picker."""
-    return get_image_model().objects.order_by("-created_at").first()
+class ChosenMediaPreview:
+    """The block picker's preview shows the newest image (or document: `preview_media`) that the
+    editor may choose, not the library's newest, which may be another agency's: the block's
+    `preview_value` takes it as its argument (None, until the request is known)."""
 
+    preview_media = staticmethod(get_image_model)
 
-def _preview_document():
-    return get_document_model().objects.order_by("-created_at").first()
+    def get_preview_context(self, value, parent_context=None):
+        context = super().get_preview_context(value, parent_context)
+        media = choosable(context["request"].user, self.preview_media()).order_by("-created_at").first()
+        context["bound_block"] = self.bind(self.normalize(self.meta.preview_value(media)))
+        return context
 
 
 class ImageChooserBlock(WagtailImageChooserBlock):
@@ -105,7 +111,7 @@ class CaptionedImageBlock(blocks.StructBlock):
         label = _("Photo")
 
 
-class ImageBlock(CaptionedImageBlock):
+class ImageBlock(ChosenMediaPreview, CaptionedImageBlock):
     credit = blocks.CharBlock(label=_("Credit"), required=False, help_text=_("Who took the photo."))
 
     class Meta:
@@ -113,12 +119,12 @@ class ImageBlock(CaptionedImageBlock):
         template = "news/blocks/image.html"
         preview_template = PREVIEW_TEMPLATE
         preview_value = staticmethod(
-            lambda: {"image": _preview_image(), "caption": "Quang cảnh hội nghị", "credit": "Ảnh: Minh Anh"}
+            lambda image=None: {"image": image, "caption": "Quang cảnh hội nghị", "credit": "Ảnh: Minh Anh"}
         )
         description = _("A photo with its caption and credit.")
 
 
-class GalleryBlock(blocks.StructBlock):
+class GalleryBlock(ChosenMediaPreview, blocks.StructBlock):
     intro = blocks.CharBlock(
         label=_("Introduction"),
         required=False,
@@ -132,9 +138,9 @@ class GalleryBlock(blocks.StructBlock):
         template = "news/blocks/gallery.html"
         preview_template = PREVIEW_TEMPLATE
         preview_value = staticmethod(
-            lambda: {
+            lambda image=None: {
                 "intro": "Một số hình ảnh tại Hội nghị:",
-                "images": [{"image": _preview_image(), "caption": f"Ảnh {number}"} for number in (1, 2, 3)],
+                "images": [{"image": image, "caption": f"Ảnh {number}"} for number in (1, 2, 3)],
             }
         )
         description = _("A grid of photos that open full size, one after another.")
@@ -174,7 +180,8 @@ class VideoBlock(blocks.StructBlock):
         return context
 
 
-class DocumentBlock(blocks.StructBlock):
+class DocumentBlock(ChosenMediaPreview, blocks.StructBlock):
+    preview_media = staticmethod(get_document_model)
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Title"), required=False, help_text=_("Leave blank to use the document's title."))
 
@@ -183,7 +190,7 @@ class DocumentBlock(blocks.StructBlock):
         label = _("Document")
         template = "news/blocks/document.html"
         preview_template = PREVIEW_TEMPLATE
-        preview_value = staticmethod(lambda: {"document": _preview_document(), "title": "Kế hoạch tổ chức Hội nghị"})
+        preview_value = staticmethod(lambda document=None: {"document": document, "title": "Kế hoạch tổ chức Hội nghị"})
         description = _("A file to download, with its type and size.")
 
 

@@ -4,6 +4,7 @@ and no other agency's staff do; what belongs to no site every site uses and the 
 change (home.access, home.snippets, home.forms.SnippetForm)."""
 
 import importlib
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -25,6 +26,7 @@ from home.demo import translate
 from home.forms import SnippetForm
 from home.models import AgencyProfile, Department, HomePage, PortalSettings
 from home.snippets import TranslatableSnippetViewSet
+from news.blocks import ArticleBodyBlock
 from news.models import NewsArticlePage, NewsIndexPage
 from tests.test_chosen_media import REFUSED, add_url, article_with
 from tests.test_feedback import admin_form, admin_url, form_fields, make_survey, soup
@@ -538,3 +540,51 @@ def test_the_translations_report_names_no_other_agencys_pages_or_snippets(
             title in text for title in ("Tin phường K", ward_profile.name, "Tin của quận", district_profile.name)
         )
         assert text.index("Tin phường K") < text.index("Tin của quận")  # the newest first
+
+
+def test_the_page_chooser_offers_an_agencys_staff_its_own_pages_only(
+    client, admin_user, ward, make_article, department
+):
+    district = make_article("Tin của quận")
+    draft = district.get_parent().add_child(
+        instance=NewsArticlePage(title="Dự thảo của quận", lead="Chưa duyệt", department=department)
+    )
+    own = make_article("Tin của phường K", parent=ward["category"])
+
+    def shown(user, name, *args, **query):
+        client.force_login(user)
+        response = client.get(reverse(name, args=args), query)
+        assert response.status_code == 200
+        return response.json()["html"] if response["Content-Type"] == "application/json" else response.text
+
+    ward_home = ward["category"].get_parent()
+    for name, args, query in (
+        ("wagtailadmin_choose_page", (), {}),
+        ("wagtailadmin_choose_page_child", (district.get_parent().pk,), {}),
+        ("wagtailadmin_choose_page_search", (), {"q": "tin"}),
+        ("wagtailadmin_choose_page_search", (), {"q": "dự thảo"}),
+    ):
+        html = shown(ward["editor"], name, *args, **query)
+        assert district.title not in html and draft.title not in html, (name, query)
+    assert ward_home.title in shown(ward["editor"], "wagtailadmin_choose_page")
+    assert ward["category"].title in shown(ward["editor"], "wagtailadmin_choose_page_child", ward_home.pk)
+    assert own.title in shown(ward["editor"], "wagtailadmin_choose_page_search", q="tin")
+    # Who works for every site chooses among them all.
+    html = shown(admin_user, "wagtailadmin_choose_page_search", q="tin")
+    assert district.title in html and own.title in html
+
+
+def test_the_block_pickers_previews_show_the_editors_own_media(client, ward):
+    """The library's newest photo and document are the district's; the ward's editor is shown the
+    ward's own."""
+    own_photo, district_photo = ward["own_photo"], ward["district_photo"]
+    own_document, district_document = ward["own_document"], ward["district_document"]
+    client.force_login(ward["editor"])
+    for name in ("image", "gallery", "document"):
+        block = ArticleBodyBlock.base_blocks[name]
+        shown = client.get(reverse("wagtailadmin_block_preview"), {"id": block.definition_prefix}).content.decode()
+        if name == "document":
+            assert own_document.url in shown and district_document.url not in shown
+        else:
+            assert Path(own_photo.file.name).stem in shown, name
+            assert Path(district_photo.file.name).stem not in shown, name
