@@ -31,9 +31,11 @@ def _chosen_model(context):
     return None
 
 
-def refuse_unchosen_media(sender, instance, update_fields=None, **kwargs):
-    # wagtail-localize also saves an override to record why a translation failed to publish.
-    if update_fields is not None and "data_json" not in update_fields:
+def refuse_unchosen_media(sender, instance, update_fields=None, raw=False, **kwargs):
+    # wagtail-localize also saves an override to record why a translation failed to publish; a
+    # restored backup (loaddata) brings back what was allowed when it was made, though its
+    # translator may have left since.
+    if raw or (update_fields is not None and "data_json" not in update_fields):
         return
     user = instance.last_translated_by
     if user is None or user.is_superuser or instance.context_id is None:

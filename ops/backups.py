@@ -11,6 +11,7 @@ renditions; and what is transient: sessions and login attempts.
 import hashlib
 import io
 import json
+import os
 import shutil
 import tarfile
 import tempfile
@@ -92,7 +93,10 @@ def create_backup(path):
     """Write the archive to `path`; returns the manifest."""
     data = _dump_database()
     members = {DATA_MEMBER: {"sha256": _sha256(data), "size": len(data)}}
-    with tarfile.open(path, "w:gz") as archive:
+    # Readable by its owner alone: it holds the users' password hashes and the poll's comments.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an archive overwritten keeps its mode otherwise
+    with os.fdopen(descriptor, "wb") as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
         _add(archive, DATA_MEMBER, data)
         for name in _media_files():
             with default_storage.open(name, "rb") as media:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import stat
 import tarfile
 
 import pytest
@@ -100,6 +101,8 @@ def test_a_new_site_without_uploads_is_backed_up(tmp_path, settings):
     call_command("backup", str(archive), verbosity=0)
     with tarfile.open(archive) as tar:
         assert set(json.load(tar.extractfile("manifest.json"))["members"]) == {"data.json"}
+    # Its owner's alone: it holds the users' password hashes.
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
 
 
 def test_restore_from_a_script_without_no_input_stops_with_a_clear_message(tmp_path, db, monkeypatch):

@@ -7,6 +7,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -243,3 +244,12 @@ def test_a_ward_translator_cannot_put_the_districts_media_in_a_translation(clien
     saved.set_field_error([ValidationError("Ảnh không hợp lệ.")])
     saved.refresh_from_db()
     assert saved.has_error
+
+    # A backup restored (loaddata) brings the override back, though its translator has left since.
+    ward["translator"].is_active = False
+    ward["translator"].save()
+    dumped = serializers.serialize("json", [saved])
+    SegmentOverride.objects.all().delete()
+    for restored in serializers.deserialize("json", dumped):
+        restored.save()
+    assert SegmentOverride.objects.get().data_json == f'"{district_photo.pk}"'
