@@ -24,6 +24,7 @@ from home.fragments import cached_fragment
 from home.models import Department, FoldedTitleMixin, SpecificChildRouteMixin
 from home.slugs import AsciiSlugMixin
 from home.text import slugify_vi
+from ops.pagecache import paginated
 
 from .blocks import ArticleBodyBlock
 from .feeds import NewsFeed
@@ -36,6 +37,7 @@ RELATED_LIMIT = 10
 def paginate(request, items, per_page):
     """The page of `items` that `?page=` asks for: the first for anything but a number, 404
     past the end."""
+    paginated(request)
     try:
         number = int(request.GET.get("page", 1))
     except ValueError:
@@ -156,7 +158,9 @@ class NewsTag(TranslatableMixin, TagBase):
         super().save(*args, **kwargs)
 
     def slugify(self, tag, i=None):
-        return slugify_vi(tag) + (f"_{i}" if i is not None else "")
+        # Room left for the number that tells two tags of one spelling apart (anyascii may make a
+        # name of 100 letters longer).
+        return slugify_vi(tag)[: self._meta.get_field("slug").max_length - 6] + (f"_{i}" if i is not None else "")
 
 
 def _caseless(name):
@@ -263,6 +267,9 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
     ]
     # Articles point at the Vietnamese department; pages show its translation.
     override_translatable_fields = [SynchronizedField("department", overridable=False)]
+    # A copy (next month's "Lịch tiếp công dân" from this month's) is dated when it is published.
+    # Translations keep their source's: wagtail-localize copies it to them.
+    exclude_fields_in_copy = ["publication_date"]
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 

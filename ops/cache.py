@@ -96,6 +96,17 @@ class ResilientRedisCache(RedisCache):
     incr = _degrade(_missing_key)(RedisCache.incr)
     clear = _degrade(False)(RedisCache.clear)
 
+    def set_many_now(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """set_many, tried even while this process leaves Redis alone after a failure: for a write
+        that must not be skipped for a hiccup a moment ago (the page cache's invalidation).
+        Returns the keys not set."""
+        try:
+            return RedisCache.set_many(self, data, timeout, version)
+        except RedisError as error:
+            failed(self._servers[0])
+            log.warning("Cache unavailable (%s: %s); going on without it.", type(error).__name__, error)
+            return list(data)
+
     def get_or_set(self, key, default, timeout=DEFAULT_TIMEOUT, version=None):
         value = self.get(key, version=version)
         if value is None:

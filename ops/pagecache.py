@@ -40,6 +40,7 @@ count, the visit statistics box) is up to PAGE_CACHE_SECONDS old.
 """
 
 import hashlib
+import logging
 import secrets
 import time
 
@@ -54,11 +55,19 @@ from django.utils.translation import get_language_from_path
 from wagtail.models import Site
 
 CACHE_ALIAS = "pages"
+logger = logging.getLogger(__name__)
 
 
 def _page_number(value):
     # Written the one way, so that ?page=01, ?page=001… cannot fill the cache with copies.
-    return value.isascii() and value.isdigit() and not value.startswith("0")
+    return value.isascii() and value.isdigit() and not value.startswith("0") and len(value) <= 6
+
+
+def paginated(request):
+    """Tell the page cache that the page of `request` follows its ?page=: only such a page is
+    stored under a page number (one that ignores it, an article, would be stored again for every
+    number asked)."""
+    request.pagecache_paginated = True
 
 
 # Query parameters that make a different page, with the values they may take.
@@ -113,7 +122,15 @@ def versions_for_rendering(site_id):
 
 def _replace_versions(keys):
     def replace():
-        page_cache().set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+        cache = page_cache()
+        versions = {key: secrets.token_hex(8) for key in keys}
+        # Not skipped for a failure of this process's a moment ago (ops.cache.RETRY_AFTER): the
+        # pages would be served unchanged, an unpublished decree among them, until they expire.
+        if getattr(cache, "set_many_now", cache.set_many)(versions, timeout=None):
+            logger.error(
+                "The cached pages could not be invalidated: they may be served unchanged for up to %s s.",
+                settings.PAGE_CACHE_SECONDS,
+            )
 
     replace()
     transaction.on_commit(replace)
@@ -155,7 +172,8 @@ def _cache_key(request):
         if name not in CACHED_QUERY or len(values) != 1 or not CACHED_QUERY[name](values[0]):
             return None
         kept.append(f"{name}={values[0]}")
-    target = "\n".join([request.get_host(), language, request.path, *sorted(kept)])
+    # The scheme too: pages name their own address (the language versions' links).
+    target = "\n".join([request.scheme, request.get_host(), language, request.path, *sorted(kept)])
     return "pagecache:page:" + hashlib.sha256(target.encode()).hexdigest()
 
 
@@ -167,6 +185,8 @@ def _storable(request, response):
     if request.method != "GET" or response.status_code != 200 or response.streaming or response.cookies:
         return False
     if _directives(response.get("Cache-Control", "")) & {"private", "no-cache", "no-store"}:
+        return False
+    if "page" in request.GET and not getattr(request, "pagecache_paginated", False):
         return False
     # Cookie: see the module's docstring; Accept-Language: the language is in the path.
     return not _directives(response.get("Vary", "")) - {"cookie", "accept-language"}

@@ -108,6 +108,26 @@ def test_pages_and_the_health_check_work_while_redis_is_down(client, site, setti
     assert response.json() == {"status": "failing", "database": "ok", "cache": "failing"}
 
 
+def test_a_content_change_invalidates_the_cached_pages_though_redis_failed_a_moment_ago(
+    db, redis_prefix, settings, caplog
+):
+    from ops.pagecache import GLOBAL_VERSION, content_changed, page_cache
+
+    settings.CACHES = {"default": {"BACKEND": "ops.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES["default"]["KEY_PREFIX"] = redis_prefix[1]
+    cache = page_cache()
+    cache.set(GLOBAL_VERSION, "before", timeout=None)
+    resilient_cache.failed(REDIS_URL)  # a timeout a moment ago: reads leave Redis alone meanwhile
+    assert cache.get(GLOBAL_VERSION) is None
+    content_changed()
+    resilient_cache._unavailable_until.clear()
+    assert cache.get(GLOBAL_VERSION) not in (None, "before")
+    # When it cannot be done, the operators are told.
+    settings.CACHES = DOWN
+    content_changed()
+    assert "could not be invalidated" in caplog.text
+
+
 def test_servers_making_the_same_value_at_once_all_use_the_one_stored(redis_prefix, monkeypatch):
     """Two servers find no daily salt (say) at the same moment and each makes one: the one stored
     first must be the one both use, or each would count the same visitor under its own salt."""

@@ -93,14 +93,26 @@ def test_head_requests_are_served_from_the_cache(client, article):
     assert client.head(article.url)[HEADER] == "hit"
 
 
-def test_each_language_host_and_listing_page_has_its_own_entry(client, home_vi, home_en, article):
+def test_each_language_host_scheme_and_listing_page_has_its_own_entry(client, home_vi, home_en, article):
     cached_twice(client, "/vi/")
     assert client.get("/en/")[HEADER] == "miss"
     assert client.get("/vi/", HTTP_HOST="localhost")[HEADER] == "miss"
+    # A page names its own address (the language versions' links): http's is not https's.
+    https = client.get("/vi/", secure=True)
+    assert https[HEADER] == "miss" and 'href="https://' in https.text
     category = article.get_parent()
     cached_twice(client, category.url)
     assert client.get(category.url + "?page=1")[HEADER] == "miss"
     assert client.get(category.url + "?print")[HEADER] == "miss"
+
+
+def test_a_page_number_is_stored_only_for_a_page_that_follows_it(client, article):
+    category = article.get_parent()
+    cached_twice(client, category.url + "?page=1")
+    # An article ignores ?page=: stored once a number, a crawler asking 1, 2, 3… would fill the cache.
+    for _ in range(2):
+        assert client.get(article.url + "?page=2").get(HEADER) != "hit"
+    assert HEADER not in client.get(category.url + "?page=1234567")
 
 
 def test_a_deploy_serves_nothing_that_the_previous_release_rendered(client, article, settings):
