@@ -1,9 +1,11 @@
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks import StreamBlockValidationError
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -40,6 +42,22 @@ class SidebarBlock(blocks.StreamBlock):
         description=_("The visit counter: an odometer of the total and today's, this week's and this month's visits."),
         icon="table",
     )
+
+    def clean(self, value):
+        """A box shown twice (or once per language version of its snippet, which the visitors of a
+        language see twice) is refused: the same page would hold the same ids, the same form."""
+        value = super().clean(value)
+        seen, errors = set(), {}
+        for index, child in enumerate(value):
+            if child.value is None:
+                continue
+            shown = (child.block_type, child.value.translation_key)
+            if shown in seen:
+                errors[index] = ValidationError(_("This box is in the sidebar already."))
+            seen.add(shown)
+        if errors:
+            raise StreamBlockValidationError(block_errors=errors)
+        return value
 
     def boxes_in_language(self, value):
         """The boxes of the sidebar `value`, each bound to its snippet in the active language (as

@@ -11,10 +11,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone, translation
+from wagtail.blocks import StreamBlockValidationError
 
 from home.demo import add_sidebar_box, translate
 from home.fragments import fragment_key
-from home.models import AgencyProfile, Department, PortalSettings
+from home.models import AgencyProfile, Department, InfoBox, PortalSettings
 from home.templatetags.portal_tags import _polls_change_in
 from news.models import NewsIndexPage
 from tests.test_feedback import make_survey
@@ -214,6 +215,20 @@ def test_the_agency_a_tag_and_a_document_not_translated_yet_are_marked_with_thei
     # On the Vietnamese pages, all of it is in the page's language.
     assert not soup(client.get(article.url)).select("body [lang]:not(.language-switcher [lang])")
     assert not soup(client.get(news_category.url + "?tag=dan-van-kheo")).select("h1 [lang]")
+
+
+def test_a_box_is_placed_in_the_sidebar_once(site, info_box, locales):
+    sidebar = PortalSettings._meta.get_field("sidebar").stream_block
+    english = info_box.get_translation(locales[1])
+    other = InfoBox.objects.create(locale=locales[0], title="Giờ làm việc", body="<p>7h30 - 17h00</p>")
+    # Again, or its English version (which English pages would show twice).
+    for again in (info_box, english):
+        chosen = sidebar.to_python([{"type": "info_box", "value": box.pk} for box in (info_box, other, again)])
+        with pytest.raises(StreamBlockValidationError) as refused, translation.override("vi"):
+            sidebar.clean(chosen)
+        assert list(refused.value.block_errors) == [2]
+        assert refused.value.block_errors[2].messages == ["Hộp này đã có trong cột bên."]
+    assert len(sidebar.clean(sidebar.to_python([{"type": "info_box", "value": box.pk} for box in (info_box, other)])))
 
 
 def test_the_sidebar_expires_when_one_of_its_polls_opens_or_closes(site, locales):

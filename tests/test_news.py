@@ -728,6 +728,58 @@ def test_tags_typed_on_an_article_are_tags_of_its_language(make_article, locales
     assert NewsTag.objects.filter(name="environment").count() == 2
 
 
+def test_a_tag_too_long_is_refused_with_a_message_and_the_article_kept_in_the_form(
+    admin_client, news_category, department
+):
+    body = streamfield([("paragraph", rich_text("<p>Nội dung.</p>", features=PARAGRAPH_FEATURES))])
+    fields = {"title": "Tin có thẻ", "slug": "tin-co-the", "lead": "Tóm tắt.", "department": department.pk}
+    fields |= {"body": body, "related_links": inline_formset([]), "byline": "", "featured_image": ""}
+    fields |= {"publication_date": "", "seo_title": "", "search_description": "", "action-publish": "action-publish"}
+    add_url = reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", news_category.pk))
+    # A sentence pasted without commas: one tag of 101 characters.
+    sentence = (
+        "Ủy ban nhân dân quận Hải Châu tổ chức hội nghị tổng kết công tác dân vận khéo năm hai nghìn hai mươi sáu"
+    )
+    assert len(sentence) > 100
+    response = admin_client.post(add_url, nested_form_data({**fields, "tags": f"dân vận, {sentence}"}))
+    assert response.status_code == 200
+    assert response.context["form"].errors["tags"] == [f"Các thẻ {sentence} dài quá 100 ký tự."]
+    assert response.context["form"]["title"].value() == "Tin có thẻ"
+    assert not NewsArticlePage.objects.exists() and not NewsTag.objects.exists()
+    response = admin_client.post(add_url, nested_form_data({**fields, "tags": f"dân vận, {sentence[:100]}"}))
+    assert response.status_code == 302, response.context["form"].errors
+    assert NewsTag.objects.count() == 2
+
+
+def test_a_long_tag_spelled_in_another_script_gets_a_slug_that_fits(make_article):
+    # anyascii spells each of these as a syllable of several letters: 400 letters for 100 characters.
+    article = make_article("Thẻ chữ Hán", tags=["漢" * 100, "漢" * 99 + "字"])
+    slugs = [tag.slug for tag in article.tags.order_by("pk")]
+    assert all(len(slug) <= 100 for slug in slugs) and len(set(slugs)) == 2
+
+
+def test_a_copied_article_is_dated_when_it_is_published_and_a_translation_keeps_its_date(
+    make_article, news_category, locales
+):
+    november = make_article("Lịch tiếp công dân tháng 11")
+    first_of_november = datetime(2026, 11, 1, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    NewsArticlePage.objects.filter(pk=november.pk).update(publication_date=first_of_november)
+    november.refresh_from_db()
+    copied = {"title": "Lịch tiếp công dân tháng 12", "slug": "lich-thang-12"}
+    december = november.copy(update_attrs=copied, keep_live=False).specific
+    assert december.publication_date is None
+    december.save_revision().publish()
+    december.refresh_from_db()
+    assert december.publication_date == december.first_published_at > first_of_november
+    # Copied and published at once ("Publish copies"), it is dated then.
+    published_copy = november.copy(update_attrs={**copied, "slug": "lich-thang-12-ban-2"}).specific
+    assert published_copy.live and published_copy.publication_date > first_of_november
+
+    translate(news_category, locales[1], {})
+    english = translate(november, locales[1], {"Lịch tiếp công dân tháng 11": "Citizen reception in November"})
+    assert english.publication_date == first_of_november
+
+
 def test_a_tag_typed_in_another_case_is_the_same_tag(make_article, news_category, client):
     first = make_article("Du lịch hè", tags=["du lịch", "Đà Nẵng"])
     # As some keyboards type it: "ị" as "i" and a combining dot below.
