@@ -7,15 +7,18 @@ class EditorialConfig(AppConfig):
     verbose_name = _("Editorial workflow")
 
     def ready(self):
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_save
+        from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished
         from wagtail_localize.models import SegmentOverride
 
         from .overrides import refuse_unchosen_media
-        from .publication import keep_translations_unpublished, withdraw_translations
+        from .publication import keep_translations_unpublished, mirror_view_restrictions, withdraw_translations
         from .roles import grant_new_tree
 
         post_save.connect(grant_new_tree, dispatch_uid="editorial.grant_new_tree")
         pre_save.connect(refuse_unchosen_media, sender=SegmentOverride, dispatch_uid="editorial.refuse_unchosen_media")
         page_unpublished.connect(withdraw_translations, dispatch_uid="editorial.withdraw_translations")
         page_published.connect(keep_translations_unpublished, dispatch_uid="editorial.keep_translations_unpublished")
+        for signal in (post_save, post_delete):
+            signal.connect(mirror_view_restrictions, sender=PageViewRestriction, dispatch_uid="editorial.mirror")

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import polib
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.rich_text import RichText
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
@@ -220,6 +221,28 @@ def test_a_translator_translates_an_article_with_its_gallery_and_publishes_it(
     assert ENGLISH[ALT_TEXT] in SearchEntry.objects.get(page=english).body
     assert vietnamese_alts[1] in SearchEntry.objects.get(page=article).body
     assert vietnamese_alts[1] not in SearchEntry.objects.get(page=english).body
+
+
+def test_a_page_made_private_makes_its_translations_private_at_once(
+    client, article, english_article, django_capture_on_commit_callbacks
+):
+    """Not only when a translator next syncs the translation (wagtail-localize)."""
+    staff = Group.objects.create(name="Cán bộ phường")
+    assert client.get(english_article.url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(english_article.url).status_code == 302  # to the sign-in page
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = article.view_restrictions.get()
+        restriction.restriction_type = PageViewRestriction.GROUPS
+        restriction.save()
+        restriction.groups.set([staff])  # as Wagtail's privacy form saves them: after the restriction
+    mirrored = english_article.view_restrictions.get()
+    assert mirrored.restriction_type == PageViewRestriction.GROUPS and list(mirrored.groups.all()) == [staff]
+    with django_capture_on_commit_callbacks(execute=True):
+        article.view_restrictions.all().delete()
+    assert not english_article.view_restrictions.exists()
+    assert client.get(english_article.url).status_code == 200
 
 
 def test_the_translation_editor_speaks_vietnamese_by_default(admin_client, english_article):
