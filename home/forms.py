@@ -113,10 +113,11 @@ class PortalPageForm(ChosenObjectsMixin, WagtailAdminPageForm):
 
     def clean_slug(self):
         # The browser makes the slug ASCII when its field loses the focus, not when the form is
-        # sent from that field (Enter); a title of punctuation gives "--".
+        # sent from that field (Enter); a title of punctuation gives "--". Lower case, as every
+        # address of the portal: a reader typing it in lower case finds the page.
         slug = self.cleaned_data.get("slug", "")
         if not slug or (slug.isascii() and any(char.isalnum() for char in slug)):
-            return slug
+            return slug.lower()
         slug = slugify_vi(slug)
         if not slug:
             raise ValidationError(_("An address needs letters or digits."))

@@ -270,6 +270,10 @@ def test_typed_slugs_and_dates_are_taken_as_the_portal_writes_them(admin_client,
     assert response.status_code == 302, response.context["form"].errors
     article = NewsArticlePage.objects.child_of(news_category).get()
     assert article.slug == "lich-tiep-cong-dan-da-nang"
+    # Typed in capitals: the address is lower case all the same.
+    response = admin_client.post(add_url, nested_form_data({**fields, "slug": "Lich-Tiep-Thang-12"}))
+    assert response.status_code == 302, response.context["form"].errors
+    assert NewsArticlePage.objects.child_of(news_category).filter(slug="lich-tiep-thang-12").exists()
     assert article.publication_date == datetime(2026, 11, 15, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
     # The date picker shows it, and reads what is typed, the same way.
