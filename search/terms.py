@@ -70,9 +70,22 @@ def index_words(text, language):
     return matched_words(folded_words(_without_possessives(text, language)), language)
 
 
+# Both placements of the tone mark in an open syllable ending in oa, oe or uy are taught and in
+# use: on the first vowel (hòa, khỏe, Ủy ban) or on the last (hoà, khoẻ, Uỷ ban). Words as typed
+# are compared in the first; "qu" is a consonant (quà, quý).
+_TONE_ON_THE_LAST_VOWEL = re.compile(r"(?<!q)(?:(o)([àáảãạèéẻẽẹ])|(u)([ỳýỷỹỵ]))(?!\w)")
+
+
+def _tone_on_the_first_vowel(match):
+    first, last = (group for group in match.groups() if group)
+    letter, tone = unicodedata.normalize("NFD", last)
+    return unicodedata.normalize("NFC", first + tone) + letter
+
+
 def accented_words(text):
-    """'Đà Nẵng, 2024!' -> ['đà', 'nẵng', '2024']"""
-    return WORD.findall(unicodedata.normalize("NFC", text or "").lower())
+    """'Đà Nẵng, Uỷ ban 2024!' -> ['đà', 'nẵng', 'ủy', 'ban', '2024']"""
+    text = unicodedata.normalize("NFC", text or "").lower()
+    return WORD.findall(_TONE_ON_THE_LAST_VOWEL.sub(_tone_on_the_first_vowel, text))
 
 
 def padded(words):

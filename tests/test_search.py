@@ -108,6 +108,32 @@ def test_a_query_typed_with_accents_ranks_the_exact_accents_first(client, articl
         assert set(titles(search(client, q=query))) == {table.title, sale.title, board.title}, query
 
 
+def test_both_placements_of_a_tone_mark_are_the_same_word(client, article):
+    # "Uỷ ban", "hoà", "khoẻ" are written "Ủy ban", "hòa", "khỏe" too: both are taught.
+    old_style = article("Uỷ ban nhân dân phường tổ chức hoà giải", days_ago=9)
+    new_style = article("Ủy ban Mặt trận kêu gọi giữ gìn sức khỏe", days_ago=1)
+    other = article("Ban quản lý chợ Hàn họp giao ban", days_ago=2)
+    for query in ("ủy ban", "Uỷ ban"):
+        assert titles(search(client, q=query))[:2] == [new_style.title, old_style.title], query
+    assert titles(search(client, q="hòa giải")) == titles(search(client, q="hoà giải")) == [old_style.title]
+    assert titles(search(client, q="khoẻ"))[0] == new_style.title
+    assert other.title in titles(search(client, q="ban"))
+
+
+def test_an_index_made_before_holds_one_placement_after_the_migration(article):
+    import importlib
+
+    from django.apps import apps
+
+    from search.models import SearchEntry
+
+    page = article("Uỷ ban nhân dân phường tổ chức hoà giải", lead="Khoẻ mạnh", days_ago=1)
+    SearchEntry.objects.filter(page=page).update(title_words=" uỷ ban ", lead_words=" khoẻ mạnh ")
+    importlib.import_module("search.migrations.0004_one_tone_placement").place_tones(apps, None)
+    entry = SearchEntry.objects.get(page=page)
+    assert entry.title_words.startswith(" ủy ban nhân dân ") and entry.lead_words == " khỏe mạnh "
+
+
 def test_a_word_typed_with_accents_ranks_its_exact_form_anywhere_above_another_word_in_a_title(client, article):
     # "chợ" (market) in an article's text, "cho" (for) in two titles.
     market = article(
