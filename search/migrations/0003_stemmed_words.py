@@ -5,24 +5,18 @@ from django.db import migrations
 
 from search.terms import index_words, padded
 
-BATCH = 500
+from ._rewrite import rewrite_entries
 
 
 def stem_words(apps, schema_editor):
-    SearchEntry = apps.get_model("search", "SearchEntry")
-    keys = list(SearchEntry.objects.order_by("pk").values_list("pk", flat=True))
-    fields = ["title_folded", "lead_folded", "body_folded"]
-    for start in range(0, len(keys), BATCH):
-        entries = SearchEntry.objects.filter(pk__in=keys[start : start + BATCH]).select_related("page__locale")
-        changed = []
-        for entry in entries.only("lead", "body", *fields, "page__title", "page__locale__language_code"):
-            language = entry.page.locale.language_code
-            values = [padded(index_words(text, language)) for text in (entry.page.title, entry.lead, entry.body)]
-            if values != [getattr(entry, field) for field in fields]:
-                for field, value in zip(fields, values, strict=True):
-                    setattr(entry, field, value)
-                changed.append(entry)
-        SearchEntry.objects.bulk_update(changed, fields)
+    rewrite_entries(
+        apps,
+        ["title_folded", "lead_folded", "body_folded"],
+        lambda entry: [
+            padded(index_words(text, entry.page.locale.language_code))
+            for text in (entry.page.title, entry.lead, entry.body)
+        ],
+    )
 
 
 class Migration(migrations.Migration):
