@@ -28,7 +28,7 @@ from ops.pagecache import paginated
 
 from .blocks import ArticleBodyBlock
 from .feeds import NewsFeed
-from .forms import NewsArticleForm
+from .forms import NewsArticleForm, NewsTagForm
 
 ARTICLES_PER_PAGE = 10
 RELATED_LIMIT = 10
@@ -140,6 +140,7 @@ class NewsTag(TranslatableMixin, TagBase):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
 
+    base_form_class = NewsTagForm
     panels = [FieldPanel("name")]
     translatable_fields = [TranslatableField("name"), SynchronizedField("slug")]
 

@@ -784,6 +784,24 @@ def test_a_copied_article_is_dated_when_it_is_published_and_a_translation_keeps_
     assert english.publication_date == first_of_november
 
 
+def test_a_tag_renamed_or_added_with_a_name_its_language_has_is_refused_with_a_message(admin_client, locales):
+    # Two tags that should have been one: the administrator renames the first as the second.
+    unaccented = NewsTag.objects.create(name="Du lich", locale=locales[0])
+    NewsTag.objects.create(name="Du lịch", locale=locales[0])
+    edit = reverse("wagtailsnippets_news_newstag:edit", args=[unaccented.pk])
+    response = admin_client.post(edit, {"name": "Du lịch"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == ["Đã có thẻ “Du lịch” trong ngôn ngữ này."]
+    unaccented.refresh_from_db()
+    assert unaccented.name == "Du lich"
+    add = reverse("wagtailsnippets_news_newstag:add") + "?locale=vi"
+    assert admin_client.post(add, {"name": "Du lịch"}).context["form"].errors["name"]
+    # In another language, the same name is another tag.
+    english_add = reverse("wagtailsnippets_news_newstag:add") + "?locale=en"
+    assert admin_client.post(english_add, {"name": "Du lịch"}).status_code == 302
+    assert NewsTag.objects.filter(name="Du lịch").count() == 2
+
+
 def test_a_tag_typed_in_another_case_is_the_same_tag(make_article, news_category, client):
     first = make_article("Du lịch hè", tags=["du lịch", "Đà Nẵng"])
     # As some keyboards type it: "ị" as "i" and a combining dot below.
