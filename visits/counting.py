@@ -87,9 +87,9 @@ def _daily_salt(today):
     there, and asks the cache again a minute later. When the cache cannot give it (unreachable, or
     the salt evicted, or lost with a Redis restarted without its data), a process that has the
     day's salt goes on with its copy, and offers it as the value to store: if such a process is the
-    first to notice, it puts the lost salt back, and today's visitors are still recognised. A salt made while
-    the cache is unavailable by a process without one (then each view counts as a new visitor's)
-    is never kept."""
+    first to notice, it puts the lost salt back, and today's visitors are still recognised. A salt
+    made while the cache is unavailable by a process without one (then each view counts as a new
+    visitor's) is never kept."""
     salt, ready, until = _salts.get(today, (None, None, 0))
     if until > time_module.monotonic():
         return ready
