@@ -175,6 +175,13 @@ class ArticleTags(_ClusterTaggableManager):
     whatever their case, so that "Du lịch" is the tag "du lịch" (SQLite compares only ASCII
     letters without case: the names are compared here)."""
 
+    def set(self, tags, **kwargs):
+        # A translation's form shows the tags of its source, named in the source's language: sent
+        # back, whatever their case, they stay those tags rather than become new ones of the
+        # translation's language.
+        given = {_caseless(tag.name): tag for tag in self.get_queryset()}
+        return super().set([given.get(_caseless(tag), tag) if isinstance(tag, str) else tag for tag in tags], **kwargs)
+
     def _to_tag_model_instances(self, tags, tag_kwargs):
         if self.instance.locale_id is not None:
             tag_kwargs = {**tag_kwargs, "locale_id": self.instance.locale_id}

@@ -25,6 +25,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import RichText
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail_localize.models import Translation
 
 from home.demo import demo_image, translate
 from home.models import HomePage
@@ -811,6 +812,34 @@ def test_a_tag_typed_in_another_case_is_the_same_tag(make_article, news_category
     assert NewsTag.objects.count() == 3
     listed = soup_of(client.get(news_category.url, {"tag": "du-lich"})).select(".article-card__title")
     assert {card.text for card in listed} == {first.title, second.title}
+
+
+def test_an_english_article_saved_in_the_editor_keeps_the_tags_it_was_given(
+    admin_client, make_article, news_category, locales
+):
+    _vi, en = locales
+    translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    article = make_article("Có thẻ", tags=["dân vận khéo", "Du lịch"])
+    english = translate(article, en, {"Có thẻ": "Tagged"})
+    translate(NewsTag.objects.get(name="Du lịch"), en, {"Du lịch": "Tourism"})
+    Translation.objects.filter(source__object_id=article.translation_key, target_locale=en).update(enabled=False)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[english.pk])
+    shown = soup_of(admin_client.get(edit_url)).select_one('input[name="tags"]')["value"]
+    assert sorted(name.strip('" ') for name in shown.split(",")) == ["Du lịch", "dân vận khéo"]
+
+    body = streamfield([("paragraph", rich_text("<p>Text.</p>", features=PARAGRAPH_FEATURES))])
+    fields = {"title": "Tagged", "slug": english.slug, "lead": "Lead.", "body": body, "byline": ""}
+    fields |= {"department": english.department_id, "related_links": inline_formset([])}
+    fields |= {"publication_date": "", "featured_image": ""}
+    fields |= {"seo_title": "", "search_description": "", "action-publish": "action-publish"}
+    # Sent back as shown (one in another case), with a tag of its own added.
+    response = admin_client.post(edit_url, nested_form_data({**fields, "tags": f"{shown.upper()}, Hội An"}))
+    assert response.status_code == 302
+
+    english.refresh_from_db()
+    vietnamese = set(article.tags.all())
+    assert set(english.tags.all()) == vietnamese | {NewsTag.objects.get(name="Hội An", locale=en)}
+    assert NewsTag.objects.count() == 4  # the two tags, "Du lịch"'s translation and "Hội An"
 
 
 def test_the_tag_input_suggests_the_tags_of_the_articles_language(
