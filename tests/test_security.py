@@ -1,7 +1,11 @@
 """Issue 10: headers, the Content-Security-Policy, login throttling, uploads."""
 
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,6 +89,39 @@ def test_the_policies_are_built_once_not_for_each_response(client, site, monkeyp
     for path in ("/vi/", "/vi/khong-co/", "/static/css/portal.css"):
         assert client.get(path)["Content-Security-Policy"] == "default-src 'self'"
     assert len(built) == 2  # the public policy and the admin's, when the server started
+
+
+@pytest.mark.parametrize(
+    "env, origins",
+    [
+        ({}, []),
+        (
+            {"MEDIA_STORAGE_OPTIONS": '{"bucket_name": "media", "custom_domain": "media.example.vn"}'},
+            ["https://media.example.vn"],
+        ),
+        (
+            {
+                "MEDIA_STORAGE_OPTIONS": '{"custom_domain": "media.example.vn"}',
+                "MEDIA_ORIGINS": "https://s3.example.vn",
+            },
+            ["https://s3.example.vn"],
+        ),
+    ],
+)
+def test_images_from_the_object_storage_are_allowed_by_both_policies(tmp_path, env, origins):
+    show = (
+        "import json;"
+        "from home.middleware import ContentSecurityPolicyMiddleware as M; m = M(None);"
+        "print(json.dumps([m.public, m.admin]))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.dev", "PORTAL_VAR_DIR": str(tmp_path), **env}
+    result = subprocess.run(
+        [sys.executable, "-c", show], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    for policy in json.loads(result.stdout):
+        img_src = next(directive for directive in policy.split(";") if directive.strip().startswith("img-src"))
+        assert [source for source in img_src.split()[1:] if "://" in source] == origins
 
 
 def test_public_templates_have_no_inline_script(client, site):

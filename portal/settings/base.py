@@ -306,6 +306,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The origins that serve uploads when this site does not, for the Content-Security-Policy:
+# MEDIA_ORIGINS, else the object storage's own domain (django-storages' custom_domain).
+_media_domain = STORAGES["default"]["OPTIONS"].get("custom_domain")
+MEDIA_ORIGINS = env_list("MEDIA_ORIGINS", [f"https://{_media_domain}"] if _media_domain else [])
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Wagtail -----------------------------------------------------------------------------
@@ -348,7 +353,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-src": [SELF, *EMBED_FRAME_SOURCES],
@@ -363,7 +368,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
     "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
     "style-src": [SELF, "'unsafe-inline'"],
-    "img-src": [SELF, "data:", "blob:"],
+    "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
 }
 
 LOGGING = {
