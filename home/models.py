@@ -30,6 +30,21 @@ class FoldedTitleMixin:
         return fold(self.title)
 
 
+class FoldedNameMixin(index.Indexed):
+    """The same for snippets found by their `name` in the admin's listings and choosers."""
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("folded_name"),
+        index.AutocompleteField("folded_name"),
+    ]
+
+    @property
+    def folded_name(self):
+        return fold(self.name)
+
+
 class SpecificChildRouteMixin:
     """Serving a page, Wagtail finds each child on the way with two queries: the page, then its
     specific row. A page whose children are mostly of one type (`routed_child_model`, "app.Model")
@@ -117,7 +132,7 @@ class SiteSnippet(models.Model):
         super().save(*args, **kwargs)
 
 
-class AgencyProfile(SharedFieldsMixin, TranslatableMixin, SiteSnippet, index.Indexed, models.Model):
+class AgencyProfile(SharedFieldsMixin, TranslatableMixin, SiteSnippet, FoldedNameMixin, models.Model):
     """Who runs a site: its names and contacts, shown in the header and the footer.
 
     A snippet rather than fields of the site setting, because Wagtail's settings cannot be
@@ -180,7 +195,7 @@ class AgencyProfile(SharedFieldsMixin, TranslatableMixin, SiteSnippet, index.Ind
         SynchronizedField("email", overridable=False),
         SiteSnippet.SITE_FIELD,
     ]
-    search_fields = SiteSnippet.search_fields + [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = SiteSnippet.search_fields + FoldedNameMixin.search_fields
     base_form_class = SnippetForm
 
     class Meta(TranslatableMixin.Meta):
@@ -209,7 +224,7 @@ class InfoBox(SharedFieldsMixin, TranslatableMixin, SiteSnippet):
         return self.title
 
 
-class Department(SharedFieldsMixin, TranslatableMixin, SiteSnippet, index.Indexed, models.Model):
+class Department(SharedFieldsMixin, TranslatableMixin, SiteSnippet, FoldedNameMixin, models.Model):
     """A unit of the agency (đơn vị): an office, a division, a service desk. It publishes news
     ("Người đăng tin") and citizens rate its service in the polls."""
 
@@ -218,7 +233,7 @@ class Department(SharedFieldsMixin, TranslatableMixin, SiteSnippet, index.Indexe
     panels = [FieldPanel("name"), FieldPanel("site")]
     translatable_fields = [TranslatableField("name"), SiteSnippet.SITE_FIELD]
     base_form_class = SnippetForm
-    search_fields = SiteSnippet.search_fields + [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = SiteSnippet.search_fields + FoldedNameMixin.search_fields
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("department")

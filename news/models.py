@@ -21,7 +21,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.fragments import cached_fragment
-from home.models import Department, FoldedTitleMixin, SpecificChildRouteMixin
+from home.models import Department, FoldedNameMixin, FoldedTitleMixin, SpecificChildRouteMixin
 from home.slugs import AsciiSlugMixin
 from home.text import slugify_vi
 from ops.pagecache import paginated
@@ -130,7 +130,7 @@ def attach_categories(articles):
     return articles
 
 
-class NewsTag(TranslatableMixin, TagBase):
+class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
     """A tag of news articles, in one language. Like departments, articles keep the tags they
     were given in their own language (wagtail-localize copies them to the translations), and a
     page shows each tag's translation in its language; translators translate tags as snippets. A
@@ -142,6 +142,7 @@ class NewsTag(TranslatableMixin, TagBase):
 
     base_form_class = NewsTagForm
     panels = [FieldPanel("name")]
+    search_fields = FoldedNameMixin.search_fields + [index.FilterField("locale")]
     translatable_fields = [TranslatableField("name"), SynchronizedField("slug")]
 
     class Meta(TranslatableMixin.Meta):

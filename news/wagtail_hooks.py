@@ -14,7 +14,6 @@ class NewsTagViewSet(TranslatableSnippetViewSet):
     icon = "tag"
     menu_label = pgettext_lazy("news", "Tags")
     list_display = ["name", "slug"]
-    search_fields = ["name"]
 
 
 register_snippet(NewsTagViewSet)

@@ -26,6 +26,7 @@ from home.demo import translate
 from home.forms import SnippetForm
 from home.models import AgencyProfile, Department, HomePage, PortalSettings
 from home.snippets import TranslatableSnippetViewSet
+from home.text import fold
 from news.blocks import ArticleBodyBlock
 from news.models import NewsArticlePage, NewsIndexPage
 from tests.test_chosen_media import REFUSED, add_url, article_with
@@ -308,6 +309,21 @@ def test_searching_the_listing_and_the_chooser_keeps_to_the_users_sites(
         page = client.get(reverse(f"wagtailsnippets_home_{model}:list_results"), {"q": "phường"}, follow=True)
         assert page.status_code == 200, model
     assert "Phòng Văn hóa quận" in client.get(listing, {"q": "văn hóa"}, follow=True).content.decode()
+
+
+def test_snippets_are_found_by_their_names_typed_without_accents(admin_client, site, make_article, locales):
+    Department.objects.create(locale=locales[0], name="Phòng Văn hóa - Thông tin", site=site)
+    AgencyProfile.objects.create(locale=locales[0], name="Ủy ban nhân dân phường Hòa Cường", site=site)
+    make_article("Có thẻ", tags=["Du lịch Đà Nẵng"])
+    for url, name in (
+        (reverse("wagtailsnippets_home_department:list_results"), "Phòng Văn hóa - Thông tin"),
+        (reverse("wagtailsnippetchoosers_home_department:choose_results"), "Phòng Văn hóa - Thông tin"),
+        (reverse("wagtailsnippets_home_agencyprofile:list_results"), "Ủy ban nhân dân phường Hòa Cường"),
+        (reverse("wagtailsnippets_news_newstag:list_results"), "Du lịch Đà Nẵng"),
+    ):
+        for typed in ("VAN HOA", "hoa cuong", "uy ban", "du lich"):
+            found = name in admin_client.get(url, {"q": typed, "locale": "vi"}, follow=True).content.decode()
+            assert found == (fold(typed) in fold(name)), (url, typed)
 
 
 def test_a_bulk_deletion_and_the_chooser_name_no_other_agencys_snippet(client, site, ward, locales):
