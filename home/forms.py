@@ -71,11 +71,14 @@ class SnippetForm(ChosenObjectsMixin, WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.locale.language_code != source_language():
+            # A translation's site, a poll's period, an agency's phone…: its original's.
+            for name in getattr(self._meta.model, "shared_fields", list)():
+                if name in self.fields:
+                    self.fields[name].disabled = True
         field, user = self.fields.get("site"), self.for_user
         if field is None:
             return
-        if self.instance.pk and self.instance.locale.language_code != source_language():
-            field.disabled = True  # a translation's is its original's
         if user is None or sites_of(user) is EVERYTHING:
             return
         field.queryset = field.queryset.filter(pk__in=sites_of(user))

@@ -34,16 +34,21 @@ def foreign_language(content):
 
 class SharedFieldsMixin:
     """Copies the fields declared `SynchronizedField(name, overridable=False)` to every translation
-    when an instance is saved. wagtail-localize copies them only when a translation is synced: until
-    then a poll closed in Vietnamese would still take votes in English. Place it before
-    TranslatableMixin."""
+    when the original (in the source language) is saved. wagtail-localize copies them only when a
+    translation is synced: until then a poll closed in Vietnamese would still take votes in
+    English. A translation's are its original's: saving one changes no other (and the admin's
+    form does not offer them, home.forms.SnippetForm). Place it before TranslatableMixin."""
+
+    @classmethod
+    def shared_fields(cls):
+        return [
+            field.field_name
+            for field in cls.translatable_fields
+            if isinstance(field, SynchronizedField) and not field.overridable
+        ]
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        shared = [
-            self._meta.get_field(field.field_name).attname
-            for field in self.translatable_fields
-            if isinstance(field, SynchronizedField) and not field.overridable
-        ]
-        if shared:
+        shared = [self._meta.get_field(name).attname for name in self.shared_fields()]
+        if shared and self.locale.language_code == source_language():
             self.get_translations().update(**{name: getattr(self, name) for name in shared})

@@ -24,7 +24,7 @@ from django.utils.http import urlencode
 from hypothesis import given
 from hypothesis import strategies as st
 from wagtail.models import Locale, ReferenceIndex, Site
-from wagtail_localize.models import StringSegment, TranslationSource
+from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
 from editorial.roles import APPROVERS, EDITORS, TRANSLATORS
 from feedback.models import Survey, SurveyOption, SurveyResponse
@@ -850,6 +850,25 @@ def test_closing_the_vietnamese_poll_closes_every_language_version(poll_box):
     assert response.status_code == 409 and "This poll is closed." in response.content.decode()
     assert soup(Client().get("/en/")).select_one("[data-poll] form") is None
     assert not SurveyResponse.objects.exists()
+
+
+def test_a_translation_saved_in_the_admin_changes_neither_its_polls_period_nor_its_original(admin_client, poll_box):
+    english = poll_box.get_translation(Locale.objects.get(language_code="en"))
+    Translation.objects.filter(source__object_id=poll_box.translation_key).update(enabled=False)
+    form = admin_form(admin_client.get(admin_url("edit", english.pk)))
+    assert {field["name"] for field in form.select("[disabled][name]")} >= {"closes_at", "allow_comment", "site"}
+
+    data = form_fields(form) | {"question": "How satisfied were you?", "closes_at": "01/01/2020 00:00"}
+    del data["allow_comment"]
+    assert admin_client.post(admin_url("edit", english.pk), data).status_code == 302
+    english.refresh_from_db()
+    assert english.question == "How satisfied were you?"
+    # Saved without the admin's form, as before it: no other version takes its period.
+    english.closes_at = timezone.now()
+    english.save()
+    poll_box.refresh_from_db()
+    assert poll_box.closes_at is None and poll_box.allow_comment and poll_box.is_open()
+    assert Survey.objects.get(pk=english.pk).allow_comment
 
 
 def _queries(path, client=None):
