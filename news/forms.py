@@ -1,12 +1,9 @@
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminTagWidget
-from wagtail.models import Locale
 
 from home.forms import PortalPageForm
 
@@ -23,17 +20,6 @@ class ArticleTagWidget(AdminTagWidget):
         url = reverse("news_tag_suggestions", args=[self.language_code])
         context["widget"]["attrs"]["data-w-tag-url-value"] = url
         return context
-
-
-class NewsTagForm(WagtailAdminModelForm):
-    def clean_name(self):
-        # The database allows one tag of a name in each language; its refusal would be an error
-        # page (the form has no language field, so Django does not check the constraint).
-        name = self.cleaned_data["name"]
-        locale_id = self.instance.locale_id or Locale.get_default().pk
-        if self._meta.model.objects.filter(locale_id=locale_id, name=name).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(_("There is a tag “%(name)s” in this language already."), params={"name": name})
-        return name
 
 
 class NewsArticleForm(PortalPageForm):

@@ -1,6 +1,7 @@
 import unicodedata
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.core.validators import slug_re
 from django.db import models
@@ -28,7 +29,7 @@ from ops.pagecache import paginated
 
 from .blocks import ArticleBodyBlock
 from .feeds import NewsFeed
-from .forms import NewsArticleForm, NewsTagForm
+from .forms import NewsArticleForm
 
 ARTICLES_PER_PAGE = 10
 RELATED_LIMIT = 10
@@ -140,7 +141,6 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
 
-    base_form_class = NewsTagForm
     panels = [FieldPanel("name")]
     search_fields = FoldedNameMixin.search_fields + [index.FilterField("locale")]
     translatable_fields = [TranslatableField("name"), SynchronizedField("slug")]
@@ -153,6 +153,16 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
             models.UniqueConstraint(fields=["locale", "name"], name="news_tag_name_unique_in_its_language"),
             models.UniqueConstraint(fields=["locale", "slug"], name="news_tag_slug_unique_in_its_language"),
         ]
+
+    def clean(self):
+        super().clean()
+        # The database allows one tag of a name in each language, but its refusal names no field:
+        # the admin's form (which has no language field) and wagtail-localize's editor (which marks
+        # the string at fault) could not say what is wrong.
+        locale_id = self.locale_id or Locale.get_default().pk
+        if NewsTag.objects.filter(locale_id=locale_id, name=self.name).exclude(pk=self.pk).exists():
+            message = _("There is a tag “%(name)s” in this language already.")
+            raise ValidationError({"name": ValidationError(message, params={"name": self.name})})
 
     def save(self, *args, **kwargs):
         if self.locale_id is None:

@@ -23,6 +23,7 @@ from wagtail_localize.models import StringTranslation, Translation, TranslationS
 
 from home.demo import add_sidebar_box, demo_image, translate
 from home.models import Department
+from news.models import NewsTag
 from search.models import SearchEntry
 from tests.test_admin_translation import served_js_catalog
 
@@ -535,3 +536,22 @@ def test_site_settings_point_at_vietnamese_snippets_and_visitors_see_their_langu
         "Lịch tiếp công dân",
     ]
     assert soup_of(client.get("/en/")).select_one(".brand__name").text == "Thu Nghiem Ward People's Committee"
+
+
+def test_a_tag_translated_to_a_name_its_language_has_is_refused_on_that_name(
+    admin_client, locales, django_capture_on_commit_callbacks
+):
+    vi, en = locales
+    NewsTag.objects.create(locale=en, name="tourism")
+    tag = NewsTag.objects.create(locale=vi, name="ngành du lịch")
+    english = submit_for_translation(admin_client, tag, django_capture_on_commit_callbacks)
+    fill_in(admin_client, english, {"ngành du lịch": "tourism"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(edit_url(english), {"action": "publish"}, follow=True)
+    # The translation editor marks the name, saying why.
+    [typed] = editor(admin_client, english)[1]["initialStringTranslations"]
+    assert (typed["data"], typed["error"]) == ("tourism", "Đã có thẻ “tourism” trong ngôn ngữ này.")
+    english.refresh_from_db()
+    assert english.name == "ngành du lịch" and NewsTag.objects.filter(name="tourism").count() == 1
+    assert response.status_code == 200
