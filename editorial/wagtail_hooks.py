@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Page
 
+from home.access import EVERYTHING, sites_of
 from home.trees import in_users_trees
 
 from .panels import AwaitingReviewPanel, DraftsPanel, LatestNewsPanel, TodayPanel, UntranslatedPanel
@@ -30,6 +31,12 @@ def choose_among_the_users_pages(pages, request):
     # Wagtail's page chooser browses and searches every page, drafts' titles included: an agency's
     # staff choose related news and link targets among their own agency's pages.
     return pages.filter(in_users_trees(request.user))
+
+
+@hooks.register("construct_reports_menu")
+def keep_page_types_usage_to_every_sites_staff(request, menu_items):
+    if sites_of(request.user) is not EVERYTHING:  # editorial.reports.PageTypesUsageReport
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
 
 
 @hooks.register("insert_global_admin_js")

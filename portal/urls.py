@@ -10,7 +10,7 @@ from wagtail.admin.views.account import LogoutView
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from editorial.reports import SiteHistoryView, TranslationsReport
+from editorial.reports import PageTypesUsageReport, SiteHistoryView, TranslationsReport
 from news.sitemaps import TranslatedSitemap
 
 from .views import favicon, robots_txt
@@ -32,6 +32,8 @@ urlpatterns = [
     path("admin/reports/site-history/results/", admin_view(SiteHistoryView.as_view(results_only=True))),
     path("admin/localize/reports/translations/", admin_view(TranslationsReport.as_view())),
     path("admin/localize/reports/translations/results/", admin_view(TranslationsReport.as_view(results_only=True))),
+    path("admin/reports/page-types-usage/", admin_view(PageTypesUsageReport.as_view())),
+    path("admin/reports/page-types-usage/results/", admin_view(PageTypesUsageReport.as_view(results_only=True))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),

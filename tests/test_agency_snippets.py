@@ -604,3 +604,15 @@ def test_the_block_pickers_previews_show_the_editors_own_media(client, ward):
         else:
             assert Path(own_photo.file.name).stem in shown, name
             assert Path(district_photo.file.name).stem not in shown, name
+
+
+def test_the_page_types_report_is_for_those_who_work_for_every_site(client, admin_user, ward, make_article):
+    draft = make_article("Dự thảo của quận")
+    draft.unpublish()
+    report = reverse("wagtailadmin_reports:page_types_usage")
+    client.force_login(ward["approver"])
+    assert denied(client.get(report)) and denied(client.get(reverse("wagtailadmin_reports:page_types_usage_results")))
+    assert report not in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(admin_user)
+    assert draft.title in client.get(report).content.decode()
+    assert report in client.get(reverse("wagtailadmin_home")).content.decode()
