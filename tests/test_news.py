@@ -495,7 +495,7 @@ def test_an_embedded_video_loads_nothing_from_its_site_until_the_reader_plays_it
     assert [iframe.find_parent("template") is not None for iframe in video.find_all("iframe")] == [True]
     assert video.select_one("[data-video-play]").has_attr("hidden")  # until video.js shows it
     text = video.get_text(" ", strip=True)
-    assert "Video được phát từ youtube.com; trang này sẽ biết bạn đã xem video." in text
+    assert "Video được phát từ youtube.com; youtube.com sẽ biết bạn đã xem video." in text
     assert video.select_one(f"a[href='{VIDEO_URL}']").get_text(strip=True) == "Xem trên youtube.com"
     assert video.figcaption.get_text(strip=True) == "Phóng sự hội nghị"
 

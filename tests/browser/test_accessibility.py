@@ -133,6 +133,12 @@ def test_the_photo_viewer_works_with_the_keyboard_alone(page, public_urls):
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(counter).to_have_text(f"2 / {total}")
+    # What a screen reader announces of the photo now shown: its description, caption and place.
+    second = page.locator(".gallery__link").nth(1)
+    announced = viewer.locator("[aria-live=polite]")
+    expect(announced.locator("img")).to_have_attribute("alt", second.locator("img").get_attribute("alt"))
+    expect(announced).to_contain_text(page.locator(".gallery__item").nth(1).locator("figcaption").text_content())
+    expect(announced).to_contain_text(f"2 / {total}")
     page.keyboard.press("Space")
     expect(counter).to_have_text(f"3 / {total}")
     page.keyboard.press("End")

@@ -26,14 +26,16 @@
         this.caption.className = "lightbox__caption";
         this.counter = document.createElement("p");
         this.counter.className = "lightbox__counter";
-        this.counter.setAttribute("aria-live", "polite");
         this.previous = button("lightbox__previous", gallery.dataset.labelPrevious, "‹");
         this.next = button("lightbox__next", gallery.dataset.labelNext, "›");
         this.close = button("lightbox__close", gallery.dataset.labelClose, "×");
         var figure = document.createElement("figure");
         figure.className = "lightbox__figure";
-        figure.append(this.image, this.caption);
-        this.dialog.append(this.close, figure, this.counter, this.previous, this.next);
+        // Screen readers announce each photo shown as a whole: its description, caption and place.
+        figure.setAttribute("aria-live", "polite");
+        figure.setAttribute("aria-atomic", "true");
+        figure.append(this.image, this.caption, this.counter);
+        this.dialog.append(this.close, figure, this.previous, this.next);
         document.body.append(this.dialog);
         if (this.links.length < 2) {
             this.previous.hidden = this.next.hidden = true;
