@@ -14,11 +14,11 @@ def source_language():
 
 
 def alt_text_language(own_text=""):
-    """The language of an image's alternative text (or a document's title), for the `lang`
-    attribute of an image (or link) on a page in another language; None (no attribute) on the
-    pages in that language. Images and documents are shared by every language version of a page,
-    and their texts are written in the site's main language; a block's `own_text` is the page's,
-    translated with it (None)."""
+    """The language of an image's alternative text (or a document's title, or a promoted search
+    result's text), for the `lang` attribute of an image (or link) on a page in another language;
+    None (no attribute) on the pages in that language. Images, documents and promotions are
+    shared by every language version of a page, and their texts are written in the site's main
+    language; a block's `own_text` is the page's, translated with it (None)."""
     language = source_language()
     return None if own_text or get_language() == language else language
 

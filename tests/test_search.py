@@ -500,6 +500,11 @@ def test_promoted_pages_come_first_for_the_folded_query(client, article, news_ca
     translate(news_category, en, {news_category.title: "News"})
     english = translate(chosen, en, {chosen.title: "A travel guide for visitors"})
     assert promoted(search(client, "en", q="Da Nang")) == [english.title, "Cổng thành phố"]
+    # What editors wrote for the promotions is marked as Vietnamese there; the page's title is its own.
+    soup = soup_of(search(client, "en", q="Da Nang"))
+    marked = [(tag.name, tag.get_text()) for tag in soup.select(".search-promotions [lang=vi]")]
+    assert marked == [("p", "Những điều cần biết."), ("a", "Cổng thành phố")]
+    assert not soup_of(search(client, q="da nang")).select(".search-promotions [lang]")
 
 
 # --- The admin's own search (issue 7) -------------------------------------------------------------
