@@ -15,13 +15,13 @@ LATEST = date(2999, 12, 31)
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker, which sends 2020-10-14 whatever the visitor's language; typed
-    dates (14/10/2020) are accepted too, in the formats of portal/formats/<language>/."""
-
-    input_type = "date"
+    """A date typed as the page writes dates (14/10/2020), in the formats of
+    portal/formats/<language>/; ISO dates (2020-10-14, as the language switcher's links carry them)
+    are read too. Not the browser's date picker: it shows dates as the browser's language does, and
+    an English browser on a Vietnamese page would read 01/05/2020 as the fifth of January."""
 
     def __init__(self):
-        super().__init__(format="%Y-%m-%d")
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", "size": 10})
 
 
 def within_the_calendar(value):
@@ -38,8 +38,7 @@ def within_the_calendar(value):
 
 class DateField(forms.DateField):
     def bound_data(self, data, initial):
-        """A typed date (14/10/2020) is shown back as the date it means: the browser's date box
-        shows nothing for a value that is not ISO, and the next search would drop the filter."""
+        """A date sent in another format (2020-10-14) is shown back as the page writes it."""
         try:
             return self.to_python(data) or data
         except forms.ValidationError:
@@ -51,6 +50,7 @@ def date_field(label):
         label=label,
         required=False,
         widget=DateInput(),
+        help_text=_("day/month/year"),
         validators=[within_the_calendar],
         error_messages={"invalid": _("Enter a date such as 14/10/2020.")},
     )

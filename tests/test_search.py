@@ -391,12 +391,15 @@ def test_the_date_filter_takes_days_in_the_visitors_format_and_includes_both_end
     query = "ra quan don ve sinh"
     typed = search(client, q=query, date_from="01/03/2024", date_to="10/03/2024")
     assert titles(typed) == [late_evening.title]
-    # Shown back in the date boxes as the browser's date picker reads them, for the next search.
-    assert [soup_of(typed).select_one(f"input[name={name}]")["value"] for name in ("date_from", "date_to")] == [
-        "2024-03-01",
-        "2024-03-10",
-    ]
-    assert titles(search(client, q=query, date_from="2024-03-11")) == [next_morning.title]
+    # Shown back in the date boxes as typed, for the next search; each box says how to type a date.
+    for name, value in (("date_from", "01/03/2024"), ("date_to", "10/03/2024")):
+        box = soup_of(typed).select_one(f"input[name={name}]")
+        assert (box["type"], box["value"]) == ("text", value)
+        assert soup_of(typed).select_one(f"#{box['aria-describedby']}").get_text() == "ngày/tháng/năm"
+    # An ISO date (the language switcher's links carry them) is shown as the page writes dates.
+    iso = search(client, q=query, date_from="2024-03-11")
+    assert titles(iso) == [next_morning.title]
+    assert soup_of(iso).select_one("input[name=date_from]")["value"] == "11/03/2024"
     assert titles(search(client, "en", q=query, date_to="10/03/2024")) == []  # no English pages
 
 
