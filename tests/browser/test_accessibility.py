@@ -181,6 +181,17 @@ def test_the_poll_works_with_the_keyboard_alone(page, public_urls):
     expect(poll.locator("[data-poll-total]")).to_be_visible()
 
 
+def test_a_refused_vote_leaves_the_keyboard_where_it_was(page, public_urls):
+    page.goto(public_urls["vi"]["home"])
+    poll = page.locator("[data-poll]")
+    tab_to(page, "[data-poll] [type=submit]")
+    page.keyboard.press("Enter")  # no answer chosen
+    expect(poll.get_by_role("status")).to_have_text("Vui lòng chọn một phương án trả lời.")
+    expect(poll.get_by_role("button", name="Bình chọn")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(poll.get_by_label("Ý kiến của bạn (không bắt buộc)")).to_be_focused()
+
+
 def test_the_poll_results_open_with_the_keyboard_alone(page, public_urls):
     page.goto(public_urls["en"]["home"])
     poll = page.locator("[data-poll]")

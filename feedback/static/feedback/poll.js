@@ -30,7 +30,15 @@ the page around the box may come from a cache and must not carry anybody's token
 
     function vote(box, form) {
         var button = form.querySelector("[type=submit]");
-        button.disabled = true;
+        if (button.getAttribute("aria-disabled") === "true") {
+            return; // a vote on its way
+        }
+        // Not `disabled`: a disabled button loses the keyboard's focus, and a screen reader's user
+        // would be left nowhere when the vote is refused.
+        button.setAttribute("aria-disabled", "true");
+        function ready() {
+            button.removeAttribute("aria-disabled");
+        }
         getJSON(box.dataset.pollCsrfUrl)
             .then(function (csrf) {
                 return fetch(box.dataset.pollVoteUrl, {
@@ -46,7 +54,7 @@ the page around the box may come from a cache and must not carry anybody's token
             .then(function (data) {
                 showResults(box, data);
                 if (!data.html) {
-                    button.disabled = false;
+                    ready();
                 }
             })
             .catch(function () {
@@ -56,7 +64,7 @@ the page around the box may come from a cache and must not carry anybody's token
                 var comment = form.querySelector("textarea[name=comment]");
                 if (comment && comment.value.trim()) {
                     box.querySelector("[data-poll-status]").textContent = box.dataset.pollUnsent;
-                    button.disabled = false;
+                    ready();
                     return;
                 }
                 var more = form.querySelector("[data-poll-more]");
