@@ -1,12 +1,28 @@
 from csp.constants import HEADER
 from csp.utils import build_policy
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import translation
+
+from .translation import source_language
 
 
 def is_admin_path(request):
     return request.path_info.startswith(reverse("wagtailadmin_home"))
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, but only "/" leads to the visitor's language: any other address
+    without its language (a link to a Vietnamese page shared without /vi/) leads to the page in the
+    language content is written in. A page's address is made of its own language's slugs, and
+    /en/ followed by a Vietnamese page's is no page."""
+
+    def process_response(self, request, response):
+        if request.path_info == "/" or translation.get_language_from_path(request.path_info):
+            return super().process_response(request, response)
+        with translation.override(source_language()):
+            return super().process_response(request, response)
 
 
 class AdminLanguageMiddleware:

@@ -39,6 +39,13 @@ def test_root_redirects_to_the_visitors_language(client, site, accept_language, 
     assert response["Location"] == expected
 
 
+@pytest.mark.parametrize("accept_language", ["", "en-US,en;q=0.9"])
+def test_other_addresses_without_their_language_lead_to_the_vietnamese_page(client, site, accept_language):
+    response = client.get("/tin-tuc/?page=2", HTTP_ACCEPT_LANGUAGE=accept_language)
+    assert response.status_code == 302
+    assert response["Location"] == "/vi/tin-tuc/?page=2"
+
+
 def test_home_page_is_served_in_both_languages(client, site):
     vi = client.get("/vi/")
     en = client.get("/en/")
