@@ -15,7 +15,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from feedback.models import SurveyResponse
 from home.demo import add_sidebar_box, translate
-from home.models import HomePage, PortalSettings
+from home.models import HomePage, InfoBox, PortalSettings
 from news.models import NewsIndexPage
 from ops.pagecache import HEADER, _storable, content_changed, current_versions, page_cache
 from tests.test_feedback import form_fields, make_survey
@@ -362,6 +362,29 @@ def test_a_change_of_one_site_keeps_the_other_sites_pages(client, site, home_vi,
     category.save_revision().publish()
     assert current_versions(site.pk) != before
     assert client.get("/vi/", HTTP_HOST="thachthang.localhost")[HEADER] == "hit"
+
+
+def test_a_snippet_of_one_agency_keeps_the_other_agencys_pages(client, site, ward, info_box, locales):
+    def cached(host):
+        return client.get("/vi/", HTTP_HOST=host)[HEADER] == "hit"
+
+    hosts = (site.hostname, ward["site"].hostname)
+    ward_box = InfoBox.objects.create(locale=locales[0], title="Một cửa phường K", body="<p>…</p>", site=ward["site"])
+    add_sidebar_box(ward["site"], "info_box", ward_box)
+    answers = make_survey(locales[0], site=ward["site"]).options.all()
+    for host in hosts:
+        cached_twice(client, "/vi/", HTTP_HOST=host)
+
+    # The ward's box, in both its languages, and a part of a ward's snippet (a poll's answer).
+    for change in (ward_box, translate(ward_box, locales[1], {"Một cửa phường K": "One-stop desk"}), answers[0]):
+        change.save()
+        assert cached(site.hostname) and not cached(ward["site"].hostname), change
+    # What every site may show, or a snippet that changes sites, is every site's change.
+    info_box.save()
+    assert not cached(site.hostname) and not cached(ward["site"].hostname)
+    ward_box.site = site
+    ward_box.save()
+    assert not cached(site.hostname) and not cached(ward["site"].hostname)
 
 
 def test_a_change_is_invalidated_again_when_its_transaction_commits(
