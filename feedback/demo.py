@@ -47,10 +47,10 @@ def _services():
     return [department(name, name_en) for name, name_en in SERVICES.items()]
 
 
-def _survey(vi, en, opens_at):
+def _survey(site, vi, en, opens_at):
     survey = Survey.objects.filter(locale=vi, question=QUESTION).first()
     if survey is None:
-        survey = Survey(locale=vi, question=QUESTION, opens_at=opens_at)
+        survey = Survey(locale=vi, question=QUESTION, opens_at=opens_at, site=site)
         survey.options = [SurveyOption(label=label, counts_as_satisfied=best) for label, _en, best in OPTIONS]
         survey.save()
     translate(survey, en, {QUESTION: QUESTION_EN, **{label: label_en for label, label_en, _best in OPTIONS}})
@@ -82,9 +82,10 @@ def _responses(survey, services, pages, now):
 def load():
     vi, en = locales()
     now = timezone.now()
+    site = Site.objects.get(is_default_site=True)
     services = _services()
-    survey = _survey(vi, en, opens_at=now - timedelta(days=DAYS + 1))
+    survey = _survey(site, vi, en, opens_at=now - timedelta(days=DAYS + 1))
     if not survey.responses.exists():
         pages = {page.locale.language_code: page for page in HomePage.objects.select_related("locale")}
         _responses(survey, services, pages, now)
-    add_sidebar_box(Site.objects.get(is_default_site=True), "poll", survey)
+    add_sidebar_box(site, "poll", survey)

@@ -34,6 +34,8 @@ DEFAULT_OPTIONS = [
 
 
 class SurveyAdminForm(SnippetForm):
+    site_required = True
+
     def clean(self):
         cleaned_data = super().clean()
         removed = [form.instance.pk for form in self.formsets["options"].deleted_forms if form.instance.pk]
@@ -49,6 +51,9 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
 
     Every language version is the same poll: votes are stored against the version in the
     default language (`source`), so a vote on the English page counts in the Vietnamese results.
+
+    A poll is one agency's: its form requires a site, whose pages alone show it. One whose site
+    has gone has none, and is every site's, as other snippets of no site.
     """
 
     question = models.CharField(_("question"), max_length=300)
@@ -74,7 +79,7 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
         MultiFieldPanel([FieldPanel("opens_at"), FieldPanel("closes_at")], heading=_("Voting period")),
         FieldPanel("service"),
         FieldPanel("allow_comment"),
-        FieldPanel("site"),
+        FieldPanel("site", help_text=_("The agency's site that asks it: no other site shows the poll.")),
     ]
     translatable_fields = [
         TranslatableField("question"),

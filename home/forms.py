@@ -67,7 +67,10 @@ class ChosenObjectsMixin:
 class SnippetForm(ChosenObjectsMixin, WagtailAdminModelForm):
     """The form of the portal's snippets. Of a snippet that belongs to a site (home.models.
     SiteSnippet), its user picks one of the sites they work for (home.access); those who work only
-    for other sites than the default one (an agency's own staff) must pick one."""
+    for other sites than the default one (an agency's own staff) must pick one, and everyone must
+    in a form whose `site_required` is set (a poll's: its votes are one agency's)."""
+
+    site_required = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,10 +82,12 @@ class SnippetForm(ChosenObjectsMixin, WagtailAdminModelForm):
         field, user = self.fields.get("site"), self.for_user
         if field is None:
             return
+        # A translation's is its original's, even none (its site deleted).
+        field.required = self.site_required and not field.disabled
         if user is None or sites_of(user) is EVERYTHING:
             return
         field.queryset = field.queryset.filter(pk__in=sites_of(user))
-        field.required = not works_for(user, None)
+        field.required = not field.disabled and (self.site_required or not works_for(user, None))
         if field.required and not self.instance.pk and len(sites_of(user)) == 1:
             self.initial["site"] = next(iter(sites_of(user)))
 

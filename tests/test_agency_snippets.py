@@ -129,6 +129,43 @@ def test_a_new_snippet_of_an_agencys_staff_is_their_sites(client, site, ward, lo
     assert Survey.objects.get(question="Câu hỏi của phường K").site == ward["site"]
 
 
+def test_everyone_picks_a_polls_site_and_its_translations_keep_their_originals(client, site, ward, locales, role_user):
+    """A poll is one agency's: its votes and its departments are that agency's. Other snippets the
+    administrators may leave to every site."""
+    client.force_login(role_user(ADMINISTRATORS, "quantri"))
+    data = form_fields(admin_form(client.get(admin_url("add") + "?locale=vi")))
+    assert data["site"] == ""
+    data["question"] = "Câu hỏi của ai?"
+    refused = client.post(admin_url("add") + "?locale=vi", data)
+    assert refused.status_code == 200
+    assert soup(refused).select_one("[data-field-wrapper] .error-message, .w-field__errors")
+    assert not Survey.objects.filter(question="Câu hỏi của ai?").exists()
+    assert client.post(admin_url("add") + "?locale=vi", {**data, "site": ward["site"].pk}).status_code == 302
+    assert Survey.objects.get(question="Câu hỏi của ai?").site == ward["site"]
+
+    departments = reverse("wagtailsnippets_home_department:add") + "?locale=vi"
+    assert client.post(departments, {"name": "Công an", "site": ""}).status_code == 302
+    assert Department.objects.get(name="Công an").site is None
+
+    # A translation's site is its original's, even none: its site has gone since.
+    poll = Survey.objects.get(question="Câu hỏi của ai?")
+    translate(poll, locales[1], {"Câu hỏi của ai?": "Whose question?"})
+    Site.objects.filter(pk=ward["site"].pk).delete()
+    Translation.objects.update(enabled=False)  # edited in Wagtail's form rather than wagtail-localize's
+    english = poll.get_translation(locales[1])
+    form = admin_form(client.get(admin_url("edit", english.pk)))
+    assert form.select_one("select[name=site]").has_attr("disabled")
+    data = form_fields(form)
+    data["question"] = "How well did Ward K serve you?"
+    assert client.post(admin_url("edit", english.pk), data).status_code == 302
+    english.refresh_from_db()
+    assert english.question == "How well did Ward K serve you?" and english.site is None
+
+    # Who works for the default site alone gets it picked for them.
+    client.force_login(role_user(APPROVERS, "pheduyet"))
+    assert form_fields(admin_form(client.get(admin_url("add") + "?locale=vi")))["site"] == str(site.pk)
+
+
 def test_an_agencys_choosers_offer_no_other_agencys_snippets(client, site, ward, department, locales):
     vi = locales[0]
     Department.objects.create(locale=vi, name="Phòng của quận", site=site)
@@ -396,6 +433,22 @@ def test_profiles_named_by_one_sites_settings_become_that_sites(site, ward, loca
         site
     }
     assert AgencyProfile.objects.get(name="Ủy ban nhân dân phường K").site == ward["site"]
+
+
+def test_polls_of_no_site_become_the_default_sites(site, ward, locales):
+    """The data migration that made a poll one agency's."""
+    vi, en = locales
+    shared = make_survey(vi, question="Một cửa phục vụ thế nào?")
+    translate(shared, en, {"Một cửa phục vụ thế nào?": "How well does the one-stop desk serve you?"})
+    own = make_survey(vi, question="Phường K phục vụ thế nào?", site=ward["site"])
+    importlib.import_module("feedback.migrations.0005_polls_belong_to_a_site").give_polls_the_default_site(
+        django_apps, None
+    )
+    assert set(Survey.objects.filter(translation_key=shared.translation_key).values_list("site", flat=True)) == {
+        site.pk
+    }
+    own.refresh_from_db()
+    assert own.site == ward["site"]
 
 
 def test_departments_and_boxes_used_by_one_site_become_that_sites(site, ward, department, make_article, locales):

@@ -905,7 +905,7 @@ def admin_form(response):
     return soup(response).select_one("form:has(input[name=options-TOTAL_FORMS])")
 
 
-def test_a_new_survey_starts_with_the_five_point_scale(admin_client, locales):
+def test_a_new_survey_starts_with_the_five_point_scale(admin_client, site, locales):
     page = admin_client.get(admin_url("add") + "?locale=vi")
     form = admin_form(page)
     data = form_fields(form)
@@ -914,7 +914,7 @@ def test_a_new_survey_starts_with_the_five_point_scale(admin_client, locales):
     assert "options-5-label" not in data
 
     # The editor writes the question and keeps the answers as they are.
-    data["question"] = QUESTION
+    data["question"], data["site"] = QUESTION, site.pk
     response = admin_client.post(admin_url("add") + "?locale=vi", data)
     assert response.status_code == 302
     survey = Survey.objects.get()
@@ -928,10 +928,10 @@ def test_a_new_survey_starts_with_the_five_point_scale(admin_client, locales):
     ]
 
 
-def test_an_answer_with_votes_cannot_be_removed(admin_client, survey):
+def test_an_answer_with_votes_cannot_be_removed(admin_client, site, survey):
     _vote_many(survey, [1])
     edit_url = admin_url("edit", survey.pk)
-    data = form_fields(admin_form(admin_client.get(edit_url)))
+    data = {**form_fields(admin_form(admin_client.get(edit_url))), "site": site.pk}
     data["options-0-DELETE"] = "1"
     refused = admin_client.post(edit_url, data)
     assert refused.status_code == 200
@@ -1262,6 +1262,9 @@ def test_50_concurrent_votes_from_50_visitors_are_all_stored(locales):
 
 def test_the_demo_poll_has_votes_over_months_and_services_in_both_languages(client, demo):
     survey = Survey.objects.get(question="Đánh giá mức độ hài lòng với chất lượng phục vụ của UBND Quận Hải Châu")
+    assert set(Survey.objects.filter(translation_key=survey.translation_key).values_list("site", flat=True)) == {
+        demo.pk
+    }
     responses = survey.responses
     assert responses.count() >= 200
     assert responses.dates("created_at", "month").count() >= 5
