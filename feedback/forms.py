@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
 from home.models import Department
+from home.trees import in_site
 
 from .models import SurveyResponse
 
@@ -23,9 +24,9 @@ class LabelledChoiceField(forms.ModelChoiceField):
 
 
 class VoteForm(forms.ModelForm):
-    """A vote on `survey` (any language version): answer, then the comment and the service
-    the poll asks for. A missing answer is reported by the site, in the page's language, not by
-    the browser in its own: the answers carry no `required` attribute."""
+    """A vote on `survey` (any language version), sent to `site` (the request's): answer, then the
+    comment and the service the poll asks for. A missing answer is reported by the site, in the
+    page's language, not by the browser in its own: the answers carry no `required` attribute."""
 
     use_required_attribute = False
 
@@ -52,8 +53,9 @@ class VoteForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, survey, *args, **kwargs):
+    def __init__(self, survey, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
+        self.site = site
         source = survey.source
         option = self.fields["option"]
         self.fields["option"] = LabelledChoiceField(
@@ -83,6 +85,9 @@ class VoteForm(forms.ModelForm):
             del self.fields["comment"]
 
     def clean_page(self):
-        """The page the vote was cast on; a page deleted since is no reason to refuse the vote."""
+        """The page the vote was cast on: a live page of this site. Any other id (a page deleted
+        since, a draft, another agency's page) is no reason to refuse the vote: it names no page."""
         page_id = self.cleaned_data["page"]
-        return Page.objects.filter(pk=page_id).first() if page_id else None
+        if not page_id or self.site is None:
+            return None
+        return Page.objects.live().filter(in_site(self.site), pk=page_id).first()

@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
+from wagtail.models import Site
 
 from home.translation import foreign_language
 from home.visitors import client_ip, visitor_hash
@@ -48,9 +49,11 @@ VOTER_COOKIE = "feedback_voter"
 VOTER_COOKIE_SALT = "feedback.voter"
 
 
-def _survey_or_404(pk):
-    """The survey `pk` (always a source survey's id) in the visitor's language."""
-    source = get_object_or_404(Survey, pk=pk)
+def _survey_or_404(request, pk):
+    """The survey `pk` (always a source survey's id) in the visitor's language: a poll of this
+    site, or of none (its site has gone); another agency's is not served at this one's address."""
+    site = Site.find_for_request(request)
+    source = get_object_or_404(Survey.objects.for_sites([site.pk] if site else []), pk=pk)
     if source.source is not source:
         raise Http404
     survey = source.localized
@@ -188,7 +191,7 @@ def _render_page(request, survey, form, status=200, error="", confirming=False, 
 def _refuse(request, survey, status, message, form=None, next_url=None, initial=None):
     if _wants_json(request):
         return JsonResponse({"ok": False, "message": message}, status=status)
-    form = form or VoteForm(survey, initial=initial)
+    form = form or VoteForm(survey, site=Site.find_for_request(request), initial=initial)
     return _render_page(request, survey, form, status=status, error=message, next_url=next_url)
 
 
@@ -220,7 +223,7 @@ def _answer(request, survey, message, status=200):
 @require_safe
 def survey_page(request, pk):
     """The survey's form and results; with `Accept: application/json`, the results alone."""
-    survey = _survey_or_404(pk)
+    survey = _survey_or_404(request, pk)
     if _wants_json(request):
         return JsonResponse({"html": _results_html(request, survey)})
     initial = {"option": request.GET.get("option"), "page": request.GET.get("page")}
@@ -230,7 +233,7 @@ def survey_page(request, pk):
     # The box's form (it always sends the honeypot field) sent without an answer.
     unanswered = HONEYPOT_FIELD in request.GET and not request.GET.get("option")
     error = _("Please choose an answer.") if unanswered else ""
-    form = VoteForm(survey, initial=initial)
+    form = VoteForm(survey, site=Site.find_for_request(request), initial=initial)
     return _issue_voter_id(request, _render_page(request, survey, form, error=error, confirming=confirming))
 
 
@@ -238,7 +241,7 @@ def survey_page(request, pk):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def vote(request, pk):
-    survey = _survey_or_404(pk)
+    survey = _survey_or_404(request, pk)
     if request.method != "POST":  # the address reloaded or shared after a vote: the poll's page
         return HttpResponseRedirect(_survey_url(survey))
     if _rate_limited(request, count=False):  # a flood is refused before its body is even read
@@ -256,7 +259,7 @@ def vote(request, pk):
             # another site posted, which the citizen would then send as their own.
             kept = request.POST.dict() if _same_origin(request) else None
             return _refuse(request, survey, 403, message, initial=kept)
-        form = VoteForm(survey, request.POST)
+        form = VoteForm(survey, request.POST, site=Site.find_for_request(request))
     except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent):
         # Django refuses to read the body again: nothing of it can be used, not even `next`.
         message = _("Your vote could not be read. Please vote again using the form.")

@@ -1,5 +1,5 @@
-"""The page trees a user works on: one per language and agency under Wagtail's root page, given
-through page permissions (editorial.roles)."""
+"""The page trees a user works on, and those of a site: one per language and agency under Wagtail's
+root page, given through page permissions (editorial.roles)."""
 
 from functools import reduce
 from operator import or_
@@ -7,6 +7,13 @@ from operator import or_
 from django.db.models import Q
 from wagtail.models import Page
 from wagtail.permissions import page_permission_policy
+
+
+def in_site(site):
+    """Q of the pages of `site` in every language: each language's version of the site is a tree of
+    its own beside the site's root page (Wagtail's `in_site` takes the root page's tree alone)."""
+    roots = site.root_page.get_translations(inclusive=True)
+    return reduce(or_, (Page.objects.descendant_of_q(root, inclusive=True) for root in roots))
 
 
 def in_users_trees(user, field="path"):

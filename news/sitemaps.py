@@ -1,8 +1,7 @@
-from functools import reduce
-from operator import or_
-
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
+
+from home.trees import in_site
 
 
 class TranslatedSitemap(Sitemap):
@@ -13,6 +12,11 @@ class TranslatedSitemap(Sitemap):
     """
 
     def items(self):
-        roots = self.get_wagtail_site().root_page.get_translations(inclusive=True)
-        in_site = reduce(or_, (Page.objects.descendant_of_q(root, inclusive=True) for root in roots))
-        return Page.objects.filter(in_site).live().public().order_by("path").defer_streamfields().specific()
+        return (
+            Page.objects.filter(in_site(self.get_wagtail_site()))
+            .live()
+            .public()
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )

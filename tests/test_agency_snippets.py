@@ -394,10 +394,11 @@ def test_a_polls_voters_name_its_sites_departments_or_every_sites(site, ward, de
     district = Department.objects.get(name="Phòng của quận")
 
     def offered(poll):
-        return {department.name for department in VoteForm(poll).fields["service"].queryset}
+        return {department.name for department in VoteForm(poll, site=ward["site"]).fields["service"].queryset}
 
     def valid(poll, department):
-        return VoteForm(poll, data={"option": poll.options.first().pk, "service": department.pk}).is_valid()
+        data = {"option": poll.options.first().pk, "service": department.pk}
+        return VoteForm(poll, data=data, site=ward["site"]).is_valid()
 
     assert offered(poll) == {"Văn phòng", "Bộ phận một cửa phường K"}
     assert valid(poll, own) and not valid(poll, district)

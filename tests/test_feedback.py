@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from hypothesis import given
 from hypothesis import strategies as st
-from wagtail.models import Locale, ReferenceIndex, Site
+from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
 from editorial.roles import APPROVERS, EDITORS, TRANSLATORS
@@ -32,6 +32,7 @@ from feedback.results import largest_remainder, percentages, satisfaction_rate
 from home.demo import add_sidebar_box, translate
 from home.models import Department, HomePage, PortalSettings
 from home.signals import index_site_settings
+from news.models import NewsIndexPage
 
 SCALE = [
     ("Rất hài lòng", "Very satisfied"),
@@ -633,6 +634,26 @@ def test_a_vote_from_a_page_deleted_since_still_counts(survey):
     assert list(SurveyResponse.objects.values_list("page", flat=True)) == [None, None]
 
 
+def test_a_vote_names_a_live_page_of_its_own_site_or_none(site, ward, home_vi, home_en, make_category, locales):
+    """Whatever id the form sends, the report names only a page the poll's citizens could read."""
+    survey = make_survey(locales[0], site=site)
+    draft = home_vi.add_child(instance=NewsIndexPage(title="Dự thảo chưa đăng", live=False))
+    category = make_category("Tin tức")
+    sent = [  # (the id sent, the page stored)
+        (home_vi.pk, home_vi.pk),
+        (home_en.pk, home_en.pk),  # the site in English: a tree beside the Vietnamese one
+        (category.pk, category.pk),
+        (Page.get_first_root_node().pk, None),
+        (ward["site"].root_page_id, None),  # another agency's
+        (ward["category"].pk, None),
+        (draft.pk, None),
+    ]
+    for i, (page, _stored) in enumerate(sent):
+        assert post_vote(Client(), survey, options(survey)[0], agent=f"browser {i}", page=page).status_code == 302
+    stored = list(SurveyResponse.objects.order_by("pk").values_list("page", flat=True))
+    assert stored == [page for _sent, page in sent]
+
+
 def test_the_vote_address_opened_in_a_browser_leads_to_the_poll_and_counts_nothing(survey):
     for response in (
         Client().get(url("vote", survey), {"option": options(survey)[0].pk}),
@@ -970,6 +991,24 @@ def test_each_site_chooses_its_own_poll(client, site, locales, survey):
     other = soup(client.get("/vi/", HTTP_HOST="phuong.example.vn")).select_one("[data-poll] .box__title")
     assert default.get_text(strip=True) == QUESTION
     assert other.get_text(strip=True) == "Phường Hòa Cường phục vụ thế nào?"
+
+
+def test_an_agencys_poll_is_served_and_voted_on_at_its_own_sites_address_alone(site, ward, locales):
+    vi = locales[0]
+    district_poll = make_survey(vi, question="Quận phục vụ thế nào?", site=site)
+    ward_poll = make_survey(vi, question="Phường K phục vụ thế nào?", site=ward["site"])
+    orphan_poll = make_survey(vi, question="Câu hỏi của một phường đã giải thể?")  # its site has gone
+    district, ward_host = Client(), Client(HTTP_HOST="phuong-k.example.vn")
+    for client, own, other in ((district, district_poll, ward_poll), (ward_host, ward_poll, district_poll)):
+        for poll, status in ((own, 200), (orphan_poll, 200), (other, 404)):
+            assert client.get(url("survey", poll)).status_code == status, (poll, status)
+            assert client.get(url("survey", poll), HTTP_ACCEPT="application/json").status_code == status
+        assert post_vote(client, other, options(other)[0]).status_code == 404
+        assert post_vote(client, own, options(own)[0]).status_code == 302
+    assert post_vote(ward_host, orphan_poll, options(orphan_poll)[0]).status_code == 302
+    assert sorted(SurveyResponse.objects.values_list("survey", flat=True)) == sorted(
+        [district_poll.pk, ward_poll.pk, orphan_poll.pk]
+    )
 
 
 # --- The admin report ----------------------------------------------------------------------------
