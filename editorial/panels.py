@@ -156,11 +156,12 @@ class LatestNewsPanel(Component):
 
 
 def sidebar_poll(site):
-    """The poll in the site's sidebar (PortalSettings), or None. Only its id is read from the
-    sidebar, so that the other boxes' snippets are not loaded."""
+    """The poll in the site's sidebar (PortalSettings), or None; not another agency's, which the
+    sidebar leaves out. Only its id is read from the sidebar, so that the other boxes' snippets are
+    not loaded."""
     for block in PortalSettings.for_site(site).sidebar.raw_data:
         if block["type"] == "poll" and block["value"]:
-            return Survey.objects.filter(pk=block["value"]).first()
+            return Survey.objects.for_site(site.pk).filter(pk=block["value"]).first()
     return None
 
 

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
+from editorial.panels import sidebar_poll
 from editorial.roles import APPROVERS, EDITORS, TRANSLATORS
 from feedback.models import Survey, SurveyOption, SurveyResponse
 from feedback.results import largest_remainder, percentages, satisfaction_rate
@@ -991,6 +992,21 @@ def test_each_site_chooses_its_own_poll(client, site, locales, survey):
     other = soup(client.get("/vi/", HTTP_HOST="phuong.example.vn")).select_one("[data-poll] .box__title")
     assert default.get_text(strip=True) == QUESTION
     assert other.get_text(strip=True) == "Phường Hòa Cường phục vụ thế nào?"
+
+
+def test_a_poll_made_another_agencys_leaves_the_sidebar_and_the_dashboard(site, ward, locales):
+    """As migration 0005 made a poll of several sites' sidebars the default site's: the others no
+    longer show a box whose votes their address refuses."""
+    poll = make_survey(locales[0], question="Phường K phục vụ thế nào?", site=ward["site"])
+    add_sidebar_box(ward["site"], "poll", poll)
+    ward_host = Client(HTTP_HOST="phuong-k.example.vn")
+    assert soup(ward_host.get("/vi/")).select_one("[data-poll] .box__title").get_text(strip=True) == poll.question
+    assert sidebar_poll(ward["site"]) == poll
+
+    poll.site = site
+    poll.save()
+    assert soup(ward_host.get("/vi/")).select_one("[data-poll]") is None
+    assert sidebar_poll(ward["site"]) is None
 
 
 def test_an_agencys_poll_is_served_and_voted_on_at_its_own_sites_address_alone(site, ward, locales):

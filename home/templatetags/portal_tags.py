@@ -196,9 +196,14 @@ def sidebar(context):
 
     def make():
         boxes = []
-        if Site.find_for_request(request):
+        site = Site.find_for_request(request)
+        if site:
             chosen = PortalSettings.for_request(request).sidebar
-            boxes = chosen.stream_block.boxes_in_language(chosen)
+            # What another agency's site made its own since it was placed here is left out, as the
+            # settings' form refuses it: its poll would refuse the votes sent here.
+            boxes = [
+                box for box in chosen.stream_block.boxes_in_language(chosen) if box.value.site_id in (None, site.pk)
+            ]
         parts = []
         for box in boxes:
             if box.block.name in LIVE_BOXES:
