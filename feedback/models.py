@@ -66,7 +66,8 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
         verbose_name=_("department or service"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # The admin refuses to delete a department that polls or votes name: feedback.wagtail_hooks.
+        on_delete=models.PROTECT,
         related_name="surveys",
         help_text=_("What the poll is about, if it is about one only. Otherwise voters may name the one they used."),
     )
@@ -208,7 +209,7 @@ class SurveyResponse(models.Model):
         verbose_name=_("department or service"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="responses",
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)

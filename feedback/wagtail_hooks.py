@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import translation
@@ -9,9 +10,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView
 
 from home.access import works_for
+from home.models import Department
 from home.snippets import TranslatableSnippetIndexView, TranslatableSnippetViewSet
 
-from .models import DEFAULT_OPTIONS, Survey, SurveyOption
+from .models import DEFAULT_OPTIONS, Survey, SurveyOption, SurveyResponse
 from .reports import SurveyReportView
 
 
@@ -95,3 +97,26 @@ def keep_the_votes(request, instances):
             % {"poll": poll},
         )
     return redirect(Survey.snippet_viewset.get_url_name("list"))
+
+
+@hooks.register("before_delete_snippet")
+def keep_the_rated_departments(request, instances):
+    """A department that votes or polls name is kept: they would no longer say which department
+    citizens rated (and the database refuses it: feedback.models)."""
+    departments = [instance.pk for instance in instances if isinstance(instance, Department)]
+    named = Department.objects.filter(pk__in=departments).filter(
+        Exists(SurveyResponse.objects.filter(service=OuterRef("pk")))
+        | Exists(Survey.objects.filter(service=OuterRef("pk")))
+    )
+    if not named:
+        return None
+    for department in named:
+        messages.error(
+            request,
+            _(
+                "“%(department)s” cannot be deleted: votes or polls name it, and would no longer say "
+                "which department they rate."
+            )
+            % {"department": department},
+        )
+    return redirect(Department.snippet_viewset.get_url_name("list"))

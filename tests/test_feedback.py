@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import OperationalError, connection
+from django.db.models import ProtectedError
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -1256,6 +1257,35 @@ def test_a_poll_with_votes_is_not_deleted_and_its_usage_names_the_sites_showing_
         assert admin_client.post(admin_url("delete", poll.pk)).status_code == 302
         assert not Survey.objects.filter(pk=poll.pk).exists()
     assert SurveyResponse.objects.count() == 1
+
+
+def test_a_department_that_votes_or_polls_name_is_not_deleted(admin_client, survey, locales):
+    vi = locales[0]
+    voted = Department.objects.create(locale=vi, name="Phòng Tư pháp")
+    polled = Department.objects.create(locale=vi, name="Phòng Quản lý đô thị")
+    unrated = Department.objects.create(locale=vi, name="Phòng Nội vụ")
+    assert post_vote(Client(), survey, options(survey)[0], service=voted.pk).status_code == 302
+    make_survey(vi, question="Đô thị phục vụ thế nào?", service=polled)
+
+    def delete_url(department):
+        return reverse("wagtailsnippets_home_department:delete", args=[department.pk])
+
+    back_to_the_list = reverse("wagtailsnippets_home_department:list")
+    for department in (voted, polled):
+        confirm = admin_client.get(delete_url(department), follow=True).content.decode()
+        assert f"Không thể xóa “{department.name}”: có phiếu bình chọn hoặc cuộc bình chọn nêu đơn vị này" in confirm
+        assert admin_client.post(delete_url(department))["Location"] == back_to_the_list
+    bulk = reverse("wagtail_bulk_action", args=["home", "department", "delete"])
+    assert admin_client.post(f"{bulk}?id={voted.pk}&id={unrated.pk}")["Location"] == back_to_the_list
+    assert Department.objects.filter(pk__in=[voted.pk, polled.pk, unrated.pk]).count() == 3
+    # Nor does the database let anything else take them from the votes and polls.
+    for department in (voted, polled):
+        with pytest.raises(ProtectedError):
+            department.delete()
+    assert SurveyResponse.objects.get().service == voted
+
+    assert admin_client.post(delete_url(unrated))["Location"] == back_to_the_list
+    assert not Department.objects.filter(pk=unrated.pk).exists()
 
 
 def test_the_report_costs_the_same_queries_whatever_the_number_of_responses(admin_client, survey, locales):
