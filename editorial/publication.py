@@ -2,10 +2,13 @@
 
 - a translation cannot be published while its source (the page in the source language) is not
   live: translators may prepare it before the approvers have approved the source, but publishing
-  it would put an unapproved article online. The admin's forms refuse it with a message
-  (editorial/wagtail_hooks.py); whatever publishes it all the same (wagtail-localize's "publish
-  immediately" after a sync, a bulk publication of a subtree, a scheduled publication whose
-  source was withdrawn since) sees it unpublished at once (`keep_translations_unpublished`);
+  it would put an unapproved article online. Nor while it is made from the source as it was
+  before its last publication (a draft, maybe: wagtail-localize takes the source's text when the
+  page is submitted or synced, and untranslated strings show that text): the translator syncs
+  it first. The admin's forms refuse it with a message (editorial/wagtail_hooks.py); whatever
+  publishes it all the same (wagtail-localize's "publish immediately" after a sync, a bulk
+  publication of a subtree, a scheduled publication whose source was withdrawn since) sees it
+  unpublished at once (`keep_translations_unpublished`);
 - withdrawing (unpublishing) a page in the source language withdraws its translations, which the
   approvers could not do themselves (their rights are on the source language's pages);
 - a page in the source language made private (or public again) makes its translations so too:
@@ -18,21 +21,54 @@ they have checked them against the source.
 import logging
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail_localize.models import Translation
 
 from home.translation import source_language
 
 logger = logging.getLogger(__name__)
 
 
-def unpublished_source(page):
-    """The page that `page` translates, when that page is not live; None otherwise (a page in the
-    source language, or one whose source is live or gone)."""
+UNPUBLISHED = _(
+    "The page this one translates is not published yet: publish the translation once the original has been "
+    "approved and published."
+)
+OUTDATED = _(
+    "The original has been published since this translation was last updated from it: update the translation "
+    "from the published original (“Sync translated pages”), then publish it from the translation editor or with "
+    "“Publish immediately”."
+)
+
+
+def publication_refusal(page, revision=None):
+    """Why `page` may not be published now: a message for its translator, or None (a page in the
+    source language, or a translation that may be published). `revision` is the revision to be
+    published; without it, the one wagtail-localize makes from the source as it publishes."""
     language = source_language()
     if page.locale.language_code == language:
         return None
     source = page.get_translation_or_none(Locale.objects.filter(language_code=language).first())
-    return source if source is not None and not source.live else None
+    if source is None:
+        return None
+    if not source.live:
+        return UNPUBLISHED
+    synced = (
+        Translation.objects.filter(source__object_id=page.translation_key, target_locale=page.locale, enabled=True)
+        .select_related("source")
+        .first()
+    )
+    if synced is None or source.last_published_at is None:  # translated by hand; live without a publication
+        return None
+    # wagtail-localize takes the source's text (on submission, on a sync) from its page row, which
+    # holds the last publication's text while the page is live (Wagtail keeps a live page's drafts
+    # in revisions), and only a publication makes a page live: text taken since then is the
+    # published one, and so is a revision made from it (a sync without "Publish immediately"
+    # leaves the translation's revision made from the text taken before).
+    taken = synced.source.last_updated_at
+    if taken < source.last_published_at or (revision is not None and revision.created_at < taken):
+        return OUTDATED
+    return None
 
 
 def withdraw_translations(sender, instance, **kwargs):
@@ -44,10 +80,11 @@ def withdraw_translations(sender, instance, **kwargs):
         translation.unpublish()
 
 
-def keep_translations_unpublished(sender, instance, **kwargs):
-    """page_published: a translation published while its source is not live is unpublished."""
-    if unpublished_source(instance) is not None:
-        logger.warning("Unpublished page %s: the page it translates is not published.", instance.pk)
+def keep_translations_unpublished(sender, instance, revision, **kwargs):
+    """page_published: a translation that may not be published is unpublished."""
+    refusal = publication_refusal(instance, revision)
+    if refusal is not None:
+        logger.warning("Unpublished page %s: %s", instance.pk, refusal)
         instance.unpublish()
 
 

@@ -14,7 +14,7 @@ from home.access import EVERYTHING, sites_of
 from home.trees import in_users_trees
 
 from .panels import AwaitingReviewPanel, DraftsPanel, LatestNewsPanel, TodayPanel, UntranslatedPanel
-from .publication import unpublished_source
+from .publication import publication_refusal
 from .viewsets import NewsArticleListingViewSet
 
 
@@ -84,29 +84,19 @@ def refuse_bulk_actions_on_superusers(request, action_type, objects, action_clas
     return None
 
 
-def _refuse_translation_of_unpublished_source(request):
-    messages.error(
-        request,
-        _(
-            "The page this one translates is not published yet: publish the translation once the "
-            "original has been approved and published."
-        ),
-    )
-
-
 # Before wagtail-localize's own hook, which serves a translation's editor (and its "Publish").
 @hooks.register("before_edit_page", order=-1)
 def publish_translations_after_their_source(request, page):
     """See editorial/publication.py. wagtail-localize's editor, which saves each string as it is
     typed, shows the translation again; Wagtail's form goes on without its "publish", and saves
     what was typed as a draft."""
-    if request.method != "POST" or unpublished_source(page) is None:
+    if request.method != "POST" or (refusal := publication_refusal(page)) is None:
         return None
     if request.POST.get("action") == "publish":
-        _refuse_translation_of_unpublished_source(request)
+        messages.error(request, refusal)
         return redirect("wagtailadmin_pages:edit", page.pk)
     if "action-publish" in request.POST:
-        _refuse_translation_of_unpublished_source(request)
+        messages.error(request, refusal)
         request.POST = request.POST.copy()
         del request.POST["action-publish"]
     return None
@@ -114,7 +104,11 @@ def publish_translations_after_their_source(request, page):
 
 @hooks.register("before_bulk_action")
 def publish_translations_in_bulk_after_their_source(request, action_type, objects, action_class_instance):
-    if action_type == "publish" and any(isinstance(obj, Page) and unpublished_source(obj) for obj in objects):
-        _refuse_translation_of_unpublished_source(request)
-        return redirect(action_class_instance.next_url)
+    if action_type != "publish":
+        return None
+    for page in objects:
+        refusal = isinstance(page, Page) and publication_refusal(page, page.get_latest_revision())
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(action_class_instance.next_url)
     return None

@@ -21,6 +21,7 @@ from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.rich_text import RichText
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
+from editorial.roles import TRANSLATORS
 from home.demo import add_sidebar_box, demo_image, translate
 from home.models import Department
 from news.models import NewsTag
@@ -292,6 +293,51 @@ def test_syncing_a_changed_source_keeps_the_translations_of_unchanged_segments(
     assert "Đang chờ bản dịch" in row.text
     total, done = Translation.objects.get(source=translation_source).get_progress()
     assert done == total - 1
+
+
+def test_a_translation_publishes_only_what_the_original_published(
+    client, make_article, news_category, role_user, django_capture_on_commit_callbacks
+):
+    """A translation is made from the original as it was when submitted (a draft, maybe): once the
+    original is published, the translator updates the translation from it before publishing."""
+    translate(news_category, Locale.objects.get(language_code="en"), {"Tin tức - Sự kiện": "News"})
+    draft = make_article("Tin chờ duyệt", lead="SECRET-DRAFT")
+    draft.unpublish()
+    client.force_login(role_user(TRANSLATORS, "biendich"))
+    english = submit_for_translation(client, draft, django_capture_on_commit_callbacks)
+    fill_in(client, english, {"Tin chờ duyệt": "Awaiting approval"})  # the lead falls back to the source
+    approved = draft.get_latest_revision_as_object()
+    approved.lead = "Tóm tắt đã duyệt"
+    approved.save_revision().publish()
+
+    refusal = "Bản gốc đã được xuất bản sau lần cập nhật bản dịch này"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url(english), {"action": "publish"}, follow=True)
+    assert refusal in response.content.decode()
+    bulk_publish = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{bulk_publish}?id={english.pk}&next=/admin/", {}, follow=True)
+    assert refusal in response.content.decode()
+    english.get_latest_revision().publish()  # whatever else publishes it
+    english.refresh_from_db()
+    assert not english.live and client.get(english.url).status_code == 404
+
+    # "Sync translated pages" takes the published text; the draft made from the old one stays unpublished.
+    sync_url = reverse(
+        "wagtail_localize:update_translations", args=[TranslationSource.objects.get_for_instance(draft).pk]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(sync_url, {}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{bulk_publish}?id={english.pk}&next=/admin/", {}, follow=True)
+    assert refusal in response.content.decode()
+    english.refresh_from_db()
+    assert not english.live
+    publish(client, english, django_capture_on_commit_callbacks)
+    assert english.live
+    page = soup_of(client.get(english.url))
+    assert page.h1.text == "Awaiting approval" and page.select_one(".article__lead").text == "Tóm tắt đã duyệt"
+    assert "SECRET-DRAFT" not in page.text
 
 
 def test_a_translation_goes_offline_as_a_po_file_and_comes_back(
