@@ -12,13 +12,15 @@
 - withdrawing (unpublishing) a page in the source language withdraws its translations, which the
   approvers could not do themselves (their rights are on the source language's pages);
 - a page in the source language made private (or public again) makes its translations so too:
-  wagtail-localize copies the restriction only when a translator next syncs the translation.
+  wagtail-localize copies the restriction only when a translator next syncs the translation. A
+  translation's privacy is its source's: changed on the translation, it is the source's again.
 
 Publishing the source again does not publish the translations again: the translators do, once
 they have checked them against the source.
 """
 
 import logging
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -41,14 +43,18 @@ OUTDATED = _(
 )
 
 
+def _source(page):
+    """The page in the source language that `page` translates; None if there is none."""
+    return page.get_translation_or_none(Locale.objects.filter(language_code=source_language()).first())
+
+
 def publication_refusal(page, revision=None):
     """Why `page` may not be published now: a message for its translator, or None (a page in the
     source language, or a translation that may be published). `revision` is the revision to be
     published; without it, the one wagtail-localize makes from the source as it publishes."""
-    language = source_language()
-    if page.locale.language_code == language:
+    if page.locale.language_code == source_language():
         return None
-    source = page.get_translation_or_none(Locale.objects.filter(language_code=language).first())
+    source = _source(page)
     if source is None:
         return None
     if not source.live:
@@ -88,22 +94,36 @@ def keep_translations_unpublished(sender, instance, revision, **kwargs):
         instance.unpublish()
 
 
+_mirroring = ContextVar("mirroring", default=False)  # the mirroring's own changes need no mirroring
+
+
 def mirror_view_restrictions(sender, instance, raw=False, **kwargs):
     """post_save and post_delete of a PageViewRestriction: once committed (its groups are saved
-    after it), the translations of a page in the source language get the page's restrictions."""
-    if not raw:
+    after it), the translations of a page in the source language get the page's restrictions, and
+    a translation whose restrictions were changed otherwise (by a translator) its source's again."""
+    if not raw and not _mirroring.get():
         transaction.on_commit(lambda: _mirror_view_restrictions(instance.page_id))
 
 
 def _mirror_view_restrictions(page_id):
     page = Page.objects.filter(pk=page_id).select_related("locale").first()  # gone with its page?
-    if page is None or page.locale.language_code != source_language():
+    if page is None:
         return
-    restrictions = list(page.view_restrictions.prefetch_related("groups"))
-    for translation in page.get_translations():
-        translation.view_restrictions.all().delete()
-        for restriction in restrictions:
-            mirrored = PageViewRestriction.objects.create(
-                page=translation, restriction_type=restriction.restriction_type, password=restriction.password
-            )
-            mirrored.groups.set(restriction.groups.all())
+    if page.locale.language_code == source_language():
+        source, translations = page, page.get_translations()
+    else:
+        source, translations = _source(page), [page]
+        if source is None:
+            return
+    restrictions = list(source.view_restrictions.prefetch_related("groups"))
+    mirroring = _mirroring.set(True)
+    try:
+        for translation in translations:
+            translation.view_restrictions.all().delete()
+            for restriction in restrictions:
+                mirrored = PageViewRestriction.objects.create(
+                    page=translation, restriction_type=restriction.restriction_type, password=restriction.password
+                )
+                mirrored.groups.set(restriction.groups.all())
+    finally:
+        _mirroring.reset(mirroring)

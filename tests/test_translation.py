@@ -247,6 +247,26 @@ def test_a_page_made_private_makes_its_translations_private_at_once(
     assert client.get(english_article.url).status_code == 200
 
 
+def test_a_translations_privacy_is_its_originals(
+    client, article, english_article, role_user, django_capture_on_commit_callbacks
+):
+    """A translator who makes the translation of a private page public, or changes its password,
+    finds the original's restriction on it again."""
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password="bi-mat"
+        )
+    client.force_login(role_user(TRANSLATORS, "biendich"))
+    privacy_url = reverse("wagtailadmin_pages:set_privacy", args=[english_article.pk])
+    for posted in ({"restriction_type": "none"}, {"restriction_type": "password", "password": "khac"}):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(privacy_url, posted).status_code == 200
+        restriction = english_article.view_restrictions.get()
+        assert (restriction.restriction_type, restriction.password) == (PageViewRestriction.PASSWORD, "bi-mat")
+    client.logout()
+    assert ENGLISH[PARAGRAPHS[0]] not in soup_of(client.get(english_article.url)).text
+
+
 def test_the_translation_editor_speaks_vietnamese_by_default(admin_client, english_article):
     soup, props = editor(admin_client, english_article)
     assert soup.html["lang"] == "vi"
