@@ -10,7 +10,10 @@
   publication of a subtree, a scheduled publication whose source was withdrawn since) sees it
   unpublished at once (`keep_translations_unpublished`);
 - withdrawing (unpublishing) a page in the source language withdraws its translations, which the
-  approvers could not do themselves (their rights are on the source language's pages);
+  approvers could not do themselves (their rights are on the source language's pages). Wagtail
+  unpublishes a page it deletes; its delete view deletes the page's translations with it
+  (editorial/wagtail_hooks.py), but its bulk deletion leaves them where no approver looks for
+  them: a translation whose source is gone cannot be published.
 - a page in the source language made private (or public again) makes its translations so too:
   wagtail-localize copies the restriction only when a translator next syncs the translation. A
   translation's privacy is its source's: changed on the translation, it is the source's again.
@@ -36,6 +39,7 @@ UNPUBLISHED = _(
     "The page this one translates is not published yet: publish the translation once the original has been "
     "approved and published."
 )
+DELETED = _("The page this one translates has been deleted: a translation without its original cannot be published.")
 OUTDATED = _(
     "The original has been published since this translation was last updated from it: update the translation "
     "from the published original (“Sync translated pages”), then publish it from the translation editor or with "
@@ -51,12 +55,14 @@ def _source(page):
 def publication_refusal(page, revision=None):
     """Why `page` may not be published now: a message for its translator, or None (a page in the
     source language, or a translation that may be published). `revision` is the revision to be
-    published; without it, the one wagtail-localize makes from the source as it publishes."""
+    published; without it, the one wagtail-localize makes from the source as it publishes. Every
+    page in another language is a translation (translators add none): one without a source is
+    left from the source's deletion."""
     if page.locale.language_code == source_language():
         return None
     source = _source(page)
     if source is None:
-        return None
+        return DELETED
     if not source.live:
         return UNPUBLISHED
     synced = (

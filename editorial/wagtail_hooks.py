@@ -11,6 +11,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.models import Page
 
 from home.access import EVERYTHING, sites_of
+from home.translation import source_language
 from home.trees import in_users_trees
 
 from .panels import AwaitingReviewPanel, DraftsPanel, LatestNewsPanel, TodayPanel, UntranslatedPanel
@@ -112,3 +113,13 @@ def publish_translations_in_bulk_after_their_source(request, action_type, object
             messages.error(request, refusal)
             return redirect(action_class_instance.next_url)
     return None
+
+
+@hooks.register("construct_translated_pages_to_cascade_actions")
+def delete_translations_with_their_source(pages, action):
+    """Wagtail's delete view deletes a page in the source language with its translations (those
+    under the translations of its parent), and says so on its confirmation page."""
+    if action != "delete":
+        return None
+    language = source_language()
+    return {page: page.get_translations() for page in pages if page.locale.language_code == language}

@@ -584,6 +584,38 @@ def test_withdrawing_an_article_withdraws_its_translations(client, make_article,
     assert other.live
 
 
+def test_deleting_an_article_deletes_its_translations_and_an_orphan_is_never_published(
+    client, make_article, role_user, locales, django_capture_on_commit_callbacks
+):
+    vi, en = locales
+    translate(make_article("Tin đã đăng").get_parent(), en, {"Tin tức - Sự kiện": "News"})
+    article = make_article("Tin sẽ bị xóa")
+    english = translate(article, en, {"Tin sẽ bị xóa": "To be deleted"})
+    client.force_login(role_user(APPROVERS, "pheduyet"))
+    delete_url = reverse("wagtailadmin_pages:delete", args=[article.pk])
+    assert "Xóa trang này cũng sẽ xóa 1 bản dịch của trang." in client.get(delete_url).content.decode()
+    assert client.post(delete_url).status_code == 302
+    assert not Page.objects.filter(pk__in=[article.pk, english.pk]).exists()
+
+    # Deleted otherwise (in bulk: Wagtail's bulk deletion leaves translations), the article leaves
+    # its translation withdrawn (as any unpublished article), and no translator can publish it again.
+    other = make_article("Tin xóa hàng loạt")
+    orphan = translate(other, en, {"Tin xóa hàng loạt": "Deleted in bulk"})
+    bulk_url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
+    assert client.post(f"{bulk_url}?id={other.pk}&next=/admin/", {}).status_code == 302
+    assert not Page.objects.filter(pk=other.pk).exists()
+    orphan.refresh_from_db()
+    assert not orphan.live
+    client.force_login(role_user(TRANSLATORS, "biendich"))
+    bulk_publish = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{bulk_publish}?id={orphan.pk}&next=/admin/", {}, follow=True)
+    assert "Bản gốc của trang này đã bị xóa" in response.content.decode()
+    orphan.get_latest_revision().publish()  # whatever else publishes it
+    orphan.refresh_from_db()
+    assert not orphan.live and client.get(orphan.url).status_code == 404
+
+
 def test_editors_and_translators_change_and_delete_only_their_own_uploads(client, role_user, db):
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
