@@ -1,11 +1,14 @@
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
 from home.models import Department
+from home.text import fold
+from home.translation import foreign_language
 from home.trees import in_site
 
-from .models import SurveyResponse
+from .models import COMMENT_MAX_LENGTH, SurveyResponse
 
 # The honeypot (feedback/includes/honeypot.html): a field people never see (hidden by CSS and
 # from assistive technology) that form-filling robots fill in; such a vote is dropped unseen.
@@ -21,6 +24,18 @@ class LabelledChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return self.labels.get(obj.translation_key, str(obj))
+
+
+class NamedInLanguageSelect(forms.Select):
+    """A select whose options of the values `foreign` are named in `language`, not the page's."""
+
+    foreign, language = frozenset(), None
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in self.foreign:
+            option["attrs"]["lang"] = self.language
+        return option
 
 
 class VoteForm(forms.ModelForm):
@@ -48,7 +63,6 @@ class VoteForm(forms.ModelForm):
             },
             "service": {"invalid_choice": _("That department or service is unknown.")},
             "comment": {
-                "max_length": _("Please keep your comment to %(limit_value)d characters or fewer."),
                 "null_characters_not_allowed": _("Your comment contains characters that cannot be stored."),
             },
         }
@@ -67,22 +81,33 @@ class VoteForm(forms.ModelForm):
             error_messages=option.error_messages,
         )
         services = Department.objects.for_site(source.site_id).filter(locale_id=source.locale_id)
-        if source.service_id is None and services.exists():
+        offered = list(services) if source.service_id is None else []
+        if offered:
             service = self.fields["service"]
-            self.fields["service"] = LabelledChoiceField(
+            labels = dict(Department.objects.filter(locale=Locale.get_active()).values_list("translation_key", "name"))
+            field = self.fields["service"] = LabelledChoiceField(
                 queryset=services,
-                labels=dict(
-                    Department.objects.filter(locale=Locale.get_active()).values_list("translation_key", "name")
-                ),
+                labels=labels,
                 required=False,
                 empty_label=_("Not specified"),
                 label=service.label,
                 error_messages=service.error_messages,
+                widget=NamedInLanguageSelect,
             )
+            # In the order of their names in the visitor's language; a name not translated yet in
+            # its own language.
+            named = sorted(((unit.pk, field.label_from_instance(unit)) for unit in offered), key=lambda c: fold(c[1]))
+            field.choices = [("", field.empty_label), *named]
+            field.widget.foreign = {unit.pk for unit in offered if unit.translation_key not in labels}
+            field.widget.language = foreign_language(source)
         else:
             del self.fields["service"]
         if not source.allow_comment:
             del self.fields["comment"]
+        else:  # its limit as the visitor's language writes numbers: 1.000 in Vietnamese
+            self.fields["comment"].error_messages["max_length"] = _(
+                "Please keep your comment to %(limit)s characters or fewer."
+            ) % {"limit": number_format(COMMENT_MAX_LENGTH, force_grouping=True)}
 
     def clean_page(self):
         """The page the vote was cast on: a live page of this site. Any other id (a page deleted

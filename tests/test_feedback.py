@@ -198,7 +198,9 @@ def test_the_box_sent_without_an_answer_says_so_on_the_poll_page(poll_box, home_
     fields = form_fields(box_form)
     fields.pop("option", None)  # as a browser sends a group of radio buttons of which none is chosen
     page = soup(browser.get(box_form["action"], fields))
-    assert page.select_one("main [role=alert]").get_text(strip=True) == "Vui lòng chọn một phương án trả lời."
+    alert = page.select_one("main [role=alert]")
+    assert alert.get_text(strip=True) == "Vui lòng chọn một phương án trả lời."
+    assert page.select_one("fieldset.poll__options")["aria-describedby"] == alert["id"]  # read with the answers
     assert page.select_one("main [role=status]") is None  # no vote waits to be confirmed
     assert not SurveyResponse.objects.exists()
     # The poll's page as a vote leaves it (back to the page read before) says nothing of the kind.
@@ -341,12 +343,50 @@ def test_a_vote_too_large_to_read_gets_the_poll_page_in_the_visitors_language(po
     assert not SurveyResponse.objects.exists()
 
 
+def test_the_departments_are_listed_in_the_order_of_their_names_in_the_visitors_language(site, locales):
+    vi, en = locales
+    survey = make_survey(vi)
+    translate(survey, en, {QUESTION: QUESTION_EN, **dict(SCALE)})
+    for name, english in (("Văn phòng", "Office"), ("Phòng Văn hóa", "Culture office"), ("Ban Tiếp công dân", None)):
+        unit = Department.objects.create(locale=vi, name=name)
+        if english:
+            translate(unit, en, {name: english})
+
+    def listed(language):
+        select = soup(Client().get(url("survey", survey, language))).select_one("select[name=service]")
+        return [(option.get_text(), option.get("lang")) for option in select.select("option")]
+
+    assert listed("vi") == [
+        ("Không nêu rõ", None),
+        ("Ban Tiếp công dân", None),
+        ("Phòng Văn hóa", None),
+        ("Văn phòng", None),
+    ]
+    # A name not translated yet is marked as Vietnamese.
+    assert listed("en") == [
+        ("Not specified", None),
+        ("Ban Tiếp công dân", "vi"),
+        ("Culture office", None),
+        ("Office", None),
+    ]
+
+
 def test_show_results_answers_with_the_results_alone_for_javascript(poll_box):
     post_vote(Client(), poll_box, options(poll_box)[2])
     response = Client().get(url("survey", poll_box), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert "Accept" in response["Vary"]
     votes, total = shown_results(response.json()["html"])
+    assert votes["Bình thường"] == 1 and total == 1
+
+    box = soup(Client().get("/vi/")).select_one("[data-poll]")
+    assert box.select_one("button[type=submit]").get_text(strip=True) == "Bình chọn"
+    link = box.select_one("a[data-poll-show-results]")
+    assert link.get_text(strip=True) == "Hiển thị bình chọn"
+    # Without JavaScript, the link leads to the poll's page, at its results.
+    path, _hash, fragment = link["href"].partition("#")
+    assert fragment == "results"
+    votes, total = shown_results(soup(Client().get(path)).select_one(f"#{fragment}"))
     assert votes["Bình thường"] == 1 and total == 1
 
 
@@ -508,7 +548,7 @@ def _other_surveys_option(survey):
         ({"option": _other_surveys_option}, 422, "Phương án này không thuộc cuộc bình chọn."),
         ({"option": "abc"}, 422, "Phương án này không thuộc cuộc bình chọn."),
         ({}, 422, "Vui lòng chọn một phương án trả lời."),
-        ({"option": "first", "comment": "x" * 1001}, 422, "Vui lòng viết ý kiến không quá 1000 ký tự."),
+        ({"option": "first", "comment": "x" * 1001}, 422, "Vui lòng viết ý kiến không quá 1.000 ký tự."),
         ({"option": 10**20}, 422, "Phương án này không thuộc cuộc bình chọn."),
         ({"option": "first", "comment": "a\x00b"}, 422, "Ý kiến của bạn có ký tự không thể lưu."),
         ({"option": "first", "service": 999999}, 422, "Không tìm thấy phòng ban hoặc dịch vụ này."),
@@ -548,7 +588,7 @@ def test_bad_input_gets_a_4xx_with_a_clear_message_and_stores_nothing(survey, da
     "data, described, message",
     [
         ({}, "fieldset", "Vui lòng chọn một phương án trả lời."),
-        ({"option": "first", "comment": "x" * 1001}, "textarea", "Vui lòng viết ý kiến không quá 1000 ký tự."),
+        ({"option": "first", "comment": "x" * 1001}, "textarea", "Vui lòng viết ý kiến không quá 1.000 ký tự."),
     ],
     ids=["no answer", "long comment"],
 )
@@ -859,6 +899,18 @@ def test_a_poll_not_open_yet_says_when_it_opens_and_a_closed_one_says_it_is_clos
     for path, says in (("/vi/", "Cuộc bình chọn đã kết thúc."), ("/en/", "This poll is closed.")):
         box = soup(Client().get(path)).select_one("[data-poll]")
         assert says in box.get_text(" ", strip=True) and shown_results(box)[1] == 0
+
+
+def test_an_approver_closes_a_poll_in_its_form_and_its_box_says_so_at_once(admin_client, site, poll_box):
+    poll_box.site = site
+    poll_box.save()
+    assert soup(Client().get("/vi/")).select_one("[data-poll] form")  # cached, open
+    data = form_fields(admin_form(admin_client.get(admin_url("edit", poll_box.pk))))
+    closed = timezone.localtime(timezone.now() - datetime.timedelta(minutes=5), AGENCY_TZ)
+    data["closes_at"] = f"{closed:%d/%m/%Y %H:%M}"
+    assert admin_client.post(admin_url("edit", poll_box.pk), data).status_code == 302
+    box = soup(Client().get("/vi/")).select_one("[data-poll]")
+    assert box.select_one("form") is None and "Cuộc bình chọn đã kết thúc." in box.get_text()
 
 
 def test_closing_the_vietnamese_poll_closes_every_language_version(poll_box):
