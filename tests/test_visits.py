@@ -533,14 +533,20 @@ def test_the_settings_of_the_box_are_the_same_in_every_language(box, locales):
     assert english.title == "Visit statistics"
 
 
-def test_editors_configure_the_box_in_the_admin_and_bad_input_changes_nothing(client, editor, locales):
+def test_editors_configure_the_box_in_the_admin_and_bad_input_changes_nothing(client, editor, site, locales):
     client.force_login(editor)
     url = "/admin/snippets/visits/visitstatsbox/add/?locale=vi"
     form = {"title": "Lượt truy cập", "odometer_digits": "8", "show_today": "on", "baseline_total": "500"}
-    refused = client.post(url, {**form, "odometer_digits": "99"})
+    refused = client.post(url, {**form, "odometer_digits": "99", "site": site.pk})
     assert refused.status_code == 200 and "nhỏ hơn hoặc bằng với 20" in refused.text
+    # An old portal's total is one agency's: every site would show it as its own.
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "Hộp có tổng số lượt truy cập của cổng cũ thuộc về trang của cơ quan đó" in refused.text
     assert not VisitStatsBox.objects.exists()
-    assert client.post(url, form).status_code == 302
+    assert client.post(url, {**form, "baseline_total": "0"}).status_code == 302  # every site's
+    VisitStatsBox.objects.all().delete()
+    assert client.post(url, {**form, "site": site.pk}).status_code == 302
     box = VisitStatsBox.objects.get()
     assert (box.title, box.odometer_digits, box.show_today, box.show_week, box.baseline_total) == (
         "Lượt truy cập",

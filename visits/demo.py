@@ -17,10 +17,12 @@ VISIT_HISTORY_DAYS = 120
 VIEW_HISTORY_DAYS = 30
 
 
-def _box(vi, en):
+def _box(site, vi, en):
     box = VisitStatsBox.objects.filter(locale=vi).first()
     if box is None:
-        box = VisitStatsBox.objects.create(locale=vi, title="Thống kê truy cập", baseline_total=OLD_PORTAL_TOTAL)
+        box = VisitStatsBox.objects.create(
+            locale=vi, title="Thống kê truy cập", baseline_total=OLD_PORTAL_TOTAL, site=site
+        )
     translate(box, en, {"Thống kê truy cập": "Visit statistics"})
     return box
 
@@ -73,7 +75,7 @@ def _view_history(site, today):
 def load():
     vi, en = locales()
     site = Site.objects.get(is_default_site=True)
-    add_sidebar_box(site, "visit_stats", _box(vi, en))
+    add_sidebar_box(site, "visit_stats", _box(site, vi, en))
     today = local_today()
     _visit_history(site, today)
     _view_history(site, today)

@@ -103,6 +103,18 @@ class Sighting(models.Model):
         return self.key
 
 
+class VisitStatsBoxForm(SnippetForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        site = self.fields.get("site")
+        if cleaned_data.get("baseline_total") and site and not site.disabled and not cleaned_data.get("site"):
+            self.add_error(
+                "site",
+                _("A box that carries an old portal's total belongs to that agency's site: choose the site."),
+            )
+        return cleaned_data
+
+
 class VisitStatsBox(SharedFieldsMixin, TranslatableMixin, SiteSnippet):
     """The "Thống kê truy cập" sidebar box: an odometer of the total and rows of figures."""
 
@@ -144,7 +156,7 @@ class VisitStatsBox(SharedFieldsMixin, TranslatableMixin, SiteSnippet):
     baseline_total = models.PositiveBigIntegerField(
         _("baseline total"),
         default=0,
-        help_text=_("Visits counted by the old portal; added to the total only."),
+        help_text=_("Visits counted by the agency's old portal; added to the total only, on its site only."),
     )
 
     panels = [
@@ -162,7 +174,7 @@ class VisitStatsBox(SharedFieldsMixin, TranslatableMixin, SiteSnippet):
         *(SynchronizedField(name, overridable=False) for name in SHARED_FIELDS),
         SiteSnippet.SITE_FIELD,
     ]
-    base_form_class = SnippetForm
+    base_form_class = VisitStatsBoxForm
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("visit statistics box")
