@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Orderable, Page, PageManager, TranslatableMixin
+from wagtail.models import Locale, Orderable, Page, PageManager, Site, TranslatableMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -153,6 +153,13 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
             models.UniqueConstraint(fields=["locale", "name"], name="news_tag_name_unique_in_its_language"),
             models.UniqueConstraint(fields=["locale", "slug"], name="news_tag_slug_unique_in_its_language"),
         ]
+
+    def sites_showing(self):
+        """The ids of the sites whose articles carry this tag, named in any of its languages."""
+        tagged = NewsArticlePage.objects.filter(tagged_items__tag__translation_key=self.translation_key)
+        paths = set(tagged.values_list("url_path", flat=True))
+        roots = Site.get_site_root_paths()
+        return {root.site_id for root in roots for path in paths if path.startswith(root.root_path)}
 
     def clean(self):
         super().clean()

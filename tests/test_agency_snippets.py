@@ -28,7 +28,7 @@ from home.models import AgencyProfile, Department, HomePage, PortalSettings
 from home.snippets import TranslatableSnippetViewSet
 from home.text import fold
 from news.blocks import ArticleBodyBlock
-from news.models import NewsArticlePage, NewsIndexPage
+from news.models import NewsArticlePage, NewsIndexPage, NewsTag
 from tests.test_chosen_media import REFUSED, add_url, article_with
 from tests.test_feedback import admin_form, admin_url, form_fields, make_survey, soup
 from tests.test_roles import denied
@@ -670,3 +670,31 @@ def test_the_page_types_report_is_for_those_who_work_for_every_site(client, admi
     client.force_login(admin_user)
     assert draft.title in client.get(report).content.decode()
     assert report in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_a_tag_other_agencies_show_is_changed_by_who_works_for_them_all(
+    client, admin_user, site, ward, make_article, locales
+):
+    vi, en = locales
+    translate(Page.objects.get(pk=ward["site"].root_page_id).specific, en, {"Trang chủ": "Home"})
+    make_article("Tin của quận", tags=["du lịch"])
+    make_article("Tin phường K", tags=["du lịch", "phường K"], parent=ward["category"])
+    shared, own = NewsTag.objects.get(name="du lịch"), NewsTag.objects.get(name="phường K")
+    for tag in (shared, own):
+        translate(tag, en, {tag.name: f"{tag.name} (en)"})
+
+    def edit(tag):
+        return client.get(reverse("wagtailsnippets_news_newstag:edit", args=[tag.get_translation(en).pk]))
+
+    def put(tag):
+        translation = Translation.objects.get(source__object_id=tag.translation_key, target_locale=en)
+        segment = StringSegment.objects.get(source=translation.source)
+        url = reverse("wagtail_localize:edit_string_translation", args=[translation.pk, segment.pk])
+        return client.put(url, "value=Renamed", content_type="application/x-www-form-urlencoded")
+
+    client.force_login(ward["translator"])
+    assert denied(edit(shared)) and denied(put(shared))
+    assert shared.get_translation(en).name == "du lịch (en)"
+    assert edit(own).status_code == 200 and put(own).status_code == 200
+    client.force_login(admin_user)
+    assert edit(shared).status_code == 200
