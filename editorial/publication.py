@@ -11,9 +11,10 @@
   unpublished at once (`keep_translations_unpublished`);
 - withdrawing (unpublishing) a page in the source language withdraws its translations, which the
   approvers could not do themselves (their rights are on the source language's pages). Wagtail
-  unpublishes a page it deletes; its delete view deletes the page's translations with it
-  (editorial/wagtail_hooks.py), but its bulk deletion leaves them where no approver looks for
-  them: a translation whose source is gone cannot be published.
+  unpublishes a page it deletes; the admin deletes the page's translations with it, from its
+  delete view or in bulk (editorial/wagtail_hooks.py). A page deleted otherwise (from the shell)
+  leaves them where no approver looks for them: a translation whose source is gone cannot be
+  published.
 - a page in the source language made private (or public again) makes its translations so too:
   wagtail-localize copies the restriction only when a translator next syncs the translation. A
   translation's privacy is its source's: changed on the translation, it is the source's again.

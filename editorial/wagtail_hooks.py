@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
+from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
 from wagtail.models import Page
 
 from home.access import EVERYTHING, sites_of
@@ -115,11 +116,33 @@ def publish_translations_in_bulk_after_their_source(request, action_type, object
     return None
 
 
+def _translations_of_sources(pages):
+    language = source_language()
+    return {page: page.get_translations() for page in pages if page.locale.language_code == language}
+
+
 @hooks.register("construct_translated_pages_to_cascade_actions")
 def delete_translations_with_their_source(pages, action):
     """Wagtail's delete view deletes a page in the source language with its translations (those
     under the translations of its parent), and says so on its confirmation page."""
-    if action != "delete":
-        return None
-    language = source_language()
-    return {page: page.get_translations() for page in pages if page.locale.language_code == language}
+    return _translations_of_sources(pages) if action == "delete" else None
+
+
+class DeleteWithTranslationsBulkAction(DeleteBulkAction):
+    """Wagtail's deletion of the pages selected in a listing, which leaves their translations:
+    with a page in the source language, its translations go too, as from its delete view."""
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        translations = [page.pk for pages in _translations_of_sources(objects).values() for page in pages]
+        counts = super().execute_action(objects, user=user, **kwargs)
+        # Fetched again: the tree has changed, and a translation may have gone with another's. Who
+        # may delete the page deletes its translations, as in its delete view.
+        for translation in Page.objects.filter(pk__in=translations).order_by("path"):
+            if Page.objects.filter(pk=translation.pk).exists():
+                translation.delete(user=user, skip_permission_checks=True)
+        return counts
+
+
+# After Wagtail's own, which it replaces.
+hooks.register("register_bulk_action", DeleteWithTranslationsBulkAction, order=1)

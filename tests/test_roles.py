@@ -597,13 +597,19 @@ def test_deleting_an_article_deletes_its_translations_and_an_orphan_is_never_pub
     assert client.post(delete_url).status_code == 302
     assert not Page.objects.filter(pk__in=[article.pk, english.pk]).exists()
 
-    # Deleted otherwise (in bulk: Wagtail's bulk deletion leaves translations), the article leaves
-    # its translation withdrawn (as any unpublished article), and no translator can publish it again.
-    other = make_article("Tin xóa hàng loạt")
-    orphan = translate(other, en, {"Tin xóa hàng loạt": "Deleted in bulk"})
+    # Deleted in bulk, too.
+    bulk = [make_article(f"Tin xóa hàng loạt {n}") for n in range(2)]
+    translated = [translate(page, en, {page.title: f"Deleted in bulk {n}"}) for n, page in enumerate(bulk)]
     bulk_url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
-    assert client.post(f"{bulk_url}?id={other.pk}&next=/admin/", {}).status_code == 302
-    assert not Page.objects.filter(pk=other.pk).exists()
+    query = "&".join(f"id={page.pk}" for page in bulk)
+    assert client.post(f"{bulk_url}?{query}&next=/admin/", {}).status_code == 302
+    assert not Page.objects.filter(pk__in=[page.pk for page in bulk + translated]).exists()
+
+    # Deleted otherwise (from the shell), the article leaves its translation withdrawn (as any
+    # unpublished article), and no translator can publish it again.
+    other = make_article("Tin xóa từ dòng lệnh")
+    orphan = translate(other, en, {"Tin xóa từ dòng lệnh": "Deleted from the shell"})
+    other.delete()
     orphan.refresh_from_db()
     assert not orphan.live
     client.force_login(role_user(TRANSLATORS, "biendich"))
