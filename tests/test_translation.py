@@ -21,10 +21,11 @@ from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.rich_text import RichText
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
+from editorial.publication import publication_refusal
 from editorial.roles import TRANSLATORS
 from home.demo import add_sidebar_box, demo_image, translate
 from home.models import Department
-from news.models import NewsTag
+from news.models import NewsIndexPage, NewsTag
 from search.models import SearchEntry
 from tests.test_admin_translation import served_js_catalog
 
@@ -330,7 +331,7 @@ def test_a_translation_publishes_only_what_the_original_published(
     approved.lead = "Tóm tắt đã duyệt"
     approved.save_revision().publish()
 
-    refusal = "Bản gốc đã được xuất bản sau lần cập nhật bản dịch này"
+    refusal = "Nội dung đã xuất bản của bản gốc khác với nội dung bản dịch này được dịch từ"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(edit_url(english), {"action": "publish"}, follow=True)
     assert refusal in response.content.decode()
@@ -338,7 +339,6 @@ def test_a_translation_publishes_only_what_the_original_published(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{bulk_publish}?id={english.pk}&next=/admin/", {}, follow=True)
     assert refusal in response.content.decode()
-    english.get_latest_revision().publish()  # whatever else publishes it
     english.refresh_from_db()
     assert not english.live and client.get(english.url).status_code == 404
 
@@ -358,6 +358,19 @@ def test_a_translation_publishes_only_what_the_original_published(
     page = soup_of(client.get(english.url))
     assert page.h1.text == "Awaiting approval" and page.select_one(".article__lead").text == "Tóm tắt đã duyệt"
     assert "SECRET-DRAFT" not in page.text
+
+    # Published again, unchanged (withdrawn and back, or on schedule), the original asks for no sync.
+    draft.unpublish()
+    draft.get_latest_revision().publish()
+    publish(client, english, django_capture_on_commit_callbacks)
+    assert english.live
+
+
+def test_a_page_of_its_own_in_another_language_is_published_as_any(home_en):
+    english_only = home_en.add_child(instance=NewsIndexPage(title="For foreign investors", slug="investors"))
+    english_only.save_revision().publish()
+    english_only.refresh_from_db()
+    assert english_only.live and publication_refusal(english_only) is None
 
 
 def test_a_translation_goes_offline_as_a_po_file_and_comes_back(
