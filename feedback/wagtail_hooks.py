@@ -102,7 +102,7 @@ def keep_the_votes(request, instances):
 @hooks.register("before_delete_snippet")
 def keep_the_rated_departments(request, instances):
     """A department that votes or polls name is kept: they would no longer say which department
-    citizens rated (and the database refuses it: feedback.models)."""
+    citizens rated (and Django refuses it elsewhere too, PROTECT: feedback.models)."""
     departments = [instance.pk for instance in instances if isinstance(instance, Department)]
     named = Department.objects.filter(pk__in=departments).filter(
         Exists(SurveyResponse.objects.filter(service=OuterRef("pk")))

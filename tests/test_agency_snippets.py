@@ -32,6 +32,7 @@ from news.models import NewsArticlePage, NewsIndexPage, NewsTag
 from tests.test_chosen_media import REFUSED, add_url, article_with
 from tests.test_feedback import admin_form, admin_url, form_fields, make_survey, soup
 from tests.test_roles import denied
+from visits.models import VisitStatsBox
 
 
 @pytest.fixture
@@ -436,20 +437,38 @@ def test_profiles_named_by_one_sites_settings_become_that_sites(site, ward, loca
     assert AgencyProfile.objects.get(name="Ủy ban nhân dân phường K").site == ward["site"]
 
 
-def test_polls_of_no_site_become_the_default_sites(site, ward, locales):
-    """The data migration that made a poll one agency's."""
+def test_polls_and_boxes_of_no_site_become_the_sites_that_alone_show_them_else_the_default_sites(site, ward, locales):
+    """The data migrations that made a poll, and a box that carries an old portal's total, one
+    agency's."""
     vi, en = locales
     shared = make_survey(vi, question="Một cửa phục vụ thế nào?")
     translate(shared, en, {"Một cửa phục vụ thế nào?": "How well does the one-stop desk serve you?"})
-    own = make_survey(vi, question="Phường K phục vụ thế nào?", site=ward["site"])
-    importlib.import_module("feedback.migrations.0005_polls_belong_to_a_site").give_polls_the_default_site(
-        django_apps, None
-    )
-    assert set(Survey.objects.filter(translation_key=shared.translation_key).values_list("site", flat=True)) == {
-        site.pk
+    wards = make_survey(vi, question="Phường K phục vụ thế nào?")
+    own = make_survey(vi, question="Phường K đã chọn?", site=ward["site"])
+    boxes = {
+        name: VisitStatsBox.objects.create(locale=vi, title=name, baseline_total=total)
+        for name, total in (("quận", 18_029_085), ("phường K", 1_234), ("không có tổng cũ", 0))
     }
-    own.refresh_from_db()
-    assert own.site == ward["site"]
+    for chosen_site, chosen in (
+        (site, [("poll", shared), ("visit_stats", boxes["quận"])]),
+        (ward["site"], [("poll", shared), ("poll", wards), ("visit_stats", boxes["phường K"])]),
+    ):
+        settings = PortalSettings.for_site(chosen_site)
+        settings.sidebar = chosen
+        settings.save()
+    for app, migration, function in (
+        ("feedback", "0005_polls_belong_to_a_site", "give_polls_a_site"),
+        ("visits", "0005_boxes_with_a_baseline_belong_to_a_site", "give_baselines_a_site"),
+    ):
+        getattr(importlib.import_module(f"{app}.migrations.{migration}"), function)(django_apps, None)
+
+    def sites(snippet):
+        return set(type(snippet).objects.filter(translation_key=snippet.translation_key).values_list("site", flat=True))
+
+    assert sites(shared) == {site.pk}  # shown by several sites: the default site's
+    assert sites(wards) == sites(own) == {ward["site"].pk}
+    assert sites(boxes["quận"]) == {site.pk} and sites(boxes["phường K"]) == {ward["site"].pk}
+    assert sites(boxes["không có tổng cũ"]) == {None}  # every site's, showing each its own figures
 
 
 def test_departments_and_boxes_used_by_one_site_become_that_sites(site, ward, department, make_article, locales):

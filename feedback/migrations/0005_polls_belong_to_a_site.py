@@ -1,14 +1,14 @@
 from django.db import migrations
 
+from home.migrations._sidebar_sites import give_the_site_that_shows_it
 
-def give_polls_the_default_site(apps, schema_editor):
+
+def give_polls_a_site(apps, schema_editor):
     """A poll of no site (one that several sidebars showed, or none, when home 0007 gave snippets
-    their site, or one an administrator left so since) becomes the default site's, in every
-    language: a poll is one agency's."""
-    Site = apps.get_model("wagtailcore", "Site")
-    default = Site.objects.filter(is_default_site=True).first()
-    if default is not None:
-        apps.get_model("feedback", "Survey").objects.filter(site=None).update(site=default)
+    their site, or one an administrator left so since) becomes the site's whose sidebar alone
+    shows it, else the default site's, in every language: a poll is one agency's."""
+    Survey = apps.get_model("feedback", "Survey")
+    give_the_site_that_shows_it(apps, "poll", Survey, Survey.objects.filter(site=None))
 
 
 class Migration(migrations.Migration):
@@ -17,4 +17,4 @@ class Migration(migrations.Migration):
         ("home", "0007_snippets_site"),
     ]
 
-    operations = [migrations.RunPython(give_polls_the_default_site, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(give_polls_a_site, migrations.RunPython.noop)]

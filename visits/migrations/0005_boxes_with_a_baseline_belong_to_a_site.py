@@ -1,15 +1,15 @@
 from django.db import migrations, models
 
+from home.migrations._sidebar_sites import give_the_site_that_shows_it
 
-def give_baselines_the_default_site(apps, schema_editor):
-    """A box of no site that carries an old portal's total becomes the default site's, in every
-    language: that total is one agency's, and other sites showed it as theirs."""
-    Site = apps.get_model("wagtailcore", "Site")
-    default = Site.objects.filter(is_default_site=True).first()
-    if default is not None:
-        boxes = apps.get_model("visits", "VisitStatsBox").objects.filter(site=None)
-        keys = boxes.exclude(baseline_total=0).values("translation_key")
-        boxes.filter(translation_key__in=keys).update(site=default)
+
+def give_baselines_a_site(apps, schema_editor):
+    """A box of no site that carries an old portal's total becomes the site's whose sidebar alone
+    shows it, else the default site's, in every language: that total is one agency's, and other
+    sites showed it as theirs."""
+    VisitStatsBox = apps.get_model("visits", "VisitStatsBox")
+    with_baseline = VisitStatsBox.objects.filter(site=None).exclude(baseline_total=0)
+    give_the_site_that_shows_it(apps, "visit_stats", VisitStatsBox, with_baseline)
 
 
 class Migration(migrations.Migration):
@@ -28,5 +28,5 @@ class Migration(migrations.Migration):
                 verbose_name="baseline total",
             ),
         ),
-        migrations.RunPython(give_baselines_the_default_site, migrations.RunPython.noop),
+        migrations.RunPython(give_baselines_a_site, migrations.RunPython.noop),
     ]
