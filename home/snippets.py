@@ -50,7 +50,7 @@ class TranslatableSnippetPolicy(ModelPermissionPolicy):
             return False
         # What the pages of several agencies show (a tag) is changed by who works for them all.
         sites_showing = getattr(instance, "sites_showing", None)
-        if sites_showing is not None and not all(works_for(user, site_id) for site_id in sites_showing()):
+        if sites_showing is not None and not all(works_for(user, site_id) for site_id in sites_showing):
             return False
         return writes_in(user, instance.locale_id)
 

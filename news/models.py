@@ -7,6 +7,7 @@ from django.core.validators import slug_re
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, When
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager, _ClusterTaggableManager
@@ -154,6 +155,7 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
             models.UniqueConstraint(fields=["locale", "slug"], name="news_tag_slug_unique_in_its_language"),
         ]
 
+    @cached_property
     def sites_showing(self):
         """The ids of the sites whose articles carry this tag, named in any of its languages."""
         tagged = NewsArticlePage.objects.filter(tagged_items__tag__translation_key=self.translation_key)
