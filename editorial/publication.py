@@ -15,7 +15,8 @@
   delete view or in bulk (editorial/wagtail_hooks.py).
 - a page in the source language made private (or public again) makes its translations so too:
   wagtail-localize copies the restriction only when a translator next syncs the translation. A
-  translation's privacy is its source's: changed on the translation, it is the source's again.
+  translation's privacy is its source's: the admin's privacy dialog says so on a translation
+  (editorial.views), and one changed otherwise is the source's again.
 
 Publishing the source again does not publish the translations again: the translators do, once
 they have checked them against the source.
@@ -47,8 +48,11 @@ OUTDATED = _(
 )
 
 
-def _source(page):
-    """The page in the source language that `page` translates; None if there is none."""
+def translated_source(page):
+    """The page in the source language that `page` translates; None if there is none (or `page` is
+    in the source language)."""
+    if page.locale.language_code == source_language():
+        return None
     return page.get_translation_or_none(Locale.objects.filter(language_code=source_language()).first())
 
 
@@ -61,9 +65,7 @@ def publication_refusal(page, revision=None):
     source language, one without a source, or a translation that may be published). `revision`
     is the revision to be published; without it, the one wagtail-localize makes from the source
     as it publishes."""
-    if page.locale.language_code == source_language():
-        return None
-    source = _source(page)
+    source = translated_source(page)
     if source is None:
         return None
     if not source.live:
@@ -126,7 +128,7 @@ def _mirror_view_restrictions(page_id):
     if page.locale.language_code == source_language():
         source, translations = page, page.get_translations()
     else:
-        source, translations = _source(page), [page]
+        source, translations = translated_source(page), [page]
         if source is None:
             return
     restrictions = list(source.view_restrictions.prefetch_related("groups"))

@@ -11,6 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial.reports import PageTypesUsageReport, SiteHistoryView, TranslationsReport
+from editorial.views import PrivacyView
 from news.sitemaps import TranslatedSitemap
 
 from .views import favicon, robots_txt
@@ -34,6 +35,7 @@ urlpatterns = [
     path("admin/localize/reports/translations/results/", admin_view(TranslationsReport.as_view(results_only=True))),
     path("admin/reports/page-types-usage/", admin_view(PageTypesUsageReport.as_view())),
     path("admin/reports/page-types-usage/results/", admin_view(PageTypesUsageReport.as_view(results_only=True))),
+    path("admin/pages/<int:page_id>/privacy/", admin_view(PrivacyView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),

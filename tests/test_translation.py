@@ -249,21 +249,30 @@ def test_a_page_made_private_makes_its_translations_private_at_once(
 
 
 def test_a_translations_privacy_is_its_originals(
-    client, article, english_article, role_user, django_capture_on_commit_callbacks
+    client, article, english_article, role_user, admin_user, django_capture_on_commit_callbacks
 ):
-    """A translator who makes the translation of a private page public, or changes its password,
-    finds the original's restriction on it again."""
+    """The privacy dialog of a translation says so, offers no choice and changes nothing; the
+    original's offers Wagtail's form."""
     with django_capture_on_commit_callbacks(execute=True):
         PageViewRestriction.objects.create(
             page=article, restriction_type=PageViewRestriction.PASSWORD, password="bi-mat"
         )
     client.force_login(role_user(TRANSLATORS, "biendich"))
     privacy_url = reverse("wagtailadmin_pages:set_privacy", args=[english_article.pk])
-    for posted in ({"restriction_type": "none"}, {"restriction_type": "password", "password": "khac"}):
+    for posted in (None, {"restriction_type": "none"}, {"restriction_type": "password", "password": "khac"}):
         with django_capture_on_commit_callbacks(execute=True):
-            assert client.post(privacy_url, posted).status_code == 200
+            response = client.post(privacy_url, posted) if posted else client.get(privacy_url)
+        assert response.status_code == 200
+        dialog = BeautifulSoup(response.json()["html"], "html.parser")
+        assert "Ai được xem trang này do trang gốc, bằng Tiếng Việt, quy định" in dialog.text
+        assert dialog.find("form") is None and dialog.find("a") is None  # the original is the approvers'
         restriction = english_article.view_restrictions.get()
         assert (restriction.restriction_type, restriction.password) == (PageViewRestriction.PASSWORD, "bi-mat")
+    client.force_login(admin_user)
+    dialog = BeautifulSoup(client.get(privacy_url).json()["html"], "html.parser")
+    assert dialog.find("a")["href"] == reverse("wagtailadmin_pages:edit", args=[article.pk])
+    original_dialog = client.get(reverse("wagtailadmin_pages:set_privacy", args=[article.pk])).json()["html"]
+    assert BeautifulSoup(original_dialog, "html.parser").find("input", {"name": "restriction_type"})
     client.logout()
     assert ENGLISH[PARAGRAPHS[0]] not in soup_of(client.get(english_article.url)).text
 

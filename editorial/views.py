@@ -1,0 +1,25 @@
+from django.shortcuts import get_object_or_404
+from wagtail.admin.modal_workflow import render_modal_workflow
+from wagtail.admin.views.page_privacy import SetPrivacyView
+from wagtail.models import Page
+
+from .publication import translated_source
+
+
+class PrivacyView(SetPrivacyView):
+    """Wagtail's "Change privacy" dialog, which for a translation says that its privacy is its
+    original's and changes nothing (editorial.publication keeps them alike): the dialog would save
+    a translator's choice, then see it undone."""
+
+    def dispatch(self, request, page_id, *args, **kwargs):
+        page = get_object_or_404(Page.objects.select_related("locale"), id=page_id)
+        source = translated_source(page)
+        if source is None or not page.permissions_for_user(request.user).can_set_view_restrictions():
+            return super().dispatch(request, page_id, *args, **kwargs)  # its dialog, or its refusal
+        may_change_source = source.permissions_for_user(request.user).can_set_view_restrictions()
+        return render_modal_workflow(
+            request,
+            "editorial/privacy_of_translation.html",
+            None,
+            {"source": source.specific_deferred, "may_change_source": may_change_source},
+        )
