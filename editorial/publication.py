@@ -27,6 +27,7 @@ from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail.actions.move_page import MovePageAction
 from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail_localize.models import StringSegment, Translation
 from wagtail_localize.segments import StringSegmentValue
@@ -96,6 +97,33 @@ def withdraw_translations(sender, instance, **kwargs):
         return
     for translation in instance.get_translations().live().specific():
         translation.unpublish()
+
+
+def move_translations(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    """post_page_move: a page in the source language moved under another parent takes along those
+    of its translations that were under its former parent's translations, each under its new
+    parent's translation in its language (where there is one and no page there has its slug).
+    Wagtail's admin moves them only for whoever may move the translations too, which the approvers
+    may not (their rights are on the source language's pages). editorial.wagtail_hooks says which
+    stayed behind."""
+    if parent_page_before.pk == parent_page_after.pk or instance.locale.language_code != source_language():
+        return
+    for translation in instance.get_translations().select_related("locale"):
+        if translation.get_parent().translation_key != parent_page_before.translation_key:
+            continue  # placed elsewhere on purpose
+        destination = parent_page_after.get_translation_or_none(translation.locale)
+        if destination is not None and not destination.get_children().filter(slug=translation.slug).exists():
+            MovePageAction(translation, destination, pos="last-child").execute(skip_permission_checks=True)
+
+
+def translations_left_behind(page):
+    """The translations of `page` that are not under its parent's translation in their language."""
+    parent = page.get_parent()
+    return [
+        translation
+        for translation in page.get_translations().select_related("locale")
+        if translation.get_parent().translation_key != parent.translation_key
+    ]
 
 
 def keep_translations_unpublished(sender, instance, revision, **kwargs):

@@ -16,7 +16,7 @@ from home.translation import source_language
 from home.trees import in_users_trees
 
 from .panels import AwaitingReviewPanel, DraftsPanel, LatestNewsPanel, TodayPanel, UntranslatedPanel
-from .publication import publication_refusal
+from .publication import publication_refusal, translations_left_behind
 from .viewsets import NewsArticleListingViewSet
 
 
@@ -33,6 +33,26 @@ def choose_among_the_users_pages(pages, request):
     # Wagtail's page chooser browses and searches every page, drafts' titles included: an agency's
     # staff choose related news and link targets among their own agency's pages.
     return pages.filter(in_users_trees(request.user))
+
+
+@hooks.register("after_move_page")
+def say_which_translations_stayed(request, page):
+    """editorial.publication.move_translations moves a page's translations with it where it can."""
+    if page.locale.language_code != source_language():
+        return
+    for translation in translations_left_behind(page):
+        messages.warning(
+            request,
+            _(
+                "Its translation in %(language)s, “%(title)s”, stays under “%(parent)s”: its new place has no page "
+                "in that language yet, or already has one at the same address."
+            )
+            % {
+                "language": translation.locale.get_display_name(),
+                "title": translation.get_admin_display_title(),
+                "parent": translation.get_parent().get_admin_display_title(),
+            },
+        )
 
 
 @hooks.register("construct_reports_menu")

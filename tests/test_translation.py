@@ -22,7 +22,7 @@ from wagtail.rich_text import RichText
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
 from editorial.publication import publication_refusal
-from editorial.roles import TRANSLATORS
+from editorial.roles import APPROVERS, TRANSLATORS
 from home.demo import add_sidebar_box, demo_image, translate
 from home.models import Department
 from news.models import NewsIndexPage, NewsTag
@@ -275,6 +275,31 @@ def test_a_translations_privacy_is_its_originals(
     assert BeautifulSoup(original_dialog, "html.parser").find("input", {"name": "restriction_type"})
     client.logout()
     assert ENGLISH[PARAGRAPHS[0]] not in soup_of(client.get(english_article.url)).text
+
+
+def test_an_article_moved_to_another_category_takes_its_translation_along(
+    client, article, english_article, make_category, role_user, locales
+):
+    """Moved by an approver, whose rights are on the Vietnamese pages only."""
+    _vi, en = locales
+    events = make_category("Sự kiện")
+    english_events = translate(events, en, {"Sự kiện": "Events"})
+    untranslated = make_category("Thông báo")
+    client.force_login(role_user(APPROVERS, "pheduyet"))
+    response = client.post(reverse("wagtailadmin_pages:move_confirm", args=[article.pk, events.pk]))
+    assert response.status_code == 302
+    english_article.refresh_from_db()
+    assert english_article.get_parent().pk == english_events.pk
+    assert english_article.url == f"{english_events.url}{english_article.slug}/"
+    assert client.get(english_article.url).status_code == 200
+    # Its new category has no English version: the translation stays, and the approver is told so.
+    response = client.post(reverse("wagtailadmin_pages:move_confirm", args=[article.pk, untranslated.pk]), follow=True)
+    english_article.refresh_from_db()
+    assert english_article.get_parent().pk == english_events.pk
+    assert [str(message) for message in response.context["messages"]][-1] == (
+        f"Bản dịch sang English, “{english_article.title}”, vẫn nằm dưới “Events”: nơi mới chưa có trang bằng "
+        "ngôn ngữ đó, hoặc đã có một trang cùng địa chỉ."
+    )
 
 
 def test_the_translation_editor_speaks_vietnamese_by_default(admin_client, english_article):
