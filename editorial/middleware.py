@@ -7,8 +7,9 @@ from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail_localize.models import Translation, TranslationSource
 
-from home.access import EVERYTHING, may_use, sites_of, works_for
+from home.access import EVERYTHING, sites_of, works_for
 from home.models import SiteSnippet
+from home.snippets import may_see
 
 from .panels import trees_to_translate
 
@@ -39,12 +40,14 @@ class TranslationScopeMiddleware:
         if view_name == "wagtail_localize:submit_snippet_translation":
             return _other_sites_snippet_refused(request, _snippet(view_kwargs))
         if view_name == "wagtail_localize:snippets_api_detail":  # reading, as the chooser does
-            return _other_sites_snippet_refused(request, _snippet(view_kwargs), may_use)
+            snippet = _snippet(view_kwargs)
+            return permission_denied(request) if snippet and not may_see(request.user, snippet) else None
         if view_name == "wagtail_localize:snippets_api_listing":
             # Every instance of the model, with no permission checked: only for those who work
             # for every site.
             model = _model(view_kwargs)
-            if model and issubclass(model, SiteSnippet) and sites_of(request.user) is not EVERYTHING:
+            kept = model and (issubclass(model, SiteSnippet) or hasattr(model._default_manager, "known_to"))
+            if kept and sites_of(request.user) is not EVERYTHING:
                 return permission_denied(request)
             return None
         if view_name == "wagtail_localize:submit_page_translation":
@@ -84,8 +87,8 @@ def _snippet(view_kwargs):
         raise Http404 from error
 
 
-def _other_sites_snippet_refused(request, snippet, rule=works_for):
-    if isinstance(snippet, SiteSnippet) and not rule(request.user, snippet.site_id):
+def _other_sites_snippet_refused(request, snippet):
+    if isinstance(snippet, SiteSnippet) and not works_for(request.user, snippet.site_id):
         return permission_denied(request)
     return None
 

@@ -42,10 +42,10 @@ LANGUAGE_ACTIONS = {"change", "delete"}
 
 class TranslatableSnippetPolicy(ModelPermissionPolicy):
     def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
+        if not self.user_has_permission(user, action) or not may_see(user, instance):
             return False
         if action not in LANGUAGE_ACTIONS:
-            return not isinstance(instance, SiteSnippet) or may_use(user, instance.site_id)
+            return True
         if isinstance(instance, SiteSnippet) and not works_for(user, instance.site_id):
             return False
         # What the pages of several agencies show (a tag) is changed by who works for them all.
@@ -57,8 +57,20 @@ class TranslatableSnippetPolicy(ModelPermissionPolicy):
 
 def usable(request, queryset):
     """Of a snippet `queryset`, what the request's user may see listed and choose: of a snippet
-    that belongs to a site, their sites' and every site's (home.access)."""
-    return usable_by(request.user, queryset) if issubclass(queryset.model, SiteSnippet) else queryset
+    that belongs to a site, their sites' and every site's (home.access); of a model that says what
+    each user may know of (`known_to`, `is_known_to`: news tags), that."""
+    if issubclass(queryset.model, SiteSnippet):
+        return usable_by(request.user, queryset)
+    known_to = getattr(queryset, "known_to", None)
+    return queryset if known_to is None else known_to(request.user)
+
+
+def may_see(user, instance):
+    """Whether `instance` is among what `user` may see listed and choose (`usable`)."""
+    if isinstance(instance, SiteSnippet):
+        return may_use(user, instance.site_id)
+    is_known_to = getattr(instance, "is_known_to", None)
+    return is_known_to is None or is_known_to(user)
 
 
 class TranslatableSnippetIndexView(IndexView):
@@ -83,10 +95,9 @@ class UsableInstanceMixin:
     agency's."""
 
     def dispatch(self, request, *args, **kwargs):
-        if issubclass(self.model, SiteSnippet):
-            sites = self.model.objects.filter(pk=unquote(str(kwargs["pk"]))).values_list("site_id", flat=True)
-            if any(not may_use(request.user, site) for site in sites):
-                return permission_denied(request)
+        instance = self.model._default_manager.filter(pk=unquote(str(kwargs["pk"]))).first()
+        if instance is not None and not may_see(request.user, instance):
+            return permission_denied(request)
         return super().dispatch(request, *args, **kwargs)
 
 

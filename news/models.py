@@ -22,10 +22,12 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.access import EVERYTHING, sites_of
 from home.fragments import cached_fragment
 from home.models import Department, FoldedNameMixin, FoldedTitleMixin, SpecificChildRouteMixin
 from home.slugs import AsciiSlugMixin
 from home.text import slugify_vi
+from home.trees import in_users_trees
 from ops.pagecache import paginated
 
 from .blocks import ArticleBodyBlock
@@ -132,6 +134,26 @@ def attach_categories(articles):
     return articles
 
 
+def _known_tags(user):
+    """The translation keys of the tags the admin shows `user`, or EVERYTHING (NewsTag.is_known_to);
+    read once a request."""
+    if sites_of(user) is EVERYTHING:
+        return EVERYTHING
+    if not hasattr(user, "_portal_known_tags"):
+        articles = NewsArticlePage.objects.filter(
+            Q(pk__in=NewsArticlePage.objects.live().public().values("pk")) | in_users_trees(user)
+        )
+        carried = NewsTag.objects.filter(tagged_articles__content_object__in=articles)
+        user._portal_known_tags = set(carried.values_list("translation_key", flat=True))
+    return user._portal_known_tags
+
+
+class NewsTagQuerySet(models.QuerySet):
+    def known_to(self, user):
+        keys = _known_tags(user)
+        return self if keys is EVERYTHING else self.filter(translation_key__in=keys)
+
+
 class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
     """A tag of news articles, in one language. Like departments, articles keep the tags they
     were given in their own language (wagtail-localize copies them to the translations), and a
@@ -141,6 +163,8 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
 
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
+
+    objects = NewsTagQuerySet.as_manager()
 
     panels = [FieldPanel("name")]
     search_fields = FoldedNameMixin.search_fields + [index.FilterField("locale")]
@@ -154,6 +178,14 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
             models.UniqueConstraint(fields=["locale", "name"], name="news_tag_name_unique_in_its_language"),
             models.UniqueConstraint(fields=["locale", "slug"], name="news_tag_slug_unique_in_its_language"),
         ]
+
+    def is_known_to(self, user):
+        """Whether the admin shows this tag to `user`: with several agencies, a tag that a public
+        article carries (the public site shows it) or an article of the user's page trees, in any
+        of its languages; not one that only another agency's drafts carry (its name may be news
+        not yet told). Every tag to those who work for every site."""
+        keys = _known_tags(user)
+        return keys is EVERYTHING or self.translation_key in keys
 
     @cached_property
     def sites_showing(self):

@@ -28,11 +28,13 @@ def all_news_feed(request):
 
 
 def tag_suggestions(request, language_code):
-    """The admin's tag autocomplete for an article in this language: its tags of which a word
-    begins with what the editor typed, accents and case aside ("dan van" finds "Dân vận khéo")."""
+    """The admin's tag autocomplete for an article in this language: its tags known to the editor
+    of which a word begins with what they typed, accents and case aside ("dan van" finds "Dân vận
+    khéo")."""
     term = " ".join(folded_words(request.GET.get("term", "")))
     if not term:
         return JsonResponse([], safe=False)
-    names = NewsTag.objects.filter(locale__language_code=language_code).values_list("name", flat=True)
+    tags = NewsTag.objects.known_to(request.user).filter(locale__language_code=language_code)
+    names = tags.values_list("name", flat=True)
     found = (name for name in names if f" {term}" in f" {' '.join(folded_words(name))}")
     return JsonResponse(list(islice(found, TAG_SUGGESTIONS)), safe=False)

@@ -717,3 +717,39 @@ def test_a_tag_other_agencies_show_is_changed_by_who_works_for_them_all(
     assert edit(own).status_code == 200 and put(own).status_code == 200
     client.force_login(admin_user)
     assert edit(shared).status_code == 200
+
+
+def test_a_tag_only_another_agencys_drafts_carry_is_not_shown_to_an_agencys_staff(
+    client, admin_user, site, ward, make_article, locales
+):
+    """Its name may be news not yet told. A tag that public news carries, or the agency's own
+    drafts, is theirs to see and choose."""
+    translate(Page.objects.get(pk=ward["site"].root_page_id).specific, locales[1], {"Trang chủ": "Home"})
+    make_article("Tin của quận", tags=["Du lịch Hải Châu"])
+    make_article("Dự thảo của quận", tags=["Kỷ luật Chủ tịch phường"]).unpublish()
+    unused = NewsTag.objects.create(name="Kỷ luật cán bộ")  # typed on a draft of a live article
+    make_article("Dự thảo phường K", tags=["Kỷ niệm phường K"], parent=ward["category"]).unpublish()
+    secret = NewsTag.objects.get(name="Kỷ luật Chủ tịch phường")
+    suggestions = reverse("news_tag_suggestions", args=["vi"])
+    listing = reverse("wagtailsnippets_news_newstag:list")
+    shown = ["Du lịch Hải Châu", "Kỷ niệm phường K"]
+
+    for user in (ward["editor"], ward["translator"]):
+        client.force_login(user)
+        assert client.get(suggestions, {"term": "k"}).json() == ["Kỷ niệm phường K"]
+        assert client.get(suggestions, {"term": "du lich"}).json() == ["Du lịch Hải Châu"]
+    assert "Kỷ luật" not in client.get(listing).content.decode()
+    assert all(name in client.get(listing).content.decode() for name in shown)
+    for tag in (secret, unused):
+        assert denied(client.get(reverse("wagtailsnippets_news_newstag:history", args=[tag.pk])))
+        assert denied(client.get(reverse("wagtailsnippets_news_newstag:edit", args=[tag.pk])))
+        detail = reverse("wagtail_localize:snippets_api_detail", args=["news", "newstag", tag.pk])
+        assert denied(client.get(detail))
+    assert denied(client.get(reverse("wagtail_localize:snippets_api_listing", args=["news", "newstag"])))
+    client.force_login(admin_user)
+    assert sorted(client.get(suggestions, {"term": "k"}).json()) == [
+        "Kỷ luật Chủ tịch phường",
+        "Kỷ luật cán bộ",
+        "Kỷ niệm phường K",
+    ]
+    assert "Kỷ luật Chủ tịch phường" in client.get(listing).content.decode()
