@@ -1,11 +1,14 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
@@ -148,9 +151,50 @@ def delete_translations_with_their_source(pages, action):
     return _translations_of_sources(pages) if action == "delete" else None
 
 
+def _translated_pages(page):
+    """How many pages in other languages deleting `page` deletes: its translations and what lies
+    under them."""
+    translations = _translations_of_sources([page]).get(page, ())
+    return sum(1 + translation.get_descendant_count() for translation in translations)
+
+
 class DeleteWithTranslationsBulkAction(DeleteBulkAction):
     """Wagtail's deletion of the pages selected in a listing, which leaves their translations:
-    with a page in the source language, its translations go too, as from its delete view."""
+    with a page in the source language, its translations go too, as from its delete view. Its
+    confirmation page and its message count them."""
+
+    template_name = "editorial/confirm_bulk_delete.html"
+
+    def object_context(self, page):
+        return {**super().object_context(page), "translated_count": _translated_pages(page)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        translated = sum(item["translated_count"] for item in context["items"])
+        total = context["total_page_count"] + translated
+        limit = getattr(settings, "WAGTAILADMIN_UNSAFE_PAGE_DELETION_LIMIT", 10)
+        return {
+            **context,
+            "translated_count": translated,
+            "total_page_count": total,
+            "type_to_confirm_before_delete": total >= limit,
+        }
+
+    def form_valid(self, form):
+        objects, _without_access = self.get_actionable_objects()
+        self.translated_count = sum(_translated_pages(page) for page in objects)
+        return super().form_valid(form)
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        message = super().get_success_message(num_parent_objects, num_child_objects)
+        if not self.translated_count:
+            return message
+        translated = ngettext(
+            "%(count)s page in another language went with them.",
+            "%(count)s pages in other languages went with them.",
+            self.translated_count,
+        ) % {"count": number_format(self.translated_count, force_grouping=True)}
+        return f"{message.rstrip('.')}. {translated}"
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):

@@ -585,7 +585,7 @@ def test_withdrawing_an_article_withdraws_its_translations(client, make_article,
 
 
 def test_deleting_an_article_deletes_its_translations_from_its_delete_view_and_in_bulk(
-    client, make_article, role_user, locales, django_capture_on_commit_callbacks
+    client, make_article, role_user, locales, settings
 ):
     vi, en = locales
     translate(make_article("Tin đã đăng").get_parent(), en, {"Tin tức - Sự kiện": "News"})
@@ -602,7 +602,16 @@ def test_deleting_an_article_deletes_its_translations_from_its_delete_view_and_i
     translated = [translate(page, en, {page.title: f"Deleted in bulk {n}"}) for n, page in enumerate(bulk)]
     bulk_url = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "delete"))
     query = "&".join(f"id={page.pk}" for page in bulk)
-    assert client.post(f"{bulk_url}?{query}&next=/admin/", {}).status_code == 302
+    confirmation = client.get(f"{bulk_url}?{query}&next=/admin/").content.decode()
+    assert "Các bản dịch bị xóa theo: thao tác này sẽ xóa thêm 2 trang bằng ngôn ngữ khác." in confirmation
+    assert 'name="confirm_site_name"' not in confirmation
+    settings.WAGTAILADMIN_UNSAFE_PAGE_DELETION_LIMIT = 4  # 2 pages and their 2 translations
+    assert 'name="confirm_site_name"' in client.get(f"{bulk_url}?{query}&next=/admin/").content.decode()
+    settings.WAGTAILADMIN_UNSAFE_PAGE_DELETION_LIMIT = 10
+    response = client.post(f"{bulk_url}?{query}&next=/admin/", {}, follow=True)
+    assert [str(message).strip() for message in response.context["messages"]] == [
+        "Đã xóa 2 trang. 2 trang bằng ngôn ngữ khác bị xóa theo."
+    ]
     assert not Page.objects.filter(pk__in=[page.pk for page in bulk + translated]).exists()
 
 
