@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class EditorialConfig(AppConfig):
+    default = True
     name = "editorial"
     verbose_name = _("Editorial workflow")
 
@@ -28,3 +30,9 @@ class EditorialConfig(AppConfig):
         page_published.connect(keep_translations_unpublished, dispatch_uid="editorial.keep_translations_unpublished")
         for signal in (post_save, post_delete):
             signal.connect(mirror_view_restrictions, sender=PageViewRestriction, dispatch_uid="editorial.mirror")
+
+
+class UsersConfig(WagtailUsersAppConfig):
+    """Wagtail's users app (in INSTALLED_APPS in its place), with its user forms amended."""
+
+    user_viewset = "editorial.users.UserViewSet"

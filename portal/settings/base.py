@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "editorial.apps.UsersConfig",  # wagtail.users, its user forms amended
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
