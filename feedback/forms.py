@@ -102,12 +102,32 @@ class VoteForm(forms.ModelForm):
             field.widget.language = foreign_language(source)
         else:
             del self.fields["service"]
-        if not source.allow_comment:
+        self.takes_comments = source.allow_comment
+        written = (self.data if self.is_bound else self.initial).get("comment") or ""
+        if not self.takes_comments and not written.strip():
             del self.fields["comment"]
+        elif not self.takes_comments:
+            # Written before the poll stopped taking comments: it stays in the form, to be copied,
+            # and is refused whatever it holds (clean_comment).
+            self.fields["comment"].validators = []
         else:  # its limit as the visitor's language writes numbers: 1.000 in Vietnamese
             self.fields["comment"].error_messages["max_length"] = _(
                 "Please keep your comment to %(limit)s characters or fewer."
             ) % {"limit": number_format(COMMENT_MAX_LENGTH, force_grouping=True)}
+
+    def clean_comment(self):
+        """The comment, refused if the poll has stopped taking comments since its form was opened:
+        the vote would be counted and the comment dropped."""
+        comment = self.cleaned_data["comment"]
+        if comment and not self.takes_comments:
+            raise forms.ValidationError(
+                _(
+                    "This poll no longer takes comments. Copy your comment if you wish to keep it, "
+                    "then delete it from the box and vote again."
+                ),
+                code="comments_closed",
+            )
+        return comment
 
     def clean_page(self):
         """The page the vote was cast on: a live page of this site. Any other id (a page deleted

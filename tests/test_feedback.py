@@ -297,6 +297,34 @@ def test_the_box_asks_only_what_the_poll_asks(site, locales):
     assert soup(Client().get("/vi/")).select_one("[data-poll] [data-poll-more]") is None
 
 
+@pytest.mark.parametrize("json", [False, True], ids=["html", "json"])
+def test_a_comment_written_before_the_poll_stopped_taking_them_is_refused_not_dropped(poll_box, json):
+    option = options(poll_box)[1]
+    comment = "Cán bộ tiếp dân chưa đúng giờ."
+    page = soup(Client().get(url("survey", poll_box)))
+    assert page.select_one("form.poll-form textarea[name=comment]") is not None
+    Survey.objects.filter(translation_key=poll_box.translation_key).update(allow_comment=False)
+
+    response = post_vote(Client(), poll_box, option, json=json, comment=comment)
+    assert response.status_code == 422
+    message = "Cuộc bình chọn này không còn nhận ý kiến. Nếu muốn giữ ý kiến của mình, bạn hãy sao chép ra nơi khác"
+    if json:
+        assert response.json()["message"].startswith(message)
+    else:
+        form = soup(response).select_one("form.poll-form")
+        assert form.select_one("input[name=option][checked]")["value"] == str(option.pk)
+        assert form_fields(form)["comment"] == comment  # to be copied
+        assert message in form.select_one("textarea[name=comment]").find_next(class_="errorlist").get_text()
+    assert not SurveyResponse.objects.exists()
+
+    # The citizen deletes it and votes again; a form without a comment is a vote as any.
+    assert post_vote(Client(), poll_box, option, agent="Chrome", comment=" ").status_code == 302
+    assert post_vote(Client(), poll_box, option, agent="Safari").status_code == 302
+    assert list(SurveyResponse.objects.values_list("comment", flat=True)) == ["", ""]
+    fresh = soup(Client().get(url("survey", poll_box)))
+    assert fresh.select_one("form.poll-form textarea[name=comment]") is None
+
+
 def test_a_refused_vote_keeps_what_the_citizen_chose_and_wrote(poll_box, monkeypatch):
     option = options(poll_box)[2]
     comment = "Thủ tục nhanh gọn."
