@@ -195,13 +195,20 @@ def _refuse(request, survey, status, message, form=None, next_url=None, initial=
     return _render_page(request, survey, form, status=status, error=message, next_url=next_url)
 
 
-def _too_many(request, survey, form=None):
+def _kept(request):
+    """What the citizen chose and wrote, to stay in the form of a refusal and be sent again; not
+    what another site posted, which the citizen would then send as their own."""
+    return request.POST.dict() if _same_origin(request) else None
+
+
+def _too_many(request, survey, form=None, initial=None):
     return _refuse(
         request,
         survey,
         429,
         _("Too many votes have come from your network in the last minute. Please try again shortly."),
         form,
+        initial=initial,
     )
 
 
@@ -244,9 +251,10 @@ def vote(request, pk):
     survey = _survey_or_404(request, pk)
     if request.method != "POST":  # the address reloaded or shared after a vote: the poll's page
         return HttpResponseRedirect(_survey_url(survey))
-    if _rate_limited(request, count=False):  # a flood is refused before its body is even read
-        return _too_many(request, survey)
     try:
+        # A flood is refused before the vote is checked; its body is read only to give the form back.
+        if _rate_limited(request, count=False):
+            return _too_many(request, survey, initial=None if _wants_json(request) else _kept(request))
         if _csrf_failed(request):
             if settings.CSRF_COOKIE_NAME not in request.COOKIES:  # reloading would not help
                 message = _(
@@ -255,10 +263,7 @@ def vote(request, pk):
                 )
             else:
                 message = _("Your vote could not be verified. Please reload the page and vote again.")
-            # What the citizen chose and wrote stays in the form, to be sent again; not what
-            # another site posted, which the citizen would then send as their own.
-            kept = request.POST.dict() if _same_origin(request) else None
-            return _refuse(request, survey, 403, message, initial=kept)
+            return _refuse(request, survey, 403, message, initial=_kept(request))
         form = VoteForm(survey, request.POST, site=Site.find_for_request(request))
     except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent):
         # Django refuses to read the body again: nothing of it can be used, not even `next`.

@@ -355,6 +355,26 @@ def test_a_refused_vote_keeps_what_the_citizen_chose_and_wrote(poll_box, monkeyp
     assert not SurveyResponse.objects.exists()
 
 
+def test_a_vote_refused_early_for_the_rate_limit_keeps_what_the_citizen_chose_and_wrote(
+    poll_box, settings, minute_start
+):
+    settings.FEEDBACK_VOTE_RATE_LIMIT = 1
+    option = options(poll_box)[3]
+    comment = "Phải chờ quá lâu."
+    assert post_vote(Client(), poll_box, options(poll_box)[0], agent="a neighbour").status_code == 302
+
+    response = post_vote(Client(HTTP_ORIGIN="http://testserver"), poll_box, option, comment=comment)
+    assert response.status_code == 429
+    form = soup(response).select_one("form.poll-form")
+    assert form.select_one("input[name=option][checked]")["value"] == str(option.pk)
+    assert form_fields(form)["comment"] == comment
+    # Not so what another site posted.
+    response = post_vote(Client(HTTP_ORIGIN="https://evil.example"), poll_box, option, comment=comment)
+    assert response.status_code == 429
+    assert form_fields(soup(response).select_one("form.poll-form"))["comment"] == ""
+    assert SurveyResponse.objects.count() == 1
+
+
 def test_a_vote_too_large_to_read_gets_the_poll_page_in_the_visitors_language(poll_box, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
     # As a browser's form sends it (Django reads a multipart body it refused as empty; this one, again).
