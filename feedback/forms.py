@@ -26,6 +26,14 @@ class LabelledChoiceField(forms.ModelChoiceField):
         return self.labels.get(obj.translation_key, str(obj))
 
 
+class CommentField(forms.CharField):
+    """A text whose line breaks are counted as the browser counts them against its `maxlength`:
+    one character each, where the browser sends two (CRLF)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class NamedInLanguageSelect(forms.Select):
     """A select whose options of the values `foreign` are named in `language`, not the page's."""
 
@@ -55,6 +63,7 @@ class VoteForm(forms.ModelForm):
         model = SurveyResponse
         fields = ["option", "service", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"comment": CommentField}
         labels = {"comment": _("Your comment (optional)"), "service": _("Department or service you dealt with")}
         error_messages = {
             "option": {

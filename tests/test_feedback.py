@@ -650,6 +650,18 @@ def test_an_error_is_tied_to_its_field_for_screen_readers(survey, data, describe
     assert message in [error.get_text(strip=True) for error in errors if error]
 
 
+def test_a_comment_the_browser_let_through_is_not_too_long_for_its_line_breaks(survey):
+    # The browser counts a line break as one character against the textarea's maxlength, and
+    # sends it as two (CRLF).
+    comment = "x" * 99 + "\r" + ("x" * 99 + "\r\n") * 9  # and a lone CR, as old Macs wrote
+    assert len(comment) == 1009
+    assert post_vote(Client(), survey, options(survey)[0], comment=comment).status_code == 302
+    assert SurveyResponse.objects.get().comment == "\n".join(["x" * 99] * 10)  # the end stripped as before
+    refused = post_vote(Client(), survey, options(survey)[0], agent="Chrome", comment=comment + "x")
+    assert refused.status_code == 422
+    assert SurveyResponse.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     "opens, closes, message, message_en",
     [
