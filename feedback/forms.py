@@ -53,11 +53,7 @@ class VoteForm(forms.ModelForm):
 
     use_required_attribute = False
 
-    page = forms.IntegerField(
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": _("The page this vote was cast on is unknown.")},
-    )
+    page = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = SurveyResponse
@@ -140,8 +136,12 @@ class VoteForm(forms.ModelForm):
 
     def clean_page(self):
         """The page the vote was cast on: a live page of this site. Any other id (a page deleted
-        since, a draft, another agency's page) is no reason to refuse the vote: it names no page."""
-        page_id = self.cleaned_data["page"]
-        if not page_id or self.site is None:
+        since, a draft, another agency's page), or no id at all (the `page` of an address the
+        visitor typed), is no reason to refuse the vote: it names no page."""
+        try:
+            page_id = int(self.cleaned_data["page"])
+        except ValueError:
+            return None
+        if self.site is None:
             return None
         return Page.objects.live().filter(in_site(self.site), pk=page_id).first()
