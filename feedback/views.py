@@ -7,6 +7,7 @@ JavaScript, poll.js fetches a fresh token from `csrf_token` (never cached) and p
 form to `vote` directly.
 """
 
+import functools
 import hmac
 import logging
 import secrets
@@ -36,6 +37,7 @@ from wagtail.models import Site
 
 from home.translation import foreign_language
 from home.visitors import client_ip, visitor_hash
+from ops.cache import FileCache
 
 from .forms import HONEYPOT_FIELD, VoteForm
 from .models import Survey
@@ -136,23 +138,36 @@ def _remember_vote(request, response, survey):
     )
 
 
+@functools.lru_cache
+def _machine_cache(folder):
+    """The file cache of this machine's processes, as a portal without Redis has (ops.cache.FileCache)."""
+    return FileCache(str(folder), {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
 def _rate_limited(request, count=True):
     """True once an address has sent more than FEEDBACK_VOTE_RATE_LIMIT votes in this minute;
     `count`: this request is a vote about to be kept, and counts (else the allowance is only
     read, to refuse early what would be refused anyway).
 
-    Counted in the shared cache (atomic add and incr), keyed by a hash of the address.
+    Counted in the shared cache (atomic add and incr), keyed by a hash of the address. While it
+    cannot count (Redis out of reach: its `incr` finds no key), each machine counts in its own
+    file cache: an address gets the allowance once per application server, not without end. The
+    database could not count instead: votes keep no address, and the visitor token of one who
+    drops their cookies is new with every vote.
     """
     limit = settings.FEEDBACK_VOTE_RATE_LIMIT
     address = salted_hmac("feedback.vote.rate", client_ip(request)).hexdigest()
     key = f"feedback:votes:{address}:{int(time.time() // RATE_WINDOW)}"
+    machine = _machine_cache(settings.VAR_DIR / "cache")
     if not count:
-        return (cache.get(key) or 0) >= limit
-    cache.add(key, 0, timeout=2 * RATE_WINDOW)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # the key expired between add and incr: a new window has begun
-        return False
+        return (cache.get(key) or machine.get(key) or 0) >= limit
+    for counter in (cache, machine):
+        counter.add(key, 0, timeout=2 * RATE_WINDOW)
+        try:
+            return counter.incr(key) > limit
+        except ValueError:  # the count is gone (out of reach, or culled by a full cache)
+            continue
+    return False  # both lost it between add and incr: one vote rather than a refused citizen
 
 
 def _same_origin(request):

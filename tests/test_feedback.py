@@ -27,6 +27,8 @@ from hypothesis import strategies as st
 from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
+import ops.cache
+from bench.run import free_port
 from editorial.panels import sidebar_poll
 from editorial.roles import APPROVERS, EDITORS, TRANSLATORS
 from feedback.models import Survey, SurveyOption, SurveyResponse
@@ -556,6 +558,27 @@ def test_the_default_rate_limit_lets_a_shared_address_vote_30_times_a_minute(pol
     option = options(poll_box)[0]
     statuses = [post_vote(Client(), poll_box, option, agent=f"phone {i}").status_code for i in range(limit + 1)]
     assert statuses == [302] * limit + [429]
+
+
+def test_the_rate_limit_holds_while_redis_is_out_of_reach(poll_box, settings, minute_start, tmp_path, monkeypatch):
+    monkeypatch.setattr(ops.cache, "_unavailable_until", {})
+    settings.VAR_DIR = tmp_path
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "ops.cache.ResilientRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"},
+    }
+    settings.FEEDBACK_VOTE_RATE_LIMIT = 3
+    option = options(poll_box)[0]
+    for agent in ("a", "b", "c"):
+        assert post_vote(Client(), poll_box, option, agent=agent).status_code == 302
+    refused = post_vote(Client(), poll_box, option, agent="d", json=True)
+    assert refused.status_code == 429
+    assert "Có quá nhiều lượt bình chọn từ mạng của bạn" in refused.json()["message"]
+    assert post_vote(Client(), poll_box, option, agent="e").status_code == 429
+    assert SurveyResponse.objects.count() == 3
+    # Other addresses vote as before.
+    assert post_vote(Client(), poll_box, option, address="203.0.113.99").status_code == 302
+    assert SurveyResponse.objects.count() == 4
 
 
 @pytest.mark.slow
