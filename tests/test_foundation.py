@@ -181,8 +181,8 @@ def _row_counts():
 @override_settings(DEBUG=True)
 def test_load_demo_prints_a_working_admin_login_and_is_idempotent(client, db):
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    login = re.search(r"user: (\S+) password: (\S+)", out.getvalue())
+    call_command("load_demo", "--admin-url", "http://127.0.0.1:8123/admin/", stdout=out)
+    login = re.search(r"http://127.0.0.1:8123/admin/ user: (\S+) password: (\S+)", out.getvalue())
     assert login, out.getvalue()
 
     counts = _row_counts()

@@ -19,6 +19,13 @@ class Command(BaseCommand):
         "demo administrator and the apps' demo users (their demo.demo_users()), whose logins are printed."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--admin-url",
+            default="http://127.0.0.1:8000/admin/",
+            help="The admin's address printed with the demo logins (`make run` passes its HOST and PORT).",
+        )
+
     def handle(self, *args, **options):
         modules = []
         with transaction.atomic():
@@ -31,16 +38,16 @@ class Command(BaseCommand):
                 modules.append(module)
                 self.stdout.write(f"Demo content of {app_config.label}: ready.")
         if settings.DEBUG:
-            self._demo_admin()
+            self._demo_admin(options["admin_url"])
             self._demo_users(modules)
 
-    def _demo_admin(self):
+    def _demo_admin(self, admin_url):
         User = get_user_model()
         if not User.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
             User.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@example.com", DEMO_ADMIN_PASSWORD)
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo administrator (development only): http://127.0.0.1:8000/admin/ "
+                f"Demo administrator (development only): {admin_url} "
                 f"user: {DEMO_ADMIN_USERNAME} password: {DEMO_ADMIN_PASSWORD}"
             )
         )
