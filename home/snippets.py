@@ -120,7 +120,13 @@ class TranslatableSnippetDeleteView(InstanceCheckedMixin, DeleteView):
 
 
 class UsableCopyView(UsableInstanceMixin, CopyView):
-    pass
+    def get_initial_form_instance(self):
+        # A copy is a new snippet, the original of no translation: its form (home.forms.SnippetForm)
+        # must not disable, as a translation's, the fields it shares with its original, which a
+        # browser would not send to the add view.
+        instance = super().get_initial_form_instance()
+        instance.pk = None
+        return instance
 
 
 class UsableInspectView(UsableInstanceMixin, InspectView):

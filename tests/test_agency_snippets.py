@@ -22,7 +22,7 @@ from editorial.roles import ADMINISTRATORS, APPROVERS
 from feedback.forms import VoteForm
 from feedback.models import Survey, SurveyResponse
 from home.choosing import site_snippet_models
-from home.demo import translate
+from home.demo import demo_image, translate
 from home.forms import SnippetForm
 from home.models import AgencyProfile, Department, HomePage, PortalSettings
 from home.snippets import TranslatableSnippetViewSet
@@ -753,3 +753,54 @@ def test_a_tag_only_another_agencys_drafts_carry_is_not_shown_to_an_agencys_staf
         "Kỷ niệm phường K",
     ]
     assert "Kỷ luật Chủ tịch phường" in client.get(listing).content.decode()
+
+
+def browser_sends(form):
+    """What a browser submits for an admin `form`: not its disabled fields."""
+    disabled = {field["name"] for field in form.select("[name][disabled]")}
+    return {name: value for name, value in form_fields(form).items() if name not in disabled}
+
+
+def copied(client, model, original, changes):
+    """Copies `original` in the admin as a browser does, changing `changes`; returns the copy."""
+    copy_url = reverse(f"{model.snippet_viewset.get_url_name('copy')}", args=[original.pk])
+    form = soup(client.get(copy_url)).select_one("form[method=post]:has([name=site])")
+    assert not form.select("[name][disabled]")
+    response = client.post(form["action"], {**browser_sends(form), **changes})
+    assert response.status_code == 302
+    return model.objects.exclude(pk=original.pk).get(locale=original.locale, **changes)
+
+
+def test_a_copy_of_a_translated_snippet_keeps_what_its_form_shows(client, site, ward, locales, role_user):
+    """A copy is a new snippet in its language, the original of no translation: the fields that a
+    translation takes from its original are the copy's own, offered and saved (they were shown
+    disabled, not sent, and lost)."""
+    vi, en = locales
+    client.force_login(role_user(ADMINISTRATORS, "quantri"))
+    profile = AgencyProfile.objects.get(site=ward["site"], locale=vi)
+    profile.phone, profile.fax, profile.email = "0236 3 888 888", "0236 3 888 889", "ubnd@phuongk.gov.vn"
+    profile.logo = demo_image("Biểu trưng phường K", seed=2, size=(240, 240))
+    profile.save()
+    english = translate(profile, en, {profile.name: "Ward K People's Committee"})
+    Translation.objects.update(enabled=False)
+    copy = copied(client, AgencyProfile, english, {"name": "Ward K One-Stop Desk"})
+    assert copy.locale == en and copy.translation_key != profile.translation_key
+    assert (copy.phone, copy.fax, copy.email, copy.logo, copy.site) == (
+        "0236 3 888 888",
+        "0236 3 888 889",
+        "ubnd@phuongk.gov.vn",
+        profile.logo,
+        ward["site"],
+    )
+
+    box = VisitStatsBox.objects.create(locale=vi, title="Thống kê", baseline_total=123456, show_week=False, site=site)
+    english_box = translate(box, en, {"Thống kê": "Statistics"})
+    Translation.objects.update(enabled=False)
+    copy = copied(client, VisitStatsBox, english_box, {"title": "Visits"})
+    assert (copy.locale, copy.baseline_total, copy.show_today, copy.show_week, copy.site) == (
+        en,
+        123456,
+        True,
+        False,
+        site,
+    )
