@@ -1,7 +1,10 @@
 from collections import defaultdict
+from datetime import date, datetime
 
+from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
@@ -10,6 +13,35 @@ from .access import EVERYTHING, sites_of, works_for
 from .choosing import REFUSAL, chosen_models, may_choose, site_snippet_models
 from .text import slugify_vi
 from .translation import source_language
+
+# Dates outside these years are typing mistakes; they would also overflow the time zone
+# arithmetic at the ends of the calendar (the first hours of year 1 here are in year 0 in UTC).
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+def within_the_calendar(value):
+    """A date, or a date and time (its day where it was typed), within the calendar's years."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise forms.ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="out_of_range",
+            params={
+                name: date_format(end, "SHORT_DATE_FORMAT")
+                for name, end in (("earliest", EARLIEST), ("latest", LATEST))
+            },
+        )
+
+
+class CalendarMixin:
+    """An admin form whose dates and times are within the calendar (within_the_calendar)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateTimeField):
+                field.validators.append(within_the_calendar)
 
 
 class AdminLoginForm(LoginForm):
@@ -64,7 +96,7 @@ class ChosenObjectsMixin:
         return cleaned_data
 
 
-class SnippetForm(ChosenObjectsMixin, WagtailAdminModelForm):
+class SnippetForm(CalendarMixin, ChosenObjectsMixin, WagtailAdminModelForm):
     """The form of the portal's snippets. Of a snippet that belongs to a site (home.models.
     SiteSnippet), its user picks one of the sites they work for (home.access); those who work only
     for other sites than the default one (an agency's own staff) must pick one, and everyone must
@@ -114,7 +146,7 @@ class PortalSettingsForm(ChosenObjectsMixin, WagtailAdminModelForm):
         js = ["wagtailadmin/js/telepath/widgets.js"]
 
 
-class PortalPageForm(ChosenObjectsMixin, WagtailAdminPageForm):
+class PortalPageForm(CalendarMixin, ChosenObjectsMixin, WagtailAdminPageForm):
     """The portal's page forms take only what their user may choose (ChosenObjectsMixin), and
     refuse a slug that a route of the parent page answers (a category's "rss/"): the child would
     never be served."""

@@ -1,17 +1,12 @@
-from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .terms import MAX_QUERY_LENGTH, Query
+from home.forms import within_the_calendar
 
-# Dates outside these years are typing mistakes; they would also overflow the time zone
-# arithmetic at the ends of the calendar.
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2999, 12, 31)
+from .terms import MAX_QUERY_LENGTH, Query
 
 
 class DateInput(forms.DateInput):
@@ -22,18 +17,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self):
         super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", "size": 10})
-
-
-def within_the_calendar(value):
-    if not EARLIEST <= value <= LATEST:
-        raise forms.ValidationError(
-            _("Enter a date between %(earliest)s and %(latest)s."),
-            code="out_of_range",
-            params={
-                name: date_format(day, "SHORT_DATE_FORMAT")
-                for name, day in (("earliest", EARLIEST), ("latest", LATEST))
-            },
-        )
 
 
 class DateField(forms.DateField):

@@ -1002,6 +1002,30 @@ def test_an_approver_closes_a_poll_in_its_form_and_its_box_says_so_at_once(admin
     assert box.select_one("form") is None and "Cuộc bình chọn đã kết thúc." in box.get_text()
 
 
+def test_a_polls_period_out_of_the_calendar_is_refused_and_the_rest_of_its_form_kept(admin_client, site, poll_box):
+    """Converted to UTC, the first minutes of year 1 in the agency's time zone fall before the
+    calendar: the admin failed (OverflowError)."""
+    poll_box.site = site
+    poll_box.save()
+    data = form_fields(admin_form(admin_client.get(admin_url("edit", poll_box.pk))))
+    data["question"] = "Câu hỏi mới?"
+    for name in ("opens_at", "closes_at"):
+        response = admin_client.post(admin_url("edit", poll_box.pk), {**data, name: "01/01/0001 00:00"})
+        assert response.status_code == 200
+        assert response.context["form"].errors[name] == ["Nhập ngày trong khoảng từ 01/01/1900 đến 31/12/2999."]
+        form = admin_form(response)
+        assert form_fields(form)["question"] == "Câu hỏi mới?"
+        assert form_fields(form)[name] == "01/01/0001 00:00"
+    poll_box.refresh_from_db()
+    assert poll_box.question == QUESTION
+
+    data["opens_at"] = "01/01/2020 07:00"
+    assert admin_client.post(admin_url("edit", poll_box.pk), data).status_code == 302
+    poll_box.refresh_from_db()
+    assert poll_box.question == "Câu hỏi mới?"
+    assert poll_box.opens_at == datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+
+
 def test_closing_the_vietnamese_poll_closes_every_language_version(poll_box):
     english = poll_box.get_translation(Locale.objects.get(language_code="en"))
     assert english.is_open()

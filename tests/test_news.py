@@ -284,6 +284,42 @@ def test_typed_slugs_and_dates_are_taken_as_the_portal_writes_them(admin_client,
     assert '"format": "d/m/Y H:i"' in date_input.find_next("script").string
 
 
+OUT_OF_THE_CALENDAR = "Nhập ngày trong khoảng từ 01/01/1900 đến 31/12/2999."
+
+
+@pytest.mark.parametrize("field", ["publication_date", "go_live_at"])
+def test_a_date_out_of_the_calendar_is_refused_in_a_pages_form_and_the_rest_kept(
+    admin_client, news_category, department, field
+):
+    """Converted to UTC, the first minutes of year 1 in the agency's time zone fall before the
+    calendar: the admin failed (OverflowError)."""
+    body = streamfield([("paragraph", rich_text("<p>Nội dung.</p>", features=PARAGRAPH_FEATURES))])
+    fields = {"title": "Lịch tiếp công dân", "slug": "lich-tiep", "lead": "Tóm tắt.", "department": department.pk}
+    fields |= {"body": body, "tags": "", "related_links": inline_formset([]), "byline": "", "featured_image": ""}
+    fields |= {"seo_title": "", "search_description": "", "publication_date": "", "action-publish": "action-publish"}
+    add_url = reverse("wagtailadmin_pages:add", args=("news", "newsarticlepage", news_category.pk))
+
+    response = admin_client.post(add_url, nested_form_data({**fields, field: "01/01/0001 00:00"}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [OUT_OF_THE_CALENDAR]
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("input[name=title]")["value"] == "Lịch tiếp công dân"
+    # The scheduling dialog's fields are in a <template>, which CSS selectors do not enter.
+    assert page.find("input", attrs={"name": field})["value"] == "01/01/0001 00:00"
+    assert not Page.objects.child_of(news_category).exists()
+
+    response = admin_client.post(add_url, nested_form_data({**fields, field: "15/11/2020 09:30"}))
+    assert response.status_code == 302, response.context["form"].errors
+    article = NewsArticlePage.objects.child_of(news_category).get()
+    assert getattr(article, field) == datetime(2020, 11, 15, 9, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+    # Scheduled in the article's edit form.
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    response = admin_client.post(edit_url, nested_form_data({**fields, field: "31/12/0001 23:59"}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [OUT_OF_THE_CALENDAR]
+
+
 def browser_urlify(title, formatters, allow_unicode):
     """What Wagtail 8's `w-slug` controller (`urlify`, in wagtailadmin/js/core.js) makes of a
     title: trim, apply the input's formatters, (if unicode is not allowed, Django's downcode
