@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from home.models import Department
 from home.text import fold
@@ -85,13 +85,12 @@ class VoteForm(forms.ModelForm):
             label=_("Your answer"),
             error_messages=option.error_messages,
         )
-        services = Department.objects.for_site(source.site_id).filter(locale_id=source.locale_id)
-        offered = list(services) if source.service_id is None else []
+        offered = source.services_offered
         if offered:
             service = self.fields["service"]
-            labels = dict(Department.objects.filter(locale=Locale.get_active()).values_list("translation_key", "name"))
+            labels = source.service_labels
             field = self.fields["service"] = LabelledChoiceField(
-                queryset=services,
+                queryset=Department.objects.filter(pk__in=[unit.pk for unit in offered]),
                 labels=labels,
                 required=False,
                 empty_label=_("Not specified"),

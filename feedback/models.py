@@ -15,7 +15,7 @@ from wagtail.models import Locale, Orderable, TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.forms import SnippetForm
-from home.models import SiteSnippet
+from home.models import Department, SiteSnippet
 from home.translation import SharedFieldsMixin, source_language
 
 from .results import survey_results
@@ -137,17 +137,35 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
     def results(self):
         return survey_results(self, getattr(self, "prefetched_vote_counts", None))
 
+    @cached_property
+    def services_offered(self):
+        """The departments a voter may name: those of this poll's site and every site's, in its
+        language; none when the poll is about one department. `prepare_sidebar_boxes` loads them
+        for several polls at once."""
+        if self.service_id is not None:
+            return []
+        return list(Department.objects.for_site(self.site_id).filter(locale_id=self.locale_id))
+
+    @cached_property
+    def service_labels(self):
+        """The names of the departments it offers in the active language, by their translation
+        key (a department not translated yet has none)."""
+        keys = [unit.translation_key for unit in self.services_offered]
+        named = Department.objects.filter(locale=Locale.get_active(), translation_key__in=keys)
+        return dict(named.values_list("translation_key", "name"))
+
     @classmethod
     def prepare_sidebar_boxes(cls, surveys):
-        """Load what the sidebar boxes of `surveys` show for all of them at once, in three queries
-        at most: the sources, the answers of both (labels in each box's language) and the votes
-        of the closed polls, whose boxes show the results."""
+        """Load what the sidebar boxes of `surveys` show for all of them at once, in six queries at
+        most: the sources, the answers of both (labels in each box's language), the departments
+        the open polls offer and their names in the active language (and the active locale), and
+        the votes of the closed polls, whose boxes show the results."""
         default = source_language()
         sources = {
             source.translation_key: source
             for source in cls.objects.filter(
                 translation_key__in=[survey.translation_key for survey in surveys], locale__language_code=default
-            )
+            ).select_related("locale")
         }
         for survey in surveys:
             source = sources.get(survey.translation_key)
@@ -158,6 +176,24 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
             options[option.survey_id].append(option)
         for pk, survey in loaded.items():
             survey.options = options[pk]
+        offering = {survey.source.pk: survey.source for survey in surveys if survey.is_open()}
+        offering = [source for source in offering.values() if source.service_id is None]
+        if offering:
+            sites = {source.site_id for source in offering}
+            units = Department.objects.filter(locale_id__in={source.locale_id for source in offering})
+            units = list(units if None in sites else units.for_sites(sites))
+            labels = Department.objects.filter(
+                locale=Locale.get_active(), translation_key__in={unit.translation_key for unit in units}
+            )
+            labels = dict(labels.values_list("translation_key", "name"))
+            for source in offering:
+                source.services_offered = [
+                    unit
+                    for unit in units
+                    if unit.locale_id == source.locale_id
+                    and (source.site_id is None or unit.site_id in (source.site_id, None))
+                ]
+                source.service_labels = labels
         closed = [survey for survey in surveys if not survey.is_open()]
         if closed:
             counts = defaultdict(dict)

@@ -10,6 +10,8 @@ query; raising one needs a reason.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.rich_text import RichText
 
 from feedback.models import Survey
@@ -122,6 +124,25 @@ def test_the_article_budget(client, sidebar, make_article, django_assert_num_que
     sidebar(3)
     assert big.body.raw_data and boxes_shown(client, big.url) == 12
     assert_budget(client, django_assert_num_queries, big.url, ARTICLE_QUERIES, "Tin liên quan 9")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_sidebar_rebuilt_costs_the_same_whatever_its_boxes(client, sidebar, department, language, settings):
+    """Right after a publication or a snippet's change, the shared fragments are rendered again
+    (home/fragments.py): the sidebar's queries do not grow with its boxes then either."""
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    url = f"/{language}/"
+    sidebar(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    sidebar(4)
+    assert boxes_shown(client, url) == 16
+    name = {"vi": department.name, "en": "Office"}[language]
+    assert client.get(url).text.count(f">{name}</option>") == 4  # the open polls offer the department
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few), [query["sql"] for query in many.captured_queries[len(few) :]]
 
 
 def test_a_deleted_box_snippet_is_left_out(client, sidebar, site):
