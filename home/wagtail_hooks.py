@@ -3,6 +3,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .models import AgencyProfile, Department, InfoBox
+from .richtext import LocalizedPageLinkHandler
 from .snippets import TranslatableSnippetViewSet, UsableDeleteBulkAction
 
 
@@ -33,3 +34,8 @@ register_snippet(InfoBoxViewSet)
 
 # After Wagtail's own, which it replaces for the snippets of a site.
 hooks.register("register_bulk_action", UsableDeleteBulkAction, order=1)
+
+
+@hooks.register("register_rich_text_features", order=1)  # after Wagtail's, which it replaces
+def link_pages_in_the_readers_language(features):
+    features.register_link_type(LocalizedPageLinkHandler)

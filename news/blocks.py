@@ -2,17 +2,24 @@
 (description and preview value) in the admin's block picker."""
 
 import copy
+import uuid
+from collections import defaultdict
 from urllib.parse import urlsplit
 
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
 from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock as WagtailImageChooserBlock
-from wagtail.rich_text import RichText
+from wagtail.rich_text import RichText, expand_db_html
 from wagtail_localize.segments import StringSegmentValue
 
 from home.choosing import choosable
@@ -54,9 +61,37 @@ class ImageChooserBlock(WagtailImageChooserBlock):
         return []
 
 
+class _ExpandedTogether:
+    """The front-end HTML of the paragraphs of one stream, expanded in one pass: the pages and
+    documents their links name are fetched once for them all, not a paragraph at a time."""
+
+    def __init__(self, sources):
+        self.sources = sources
+
+    @cached_property
+    def html(self):
+        separator = f"<!--{uuid.uuid4().hex}-->"  # which no expanded link or text can contain
+        return expand_db_html(separator.join(self.sources)).split(separator)
+
+
+class ParagraphText(RichText):
+    def __init__(self, source, batch, index):
+        super().__init__(source)
+        self.batch, self.index = batch, index
+
+    def __html__(self):
+        if self.source != self.batch.sources[self.index]:  # changed since: on its own
+            return super().__html__()
+        return render_to_string("wagtailcore/shared/richtext.html", {"html": self.batch.html[self.index]})
+
+
 class ParagraphBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
         super().__init__(features=PARAGRAPH_FEATURES, **kwargs)
+
+    def bulk_to_python(self, values):
+        batch = _ExpandedTogether([value or "" for value in values])
+        return [ParagraphText(source, batch, index) for index, source in enumerate(batch.sources)]
 
     class Meta:
         icon = "pilcrow"
@@ -162,8 +197,24 @@ class QuoteBlock(blocks.StructBlock):
         description = _("Words of a speaker, set apart from the text.")
 
 
+class VideoEmbedBlock(EmbedBlock):
+    """Finds the stored embeds of a stream's videos together, not one query a video. A video
+    whose embed is not stored (or is out of date) is fetched from its site as it is rendered."""
+
+    def bulk_to_python(self, values):
+        videos = super().bulk_to_python(values)
+        by_hash = defaultdict(list)
+        for video in filter(None, videos):
+            by_hash[get_embed_hash(video.url, video.max_width, video.max_height)].append(video)
+        for embed in Embed.objects.exclude(cache_until__lte=timezone.now()).filter(hash__in=by_hash):
+            html = render_to_string("wagtailembeds/embed_frontend.html", {"embed": embed})
+            for video in by_hash[embed.hash]:
+                video.__dict__["html"] = html
+        return videos
+
+
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(label=_("Video address"), max_width=800, help_text=_("e.g. a YouTube address."))
+    video = VideoEmbedBlock(label=_("Video address"), max_width=800, help_text=_("e.g. a YouTube address."))
     caption = blocks.CharBlock(label=_("Caption"), required=False)
 
     class Meta:

@@ -10,8 +10,12 @@ query; raising one needs a reason.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 from wagtail.rich_text import RichText
 
 from feedback.models import Survey
@@ -143,6 +147,38 @@ def test_the_sidebar_rebuilt_costs_the_same_whatever_its_boxes(client, sidebar, 
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few), [query["sql"] for query in many.captured_queries[len(few) :]]
+
+
+def test_an_articles_links_documents_and_videos_cost_the_same_however_many(
+    client, sidebar, make_article, django_assert_num_queries
+):
+    """Links to pages and documents in its paragraphs, and videos whose embeds are stored."""
+    sidebar(1)
+    targets = [make_article(f"Tin được dẫn {n}") for n in range(6)]
+
+    def body(count, prefix):
+        blocks = []
+        for n in range(count):
+            document = get_document_model()(title=f"Văn bản {prefix}-{n}")
+            document.file.save(f"vb-{prefix}-{n}.txt", ContentFile(b"Van ban"), save=False)
+            document.save()
+            url = f"https://www.youtube.com/watch?v={prefix}{n}"
+            Embed.objects.create(
+                hash=get_embed_hash(url, 800), url=url, max_width=800, type="video", html="<iframe></iframe>"
+            )
+            paragraph = (
+                f'<p>Xem <a linktype="page" id="{targets[n].pk}">tin</a> '
+                f'và <a linktype="document" id="{document.pk}">văn bản</a>.</p>'
+            )
+            blocks += [("paragraph", RichText(paragraph)), ("video", {"video": url, "caption": ""})]
+        return blocks
+
+    short, long = make_article("Tin ngắn", body=body(1, "a")), make_article("Tin dài", body=body(6, "b"))
+    client.get(short.url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(short.url)
+    assert_budget(client, django_assert_num_queries, long.url, len(few), targets[5].url)
+    assert client.get(long.url).text.count("<iframe></iframe>") == 6
 
 
 def test_a_deleted_box_snippet_is_left_out(client, sidebar, site):

@@ -275,3 +275,27 @@ def test_the_english_demo_site_reads_in_english(client, demo):
     festival = NewsArticlePage.objects.get(slug="street-food-festival-opens-by-the-han-river")
     photo = soup_of(client.get(festival.url, HTTP_USER_AGENT=CRAWLER)).select_one(".article-image img")
     assert photo["alt"].startswith("Diners queue at a stall") and not photo.get("lang")
+
+
+def test_links_in_an_articles_text_lead_to_the_readers_language(client, make_article, locales):
+    """To the linked page's translation when it has one, live; else to the page itself."""
+    from wagtail.rich_text import RichText
+
+    _vi, en = locales
+    category = make_article("Tin đầu tiên").get_parent().specific
+    translate(category, en, {category.title: "News"})
+    translated, untranslated = make_article("Lịch tiếp dân"), make_article("Thông báo nghỉ lễ")
+    english_target = translate(translated, en, {"Lịch tiếp dân": "Reception schedule"})
+    text = (
+        f'<p>Xem <a linktype="page" id="{translated.pk}">lịch</a> '
+        f'và <a linktype="page" id="{untranslated.pk}">thông báo</a>.</p>'
+    )
+    article = make_article("Tin có liên kết", body=[("paragraph", RichText(text))])
+    english = translate(article, en, {"Tin có liên kết": "News with links"})
+    links = [a["href"] for a in BeautifulSoup(client.get(english.url).content, "html.parser").select(".rich-text a")]
+    assert links == [english_target.url, untranslated.url]
+    links = [a["href"] for a in BeautifulSoup(client.get(article.url).content, "html.parser").select(".rich-text a")]
+    assert links == [translated.url, untranslated.url]
+    english_target.unpublish()
+    links = [a["href"] for a in BeautifulSoup(client.get(english.url).content, "html.parser").select(".rich-text a")]
+    assert links == [translated.url, untranslated.url]
