@@ -32,6 +32,9 @@ class SurveyCreateView(CreateView):
 class SurveyIndexView(TranslatableSnippetIndexView):
     report_url_name = None
 
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("service")
+
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
         user = self.request.user

@@ -13,14 +13,16 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.rich_text import RichText
 
+from editorial.roles import EDITORS
 from feedback.models import Survey
 from home.demo import demo_image, translate
-from home.models import InfoBox, PortalSettings
+from home.models import Department, InfoBox, PortalSettings
 from news.models import RelatedArticle
 from tests.test_feedback import make_survey
 from visits.models import VisitStatsBox
@@ -198,3 +200,51 @@ def test_pages_are_routed_with_their_specific_rows_joined(client, news_category,
     assert client.get(sub_category.url + "rss/")["Content-Type"].startswith("application/rss+xml")
     assert client.get(news_category.url + "ban-nhap/").status_code == 404
     assert client.get(article.url + "them/").status_code == 404
+
+
+# --- Admin views: as many queries with more rows ---------------------------------------------
+
+
+def admin_queries(client, url):
+    """The SQL of the admin page at `url`, asked a second time (the first warms the caches)."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def touching(queries, table):
+    return [sql for sql in queries if f'"{table}"' in sql]
+
+
+@pytest.fixture
+def polls(site, locales):
+    """`polls(n)`: n more polls, each about a department of its own, translated into English."""
+    vi, en = locales
+
+    def more(count):
+        for _ in range(count):
+            n = Department.objects.count()
+            poll = make_survey(
+                vi, question=f"Câu hỏi {n}", service=Department.objects.create(locale=vi, name=f"Phòng {n}")
+            )
+            translate(poll, en, {poll.question: f"Question {n}"})
+
+    return more
+
+
+def test_the_polls_listing_costs_the_same_with_more_polls(client, admin_client, role_user, polls):
+    """The listing's department column is joined to the polls. A superuser's rows also have
+    wagtail-localize's "Translate" and "Sync" buttons, whose hook (upstream) asks four or five
+    queries per row, as many rows as a page holds at most: only their own department queries are
+    counted for them."""
+    client.force_login(role_user(EDITORS, "bientap"))
+    url = reverse("wagtailsnippets_feedback_survey:list")
+    polls(2)
+    editor, superuser = admin_queries(client, url), admin_queries(admin_client, url)
+    polls(6)
+    assert len(admin_queries(client, url)) == len(editor)
+    assert "Phòng 7" in client.get(url).text
+    assert len(touching(admin_queries(admin_client, url), "home_department")) == len(
+        touching(superuser, "home_department")
+    )
