@@ -5,7 +5,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.permissions import page_permission_policy
 
 
@@ -14,6 +14,12 @@ def in_site(site):
     its own beside the site's root page (Wagtail's `in_site` takes the root page's tree alone)."""
     roots = site.root_page.get_translations(inclusive=True)
     return reduce(or_, (Page.objects.descendant_of_q(root, inclusive=True) for root in roots))
+
+
+def sites_of_paths(url_paths):
+    """The ids of the sites whose trees (in any language) hold the pages at `url_paths`."""
+    roots = Site.get_site_root_paths()
+    return {root.site_id for root in roots for url_path in url_paths if url_path.startswith(root.root_path)}
 
 
 def in_users_trees(user, field="path"):

@@ -13,6 +13,8 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import get_snippet_models
 
+from home.trees import sites_of_paths
+
 from .pagecache import content_changed
 
 
@@ -28,9 +30,7 @@ def _shared_content_models():
 def _sites_of(*url_paths):
     """The sites whose pages (in any language) include these url_paths; None (every site) when
     none does."""
-    roots = Site.get_site_root_paths()
-    sites = {root.site_id for root in roots for url_path in url_paths if url_path.startswith(root.root_path)}
-    return sites or None
+    return sites_of_paths(url_paths) or None
 
 
 def _page_changed(sender, instance, **kwargs):

@@ -17,13 +17,14 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
+from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from editorial.roles import EDITORS
 from feedback.models import Survey
 from home.demo import demo_image, translate
 from home.models import Department, InfoBox, PortalSettings
-from news.models import RelatedArticle
+from news.models import NewsTag, RelatedArticle
 from tests.test_feedback import make_survey
 from visits.models import VisitStatsBox
 
@@ -248,3 +249,29 @@ def test_the_polls_listing_costs_the_same_with_more_polls(client, admin_client, 
     assert len(touching(admin_queries(admin_client, url), "home_department")) == len(
         touching(superuser, "home_department")
     )
+
+
+def test_the_tags_listing_asks_once_which_sites_show_its_tags(client, admin_client, ward, make_article, locales):
+    """Whose sites' articles carry each tag (who may change it: home.snippets) is read for the
+    page's tags at once. The rest of the rows' queries are wagtail-localize's buttons, as in the
+    polls listing."""
+    vi, en = locales
+    translate(Page.objects.get(pk=ward["site"].root_page_id).specific, en, {"Trang chủ": "Home"})
+    url = reverse("wagtailsnippets_news_newstag:list")
+
+    def tags(names, parent=None):
+        make_article(f"Tin {names[-1]}", tags=names, parent=parent)
+        for tag in NewsTag.objects.filter(name__in=names):
+            translate(tag, en, {tag.name: f"{tag.name} (en)"})
+
+    tags(["du lịch", "phường K"], parent=ward["category"])
+    tags(["du lịch"])
+    small = touching(admin_queries(admin_client, url), "news_articletag")
+    for n in range(6):
+        tags([f"chủ đề {n}"], parent=ward["category"])
+    assert len(touching(admin_queries(admin_client, url), "news_articletag")) == len(small)
+    client.force_login(ward["translator"])
+    listing = client.get(url).text
+    for name, editable in (("du lịch", False), ("phường K", True), ("chủ đề 5", True)):
+        translation = NewsTag.objects.get(name=name).get_translation(en)
+        assert (reverse("wagtailsnippets_news_newstag:edit", args=[translation.pk]) in listing) is editable
