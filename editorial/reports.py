@@ -67,6 +67,7 @@ class TranslationsReport(TranslationsReportView):
             super()
             .get_queryset()
             .order_by("-created_at", "-pk")
+            .select_related("source", "source__locale", "source__specific_content_type", "target_locale")
             .filter(~Q(source__object_id__in=pages) | Q(source__object_id__in=pages.filter(trees_to_translate(user))))
         )
         sites = sites_of(user)

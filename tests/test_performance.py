@@ -275,3 +275,27 @@ def test_the_tags_listing_asks_once_which_sites_show_its_tags(client, admin_clie
     for name, editable in (("du lịch", False), ("phường K", True), ("chủ đề 5", True)):
         translation = NewsTag.objects.get(name=name).get_translation(en)
         assert (reverse("wagtailsnippets_news_newstag:edit", args=[translation.pk]) in listing) is editable
+
+
+def test_the_translations_report_reads_each_rows_source_and_languages_with_it(admin_client, locales):
+    """Each translation's source, its type and both languages are joined to the translations.
+    Each row still asks for its object in both languages (three queries) and the progress of its
+    translation (wagtail-localize's template, upstream), at most 50 rows a page."""
+    vi, en = locales
+    url = "/admin/localize/reports/translations/"
+
+    def translated(count):
+        for _ in range(count):
+            n = Department.objects.filter(locale=vi).count()
+            translate(Department.objects.create(locale=vi, name=f"Phòng {n}"), en, {f"Phòng {n}": f"Division {n}"})
+
+    def joined(queries):
+        tables = ("wagtail_localize_translationsource", "django_content_type", "wagtailcore_locale")
+        return [sql for sql in queries if any(f'"{table}"' in sql for table in tables)]
+
+    translated(2)
+    small = joined(admin_queries(admin_client, url))
+    translated(6)
+    queries = admin_queries(admin_client, url)
+    assert len(joined(queries)) == len(small)
+    assert "Phòng 7" in admin_client.get(url).text
