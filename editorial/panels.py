@@ -6,16 +6,17 @@ These add the user's drafts, the pages waiting for a translation, the latest pub
 today's figures of each of the user's sites.
 """
 
+from collections import defaultdict
 from functools import reduce
 from operator import or_
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.models import Locale, Page, Revision, Site, TaskState
 from wagtail_localize.models import TranslationSource
 
-from feedback.models import Survey
+from feedback.models import Survey, SurveyResponse
 from home.models import PortalSettings
 from home.trees import in_users_trees
 from news.models import NewsArticlePage, attach_categories
@@ -155,14 +156,36 @@ class LatestNewsPanel(Component):
         return {"articles": attach_approvers(attach_categories(articles))}
 
 
-def sidebar_poll(site):
-    """The poll in the site's sidebar (PortalSettings), or None; not another agency's, which the
-    sidebar leaves out. Only its id is read from the sidebar, so that the other boxes' snippets are
-    not loaded."""
-    for block in PortalSettings.for_site(site).sidebar.raw_data:
-        if block["type"] == "poll" and block["value"]:
-            return Survey.objects.for_site(site.pk).filter(pk=block["value"]).first()
-    return None
+def sidebar_polls(sites):
+    """{site id: the poll in the site's sidebar (PortalSettings), or None}; not another agency's,
+    which the sidebar leaves out. Only the polls' ids are read from the sidebars, so that the other
+    boxes' snippets are not loaded: two queries, whatever the number of sites."""
+    chosen = {}
+    for settings in PortalSettings.objects.filter(site__in=sites).only("site", "sidebar"):
+        chosen[settings.site_id] = next(
+            (block["value"] for block in settings.sidebar.raw_data if block["type"] == "poll" and block["value"]), None
+        )
+    polls = Survey.objects.in_bulk([pk for pk in chosen.values() if pk])
+    found = {}
+    for site in sites:
+        poll = polls.get(chosen.get(site.pk))
+        found[site.pk] = poll if poll and poll.site_id in (None, site.pk) else None
+    return found
+
+
+def count_votes(polls):
+    """Each poll's `prefetched_vote_counts` (its source's votes by answer, Survey.results), in one
+    query; Survey.prepare_sidebar_boxes counts the closed polls' alone."""
+    counts = defaultdict(dict)
+    for survey_id, option_id, votes in (
+        SurveyResponse.objects.filter(survey__in={poll.source.pk for poll in polls})
+        .values_list("survey", "option")
+        .annotate(votes=Count("pk"))
+        .order_by()
+    ):
+        counts[survey_id][option_id] = votes
+    for poll in polls:
+        poll.prefetched_vote_counts = counts[poll.source.pk]
 
 
 class TodayPanel(Component):
@@ -177,10 +200,16 @@ class TodayPanel(Component):
         css = {"all": ["editorial/editorial.css"]}
 
     def get_context_data(self, parent_context):
-        sites = []
         mine = Site.objects.filter(in_users_trees(parent_context["request"].user, "root_page__path"))
-        for site in mine.order_by("-is_default_site", "site_name", "hostname"):
-            poll = sidebar_poll(site)
+        mine = list(mine.order_by("-is_default_site", "site_name", "hostname"))
+        polls = sidebar_polls(mine)
+        shown = list({poll.pk: poll for poll in polls.values() if poll}.values())
+        if shown:
+            Survey.prepare_sidebar_boxes(shown)
+            count_votes(shown)
+        sites = []
+        for site in mine:
+            poll = polls[site.pk]
             sites.append(
                 {
                     "site": site,

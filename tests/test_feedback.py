@@ -29,7 +29,7 @@ from wagtail_localize.models import StringSegment, Translation, TranslationSourc
 
 import ops.cache
 from bench.run import free_port
-from editorial.panels import sidebar_poll
+from editorial.panels import sidebar_polls
 from editorial.roles import APPROVERS, EDITORS, TRANSLATORS
 from feedback.models import Survey, SurveyOption, SurveyResponse
 from feedback.results import largest_remainder, percentages, satisfaction_rate
@@ -1167,12 +1167,12 @@ def test_a_poll_made_another_agencys_leaves_the_sidebar_and_the_dashboard(site, 
     add_sidebar_box(ward["site"], "poll", poll)
     ward_host = Client(HTTP_HOST="phuong-k.example.vn")
     assert soup(ward_host.get("/vi/")).select_one("[data-poll] .box__title").get_text(strip=True) == poll.question
-    assert sidebar_poll(ward["site"]) == poll
+    assert sidebar_polls([ward["site"]]) == {ward["site"].pk: poll}
 
     poll.site = site
     poll.save()
     assert soup(ward_host.get("/vi/")).select_one("[data-poll]") is None
-    assert sidebar_poll(ward["site"]) is None
+    assert sidebar_polls([ward["site"]]) == {ward["site"].pk: None}
 
 
 def test_an_agencys_poll_is_served_and_voted_on_at_its_own_sites_address_alone(site, ward, locales):

@@ -17,15 +17,16 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from editorial.roles import EDITORS
-from feedback.models import Survey
-from home.demo import demo_image, translate
+from feedback.models import Survey, SurveyResponse
+from home.agencies import add_agency_site
+from home.demo import add_sidebar_box, demo_image, translate
 from home.models import Department, InfoBox, PortalSettings
 from news.models import NewsTag, RelatedArticle
-from tests.test_feedback import make_survey
+from tests.test_feedback import make_survey, soup
 from visits.models import VisitStatsBox
 
 HOME_QUERIES = 11
@@ -299,3 +300,24 @@ def test_the_translations_report_reads_each_rows_source_and_languages_with_it(ad
     queries = admin_queries(admin_client, url)
     assert len(joined(queries)) == len(small)
     assert "Phòng 7" in admin_client.get(url).text
+
+
+def test_the_dashboards_today_panel_costs_the_same_with_more_sites(admin_client, site, locales):
+    """The "Today" panel reads the sites' settings, the polls of their sidebars, the polls' answers
+    and votes for all the sites at once (the visit figures come from the cache)."""
+    vi = locales[0]
+
+    def agencies(count):
+        for _ in range(count):
+            n = Site.objects.count()
+            agency = add_agency_site(f"Phường {n}", f"phuong-{n}.example.vn", 80)
+            poll = make_survey(vi, question=f"Phường {n} phục vụ thế nào?", site=agency)
+            SurveyResponse.objects.create(survey=poll, option=poll.options.first(), language="vi", visitor_token="t")
+            add_sidebar_box(agency, "poll", poll)
+
+    agencies(2)
+    small = admin_queries(admin_client, "/admin/")
+    agencies(4)
+    assert len(admin_queries(admin_client, "/admin/")) == len(small)
+    rates = soup(admin_client.get("/admin/")).select("[data-satisfaction-rate]")
+    assert len(rates) == 6 and all(rate.get_text().startswith("100%") for rate in rates)
