@@ -6,17 +6,16 @@ These add the user's drafts, the pages waiting for a translation, the latest pub
 today's figures of each of the user's sites.
 """
 
-from collections import defaultdict
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.models import Locale, Page, Revision, Site, TaskState
 from wagtail_localize.models import TranslationSource
 
-from feedback.models import Survey, SurveyResponse
+from feedback.models import Survey
 from home.models import PortalSettings
 from home.trees import in_users_trees
 from news.models import NewsArticlePage, attach_categories
@@ -173,21 +172,6 @@ def sidebar_polls(sites):
     return found
 
 
-def count_votes(polls):
-    """Each poll's `prefetched_vote_counts` (its source's votes by answer, Survey.results), in one
-    query; Survey.prepare_sidebar_boxes counts the closed polls' alone."""
-    counts = defaultdict(dict)
-    for survey_id, option_id, votes in (
-        SurveyResponse.objects.filter(survey__in={poll.source.pk for poll in polls})
-        .values_list("survey", "option")
-        .annotate(votes=Count("pk"))
-        .order_by()
-    ):
-        counts[survey_id][option_id] = votes
-    for poll in polls:
-        poll.prefetched_vote_counts = counts[poll.source.pk]
-
-
 class TodayPanel(Component):
     """Each of the user's sites' visits today (from the visits app) and the satisfaction rate of
     the poll in its sidebar (from the feedback app); either may have nothing to show yet."""
@@ -205,8 +189,8 @@ class TodayPanel(Component):
         polls = sidebar_polls(mine)
         shown = list({poll.pk: poll for poll in polls.values() if poll}.values())
         if shown:
-            Survey.prepare_sidebar_boxes(shown)
-            count_votes(shown)
+            Survey.prepare_sidebar_boxes(shown)  # which counts the votes of the closed ones
+            Survey.prefetch_vote_counts([poll for poll in shown if poll.is_open()])
         sites = []
         for site in mine:
             poll = polls[site.pk]

@@ -194,18 +194,24 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
                     and (source.site_id is None or unit.site_id in (source.site_id, None))
                 ]
                 source.service_labels = labels
-        closed = [survey for survey in surveys if not survey.is_open()]
-        if closed:
-            counts = defaultdict(dict)
-            for survey_id, option_id, votes in (
-                SurveyResponse.objects.filter(survey__in=[survey.source.pk for survey in closed])
-                .values_list("survey", "option")
-                .annotate(votes=Count("pk"))
-                .order_by()
-            ):
-                counts[survey_id][option_id] = votes
-            for survey in closed:
-                survey.prefetched_vote_counts = counts[survey.source.pk]
+        cls.prefetch_vote_counts([survey for survey in surveys if not survey.is_open()])
+
+    @staticmethod
+    def prefetch_vote_counts(surveys):
+        """Each of `surveys`' `prefetched_vote_counts` (its source's votes by answer, `results`),
+        in one query."""
+        if not surveys:
+            return
+        counts = defaultdict(dict)
+        for survey_id, option_id, votes in (
+            SurveyResponse.objects.filter(survey__in={survey.source.pk for survey in surveys})
+            .values_list("survey", "option")
+            .annotate(votes=Count("pk"))
+            .order_by()
+        ):
+            counts[survey_id][option_id] = votes
+        for survey in surveys:
+            survey.prefetched_vote_counts = counts[survey.source.pk]
 
 
 class SurveyOption(SharedFieldsMixin, TranslatableMixin, Orderable):

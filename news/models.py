@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Orderable, Page, PageManager, Site, TranslatableMixin
+from wagtail.models import Locale, Orderable, Page, PageManager, TranslatableMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -27,7 +27,7 @@ from home.fragments import cached_fragment
 from home.models import Department, FoldedNameMixin, FoldedTitleMixin, SpecificChildRouteMixin
 from home.slugs import AsciiSlugMixin
 from home.text import slugify_vi
-from home.trees import in_users_trees
+from home.trees import in_users_trees, sites_of_paths
 from ops.pagecache import paginated
 
 from .blocks import ArticleBodyBlock
@@ -191,9 +191,7 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
     def sites_showing(self):
         """The ids of the sites whose articles carry this tag, named in any of its languages."""
         tagged = NewsArticlePage.objects.filter(tagged_items__tag__translation_key=self.translation_key)
-        paths = set(tagged.values_list("url_path", flat=True))
-        roots = Site.get_site_root_paths()
-        return {root.site_id for root in roots for path in paths if path.startswith(root.root_path)}
+        return sites_of_paths(tagged.values_list("url_path", flat=True))
 
     def clean(self):
         super().clean()
