@@ -90,6 +90,8 @@ def _snippet(view_kwargs):
 def _other_sites_snippet_refused(request, snippet):
     if isinstance(snippet, SiteSnippet) and not works_for(request.user, snippet.site_id):
         return permission_denied(request)
+    if snippet is not None and not may_see(request.user, snippet):  # another agency's draft's tag
+        return permission_denied(request)
     return None
 
 

@@ -17,6 +17,7 @@ from wagtail_localize.views.report import TranslationsReportView
 
 from home.access import EVERYTHING, sites_of, usable_by
 from home.choosing import site_snippet_models
+from news.models import NewsTag
 
 from .panels import trees_to_translate
 
@@ -76,7 +77,8 @@ class TranslationsReport(TranslationsReportView):
         for model in site_snippet_models():
             others = model.objects.exclude(pk__in=usable_by(user, model.objects.all()))
             translations = translations.exclude(source__object_id__in=others.values("translation_key"))
-        return translations
+        hidden_tags = NewsTag.objects.exclude(pk__in=NewsTag.objects.known_to(user).values("pk"))
+        return translations.exclude(source__object_id__in=hidden_tags.values("translation_key"))
 
 
 class PageTypesUsageReport(PageTypesUsageReportView):

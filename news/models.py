@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager, _ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import ItemBase, TagBase
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -134,24 +134,20 @@ def attach_categories(articles):
     return articles
 
 
-def _known_tags(user):
-    """The translation keys of the tags the admin shows `user`, or EVERYTHING (NewsTag.is_known_to);
-    read once a request."""
-    if sites_of(user) is EVERYTHING:
-        return EVERYTHING
-    if not hasattr(user, "_portal_known_tags"):
-        articles = NewsArticlePage.objects.filter(
-            Q(pk__in=NewsArticlePage.objects.live().public().values("pk")) | in_users_trees(user)
-        )
-        carried = NewsTag.objects.filter(tagged_articles__content_object__in=articles)
-        user._portal_known_tags = set(carried.values_list("translation_key", flat=True))
-    return user._portal_known_tags
+def _carried_tags(user):
+    """The tags that a public article carries, or an article of the user's page trees."""
+    articles = NewsArticlePage.objects.filter(
+        Q(pk__in=NewsArticlePage.objects.live().public().values("pk")) | in_users_trees(user)
+    )
+    return NewsTag.objects.filter(tagged_articles__content_object__in=articles)
 
 
 class NewsTagQuerySet(models.QuerySet):
     def known_to(self, user):
-        keys = _known_tags(user)
-        return self if keys is EVERYTHING else self.filter(translation_key__in=keys)
+        """The tags the admin shows `user` (NewsTag.is_known_to)."""
+        if sites_of(user) is EVERYTHING:
+            return self
+        return self.filter(translation_key__in=_carried_tags(user).values("translation_key"))
 
 
 class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
@@ -164,7 +160,7 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100)
 
-    objects = NewsTagQuerySet.as_manager()
+    objects = NaturalKeyManager.from_queryset(NewsTagQuerySet)()  # taggit's, for its natural keys
 
     panels = [FieldPanel("name")]
     search_fields = FoldedNameMixin.search_fields + [index.FilterField("locale")]
@@ -183,9 +179,14 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
         """Whether the admin shows this tag to `user`: with several agencies, a tag that a public
         article carries (the public site shows it) or an article of the user's page trees, in any
         of its languages; not one that only another agency's drafts carry (its name may be news
-        not yet told). Every tag to those who work for every site."""
-        keys = _known_tags(user)
-        return keys is EVERYTHING or self.translation_key in keys
+        not yet told). Every tag to those who work for every site. The tags hidden from the user
+        (few: those of drafts and unused ones) are read once a request."""
+        if sites_of(user) is EVERYTHING:
+            return True
+        if not hasattr(user, "_portal_hidden_tags"):
+            hidden = NewsTag.objects.exclude(translation_key__in=_carried_tags(user).values("translation_key"))
+            user._portal_hidden_tags = set(hidden.values_list("translation_key", flat=True))
+        return self.translation_key not in user._portal_hidden_tags
 
     @cached_property
     def sites_showing(self):

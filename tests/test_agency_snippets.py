@@ -728,6 +728,8 @@ def test_a_tag_only_another_agencys_drafts_carry_is_not_shown_to_an_agencys_staf
     make_article("Tin của quận", tags=["Du lịch Hải Châu"])
     make_article("Dự thảo của quận", tags=["Kỷ luật Chủ tịch phường"]).unpublish()
     unused = NewsTag.objects.create(name="Kỷ luật cán bộ")  # typed on a draft of a live article
+    for name in ("Du lịch Hải Châu", "Kỷ luật Chủ tịch phường"):
+        translate(NewsTag.objects.get(name=name), locales[1], {name: f"{name} (en)"})
     make_article("Dự thảo phường K", tags=["Kỷ niệm phường K"], parent=ward["category"]).unpublish()
     secret = NewsTag.objects.get(name="Kỷ luật Chủ tịch phường")
     suggestions = reverse("news_tag_suggestions", args=["vi"])
@@ -746,6 +748,11 @@ def test_a_tag_only_another_agencys_drafts_carry_is_not_shown_to_an_agencys_staf
         detail = reverse("wagtail_localize:snippets_api_detail", args=["news", "newstag", tag.pk])
         assert denied(client.get(detail))
     assert denied(client.get(reverse("wagtail_localize:snippets_api_listing", args=["news", "newstag"])))
+    submit = reverse("wagtail_localize:submit_snippet_translation", args=["news", "newstag", secret.pk])
+    assert denied(client.get(submit)) and denied(client.post(submit, {"locales": [locales[1].pk]}))
+    assert secret.get_translations().count() == 1  # the portal's own, made above
+    report = client.get(reverse("wagtail_localize:translations_report")).content.decode()
+    assert "Kỷ luật Chủ tịch phường" not in report and "Du lịch Hải Châu" in report
     client.force_login(admin_user)
     assert sorted(client.get(suggestions, {"term": "k"}).json()) == [
         "Kỷ luật Chủ tịch phường",
