@@ -3,7 +3,6 @@
 
 import copy
 import uuid
-from collections import defaultdict
 from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
@@ -14,8 +13,9 @@ from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
 from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.embeds.blocks import EmbedBlock
+from wagtail.embeds.blocks import EmbedBlock, EmbedValue
 from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.format import embed_to_frontend_html
 from wagtail.embeds.models import Embed
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock as WagtailImageChooserBlock
@@ -71,7 +71,10 @@ class _ExpandedTogether:
     @cached_property
     def html(self):
         separator = f"<!--{uuid.uuid4().hex}-->"  # which no expanded link or text can contain
-        return expand_db_html(separator.join(self.sources)).split(separator)
+        parts = expand_db_html(separator.join(self.sources)).split(separator)
+        if len(parts) != len(self.sources):  # a tag left open at a paragraph's end took a separator in
+            return [expand_db_html(source) for source in self.sources]
+        return parts
 
 
 class ParagraphText(RichText):
@@ -197,20 +200,36 @@ class QuoteBlock(blocks.StructBlock):
         description = _("Words of a speaker, set apart from the text.")
 
 
-class VideoEmbedBlock(EmbedBlock):
-    """Finds the stored embeds of a stream's videos together, not one query a video. A video
-    whose embed is not stored (or is out of date) is fetched from its site as it is rendered."""
+class _EmbedsTogether:
+    """The front-end HTML of the stored embeds of a stream's videos, found together as the first
+    of them is rendered, not one query a video."""
 
+    def __init__(self, hashes):
+        self.hashes = hashes
+
+    @cached_property
+    def html(self):
+        embeds = Embed.objects.exclude(cache_until__lte=timezone.now()).filter(hash__in=self.hashes)
+        return {embed.hash: render_to_string("wagtailembeds/embed_frontend.html", {"embed": embed}) for embed in embeds}
+
+
+class VideoValue(EmbedValue):
+    def __init__(self, value, batch):
+        super().__init__(value.url, value.max_width, value.max_height)
+        self.batch = batch
+
+    @cached_property
+    def html(self):
+        found = self.batch.html.get(get_embed_hash(self.url, self.max_width, self.max_height))
+        # Not stored (or out of date): fetched from its site, as Wagtail does.
+        return embed_to_frontend_html(self.url, self.max_width, self.max_height) if found is None else found
+
+
+class VideoEmbedBlock(EmbedBlock):
     def bulk_to_python(self, values):
         videos = super().bulk_to_python(values)
-        by_hash = defaultdict(list)
-        for video in filter(None, videos):
-            by_hash[get_embed_hash(video.url, video.max_width, video.max_height)].append(video)
-        for embed in Embed.objects.exclude(cache_until__lte=timezone.now()).filter(hash__in=by_hash):
-            html = render_to_string("wagtailembeds/embed_frontend.html", {"embed": embed})
-            for video in by_hash[embed.hash]:
-                video.__dict__["html"] = html
-        return videos
+        batch = _EmbedsTogether({get_embed_hash(v.url, v.max_width, v.max_height) for v in videos if v})
+        return [VideoValue(video, batch) if video else video for video in videos]
 
 
 class VideoBlock(blocks.StructBlock):
