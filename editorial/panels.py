@@ -189,8 +189,8 @@ class TodayPanel(Component):
         polls = sidebar_polls(mine)
         shown = list({poll.pk: poll for poll in polls.values() if poll}.values())
         if shown:
-            Survey.prepare_sidebar_boxes(shown)  # which counts the votes of the closed ones
-            Survey.prefetch_vote_counts([poll for poll in shown if poll.is_open()])
+            Survey.prepare_results(shown)
+            Survey.prefetch_vote_counts(shown)
         sites = []
         for site in mine:
             poll = polls[site.pk]

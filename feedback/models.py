@@ -155,11 +155,9 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
         return dict(named.values_list("translation_key", "name"))
 
     @classmethod
-    def prepare_sidebar_boxes(cls, surveys):
-        """Load what the sidebar boxes of `surveys` show for all of them at once, in six queries at
-        most: the sources, the answers of both (labels in each box's language), the departments
-        the open polls offer and their names in the active language (and the active locale), and
-        the votes of the closed polls, whose boxes show the results."""
+    def prepare_results(cls, surveys):
+        """Load the sources of `surveys` and the answers of both (labels in each one's language)
+        for all of them at once: two queries."""
         default = source_language()
         sources = {
             source.translation_key: source
@@ -176,6 +174,14 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
             options[option.survey_id].append(option)
         for pk, survey in loaded.items():
             survey.options = options[pk]
+
+    @classmethod
+    def prepare_sidebar_boxes(cls, surveys):
+        """Load what the sidebar boxes of `surveys` show for all of them at once, in six queries at
+        most: their sources and answers (`prepare_results`), the departments the open polls offer
+        and their names in the active language (and the active locale), and the votes of the
+        closed polls, whose boxes show the results."""
+        cls.prepare_results(surveys)
         offering = {survey.source.pk: survey.source for survey in surveys if survey.is_open()}
         offering = [source for source in offering.values() if source.service_id is None]
         if offering:
