@@ -99,28 +99,51 @@ def withdraw_translations(sender, instance, **kwargs):
         translation.unpublish()
 
 
+NOWHERE_TO_GO = _("its new place has no page in that language yet.")
+ADDRESS_TAKEN = _("its new place has another page at its address.")
+NOT_THERE = _("it cannot go there (under itself, or where its type of page is not allowed).")
+PLACED_ELSEWHERE = _("it was not under the former place's translation: move it yourself if it should follow.")
+
+
+def why_it_stays(translation, destination):
+    """Why `translation` cannot go under `destination` (the translation of its source's parent in
+    its language, or None): a reason for the admin's message, or None when it can."""
+    if destination is None:
+        return NOWHERE_TO_GO
+    if (
+        destination.pk == translation.pk
+        or destination.is_descendant_of(translation)
+        or not translation.specific_class.can_exist_under(destination)
+    ):
+        return NOT_THERE
+    if destination.get_children().filter(slug=translation.slug).exclude(pk=translation.pk).exists():
+        return ADDRESS_TAKEN
+    return None
+
+
 def move_translations(sender, instance, parent_page_before, parent_page_after, **kwargs):
     """post_page_move: a page in the source language moved under another parent takes along those
     of its translations that were under its former parent's translations, each under its new
-    parent's translation in its language (where there is one and no page there has its slug).
-    Wagtail's admin moves them only for whoever may move the translations too, which the approvers
-    may not (their rights are on the source language's pages). editorial.wagtail_hooks says which
-    stayed behind."""
+    parent's translation in its language, where it can go (`why_it_stays`). Wagtail's admin would
+    move them only for whoever may move the translations too, which the approvers may not (their
+    rights are on the source language's pages): its cascade hook (editorial.wagtail_hooks) offers
+    none. editorial.wagtail_hooks says which stayed behind, and why."""
     if parent_page_before.pk == parent_page_after.pk or instance.locale.language_code != source_language():
         return
     for translation in instance.get_translations().select_related("locale"):
         if translation.get_parent().translation_key != parent_page_before.translation_key:
             continue  # placed elsewhere on purpose
         destination = parent_page_after.get_translation_or_none(translation.locale)
-        if destination is not None and not destination.get_children().filter(slug=translation.slug).exists():
+        if why_it_stays(translation, destination) is None:
             MovePageAction(translation, destination, pos="last-child").execute(skip_permission_checks=True)
 
 
 def translations_left_behind(page):
-    """The translations of `page` that are not under its parent's translation in their language."""
+    """(translation, why it stays) of the translations of `page` that are not under its parent's
+    translation in their language."""
     parent = page.get_parent()
     return [
-        translation
+        (translation, why_it_stays(translation, parent.get_translation_or_none(translation.locale)) or PLACED_ELSEWHERE)
         for translation in page.get_translations().select_related("locale")
         if translation.get_parent().translation_key != parent.translation_key
     ]

@@ -1,8 +1,11 @@
 import json
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.formats import number_format
@@ -43,17 +46,15 @@ def say_which_translations_stayed(request, page):
     """editorial.publication.move_translations moves a page's translations with it where it can."""
     if page.locale.language_code != source_language():
         return
-    for translation in translations_left_behind(page):
+    for translation, reason in translations_left_behind(page):
         messages.warning(
             request,
-            _(
-                "Its translation in %(language)s, “%(title)s”, stays under “%(parent)s”: its new place has no page "
-                "in that language yet, or already has one at the same address."
-            )
+            _("Its translation in %(language)s, “%(title)s”, stays under “%(parent)s”: %(reason)s")
             % {
                 "language": translation.locale.get_display_name(),
                 "title": translation.get_admin_display_title(),
                 "parent": translation.get_parent().get_admin_display_title(),
+                "reason": reason,
             },
         )
 
@@ -146,11 +147,17 @@ def delete_translations_with_their_source(pages, action):
     return _translations_of_sources(pages) if action == "delete" else None
 
 
-def _translated_pages(page):
-    """How many pages in other languages deleting `page` deletes: its translations and what lies
-    under them."""
-    translations = _translations_of_sources([page]).get(page, ())
-    return sum(1 + translation.get_descendant_count() for translation in translations)
+def _translated_pages(pages):
+    """How many pages in other languages deleting `pages` deletes besides them and what lies under
+    them: their translations and what lies under those."""
+    translations = [translation for found in _translations_of_sources(pages).values() for translation in found]
+    if not translations:
+        return 0
+    return Page.objects.filter(_under(translations)).exclude(_under(pages)).count()
+
+
+def _under(pages):
+    return reduce(or_, (Q(path__startswith=page.path) for page in pages))
 
 
 class DeleteWithTranslationsBulkAction(DeleteBulkAction):
@@ -160,12 +167,9 @@ class DeleteWithTranslationsBulkAction(DeleteBulkAction):
 
     template_name = "editorial/confirm_bulk_delete.html"
 
-    def object_context(self, page):
-        return {**super().object_context(page), "translated_count": _translated_pages(page)}
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        translated = sum(item["translated_count"] for item in context["items"])
+        translated = _translated_pages([item["item"] for item in context["items"]])
         total = context["total_page_count"] + translated
         limit = getattr(settings, "WAGTAILADMIN_UNSAFE_PAGE_DELETION_LIMIT", 10)
         return {
@@ -177,7 +181,7 @@ class DeleteWithTranslationsBulkAction(DeleteBulkAction):
 
     def form_valid(self, form):
         objects, _without_access = self.get_actionable_objects()
-        self.translated_count = sum(_translated_pages(page) for page in objects)
+        self.translated_count = _translated_pages(objects)
         return super().form_valid(form)
 
     def get_success_message(self, num_parent_objects, num_child_objects):
