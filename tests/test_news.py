@@ -1042,3 +1042,20 @@ def test_the_categories_url_resolver_is_built_before_the_first_request():
     check += "print('_routablepage_urlresolver' in P.__dict__)"
     result = subprocess.run([sys.executable, "-c", check], cwd=settings.BASE_DIR, capture_output=True, text=True)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_a_paragraph_left_with_an_open_tag_does_not_take_the_next_ones_place(client, make_article):
+    """The paragraphs of an article are expanded together (news.blocks.ParagraphText); stored text
+    of another origin may end inside a tag."""
+    target = make_article("Tin được dẫn")
+    article = make_article(
+        "Tin có đoạn hỏng",
+        body=[
+            ("paragraph", RichText(f'<p>Đoạn một <a linktype="page" id="{target.pk}"')),
+            ("paragraph", RichText(f'<p>Đoạn hai, <a linktype="page" id="{target.pk}">tin</a>.</p>')),
+        ],
+    )
+    response = client.get(article.url)
+    assert response.status_code == 200
+    paragraphs = BeautifulSoup(response.content, "html.parser").select(".rich-text")
+    assert "Đoạn hai" in paragraphs[1].text and paragraphs[1].a["href"] == target.url
