@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageLogEntry, PageViewRestriction
 from wagtail.rich_text import RichText
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
@@ -285,11 +285,13 @@ def test_an_article_moved_to_another_category_takes_its_translation_along(
     events = make_category("Sự kiện")
     english_events = translate(events, en, {"Sự kiện": "Events"})
     untranslated = make_category("Thông báo")
-    client.force_login(role_user(APPROVERS, "pheduyet"))
+    approver = role_user(APPROVERS, "pheduyet")
+    client.force_login(approver)
     response = client.post(reverse("wagtailadmin_pages:move_confirm", args=[article.pk, events.pk]))
     assert response.status_code == 302
     english_article.refresh_from_db()
     assert english_article.get_parent().pk == english_events.pk
+    assert PageLogEntry.objects.get(page=english_article, action="wagtail.move").user == approver
     assert english_article.url == f"{english_events.url}{english_article.slug}/"
     assert client.get(english_article.url).status_code == 200
     # Its new category has no English version: the translation stays, and the approver is told so.
