@@ -269,15 +269,16 @@ class Server:
 
 
 def csrf_credentials(base, path):
-    """A CSRF token and the cookies that go with it, as poll.js gets them."""
+    """A CSRF token and its cookie, as poll.js gets them; not the voter id cookie the answer sets
+    too, which would make every vote of the run one voter's (refused as a second vote)."""
     request = urllib.request.Request(
         base + path,
         headers={"User-Agent": BROWSER, "X-Forwarded-Proto": "https", "Accept": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
         token = json.loads(answer.read())["token"]
-        cookies = "; ".join(header.split(";")[0] for header in answer.headers.get_all("Set-Cookie"))
-    return token, cookies
+        cookies = [header.split(";")[0] for header in answer.headers.get_all("Set-Cookie")]
+    return token, "; ".join(cookie for cookie in cookies if "csrf" in cookie.partition("=")[0].lower())
 
 
 def drive(url, headers, method, body, connections, duration):

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from django.conf import settings
 
 from bench.loadgen import RECONNECT_EVERY
-from bench.run import last_json
+from bench.run import csrf_credentials, last_json
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -60,3 +60,32 @@ def test_loadgen_sends_each_request_once_with_the_given_headers_from_a_new_visit
     assert len({visitor for _hosts, visitor, _accept in Recorder.seen}) == len(Recorder.seen)
     # One request in RECONNECT_EVERY closes its connection, which the next opens again.
     assert sum(Recorder.closing) == len(Recorder.seen) // RECONNECT_EVERY > 0
+
+
+class TokenServer(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b'{"token": "t0ken"}'
+        self.send_response(200)
+        self.send_header("Set-Cookie", "csrftoken=abc; Path=/; SameSite=Lax")
+        self.send_header("Set-Cookie", "feedback_voter=v1:sig; Path=/; HttpOnly")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_benchmarks_votes_carry_the_csrf_cookie_and_no_voter_id():
+    """With the voter id poll.js's token request sets, every vote of the run would be one voter's,
+    and refused as a second vote."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), TokenServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert csrf_credentials(f"http://127.0.0.1:{server.server_address[1]}", "/vi/binh-chon/csrf/") == (
+            "t0ken",
+            "csrftoken=abc",
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
