@@ -78,7 +78,7 @@ class TranslatableSnippetIndexView(IndexView):
     no other agency's snippet."""
 
     def get_base_queryset(self):
-        return usable(self.request, super().get_base_queryset())
+        return usable(self.request, super().get_base_queryset()).select_related("locale")
 
     def _may(self, action, instance):
         return self.permission_policy.user_has_permission_for_instance(self.request.user, action, instance)
