@@ -13,9 +13,15 @@ def _database_ok():
 
 
 def _cache_ok():
-    key, value = "health-check", uuid.uuid4().hex
+    # A key of its own: probes that overlap (several load balancers, several servers sharing one
+    # Redis) would otherwise overwrite each other's value and report a healthy cache as failing.
+    value = uuid.uuid4().hex
+    key = f"health-check:{value}"
     cache.set(key, value, timeout=10)
-    return cache.get(key) == value
+    try:
+        return cache.get(key) == value
+    finally:
+        cache.delete(key)
 
 
 @never_cache

@@ -41,6 +41,27 @@ def test_health_check_answers_a_probe_by_the_servers_address_over_plain_http(cli
     assert client.get("/vi/", HTTP_HOST="haichau.example.vn").status_code == 301
 
 
+def test_overlapping_health_checks_all_find_the_cache_working(client, db):
+    """Load balancers probe every server at once, and servers share one Redis: a probe that starts
+    while another is between writing and reading back its value must not spoil it."""
+    from django.core.cache import cache
+
+    read = cache.get
+    inner = []
+
+    def read_after_another_probe(key, *args, **kwargs):
+        if not inner:
+            inner.append(None)
+            inner[0] = client.get("/healthz")
+        return read(key, *args, **kwargs)
+
+    with mock.patch("ops.views.cache.get", side_effect=read_after_another_probe):
+        response = client.get("/healthz")
+    assert inner[0].json()["cache"] == "ok"
+    assert response.status_code == 200
+    assert response.json()["cache"] == "ok"
+
+
 def test_health_check_fails_when_the_database_does_not_answer(client, db):
     with mock.patch("ops.views._database_ok", side_effect=OperationalError("database is locked")):
         response = client.get("/healthz")
