@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -33,3 +34,9 @@ def page_not_found(request, exception):
     """Django's 404 page, which tells the language switcher that the address exists in no
     language: it links each language's home page and lists no alternate versions."""
     return render(request, "404.html", {"not_found": True}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by Django's CSRF check (an expired or blocked cookie, a page left open for
+    long): says so in the visitor's language, and how not to lose what they typed."""
+    return render(request, "403_csrf.html", {"no_cookie": reason == REASON_NO_CSRF_COOKIE}, status=403)

@@ -10,14 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.utils import translation
-from django.views.defaults import server_error
-from wagtail.models import GroupPagePermission, Page, Site
+from django.views.defaults import bad_request, permission_denied, server_error
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
 
 from editorial.roles import EDITORS
 from home.models import AgencyProfile, HomePage, PortalSettings
@@ -86,6 +88,48 @@ def test_server_error_page_needs_no_database_and_speaks_the_language(rf, languag
     assert f'<html lang="{language}">' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "view, language, text",
+    [
+        (permission_denied, "vi", "Bạn không có quyền xem trang này."),
+        (permission_denied, "en", "You do not have permission to see this page."),
+        (bad_request, "vi", "Yêu cầu không hợp lệ"),
+        (bad_request, "en", "Bad request"),
+    ],
+)
+def test_refusals_get_the_portals_page_in_the_visitors_language(rf, view, language, text):
+    with translation.override(language):
+        response = view(rf.get(f"/{language}/"), Exception("never shown"))
+    body = response.content.decode()
+    assert text in body and f'<html lang="{language}">' in body
+    assert "never shown" not in body
+
+
+def test_a_request_for_a_host_the_site_does_not_serve_gets_the_portals_400_page(client, site, settings):
+    settings.ALLOWED_HOSTS = ["haichau.example.vn"]
+    response = client.get("/vi/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.text and "css/error.css" in response.text
+
+
+@pytest.mark.parametrize(
+    "cookie, text",
+    [
+        (False, "Trình duyệt của bạn không gửi cookie bảo vệ biểu mẫu này."),
+        (True, "Có thể biểu mẫu đã được mở quá lâu"),
+    ],
+)
+def test_a_form_refused_by_the_csrf_check_says_why_and_how_to_keep_what_was_typed(site, cookie, text):
+    browser = Client(enforce_csrf_checks=True)
+    if cookie:
+        browser.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32
+    response = browser.post("/vi/_util/login/", {"username": "bientap", "password": "x"})
+    assert response.status_code == 403
+    assert "Không xác minh được biểu mẫu" in response.text and text in response.text
+    assert "sao chép những gì bạn đã nhập" in response.text
+    assert "DEBUG" not in response.text
+
+
 def test_a_database_out_of_reach_gives_the_friendly_error_page_not_a_trace(site, monkeypatch):
     def unreachable(*args, **kwargs):
         raise OperationalError("could not connect to server: Connection refused")
@@ -96,6 +140,54 @@ def test_a_database_out_of_reach_gives_the_friendly_error_page_not_a_trace(site,
     assert response.status_code == 500
     assert "Đã có lỗi xảy ra" in body
     assert "Traceback" not in body and "Connection refused" not in body
+
+
+# --- Private pages: what a visitor sees of them ----------------------------------------------
+
+
+def test_a_page_behind_a_password_asks_for_it_on_the_portals_page_and_shows_nothing_of_it(client, make_article):
+    article = make_article("Kế hoạch nội bộ tháng 12")
+    PageViewRestriction.objects.create(page=article, restriction_type="password", password="mat-khau")
+    response = client.get(article.url)
+    page = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    assert page.select_one("main h1").text == "Cần nhập mật khẩu"
+    assert page.select_one(".site-header") and page.select_one(".site-footer")
+    assert page.select_one('meta[name="viewport"]') and page.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert "Kế hoạch nội bộ" not in response.text  # not even in the title or the description
+    form = page.select_one("main form.access-form")
+    assert form.select_one("label[for=id_password]").text == "Mật khẩu"
+    fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+
+    wrong = BeautifulSoup(client.post(form["action"], {**fields, "password": "sai"}).content, "html.parser")
+    assert wrong.select_one(".form-field--invalid .form-field__error").text == (
+        "Mật khẩu bạn nhập không đúng. Vui lòng thử lại."
+    )
+    right = client.post(form["action"], {**fields, "password": "mat-khau"}, follow=True)
+    assert BeautifulSoup(right.content, "html.parser").select_one("main h1").text.strip() == article.title
+
+
+def test_a_page_for_signed_in_users_sends_visitors_to_the_portals_sign_in_page(client, make_article):
+    article = make_article("Tin nội bộ")
+    PageViewRestriction.objects.create(page=article, restriction_type="login")
+    get_user_model().objects.create_user("canbo", "canbo@example.com", "mat-khau-dai-1")
+    to_sign_in = client.get(article.url)
+    assert to_sign_in.status_code == 302
+    response = client.get(to_sign_in["Location"])
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("main h1").text == "Đăng nhập"
+    assert "Trang này chỉ dành cho người dùng đã đăng nhập." in response.text
+    assert page.select_one(".site-header") and page.select_one("main label[for=id_username]")
+    form = page.select_one("main form.access-form")
+    fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+
+    wrong = client.post(form["action"], {**fields, "username": "canbo", "password": "sai"})
+    alert = BeautifulSoup(wrong.content, "html.parser").select_one("main [role=alert]")
+    assert alert.text.startswith("Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác.")
+    right = client.post(form["action"], {**fields, "username": "canbo", "password": "mat-khau-dai-1"})
+    assert right.status_code == 302 and right["Location"] == article.url
+    with translation.override("en"):
+        assert "This page is for signed-in users only." in client.get("/en/_util/login/").text
 
 
 # --- Site settings: nothing about one agency is hard-coded ---------------------------------

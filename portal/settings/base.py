@@ -254,6 +254,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 LOGIN_URL = "wagtailadmin_login"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+# What a visitor sees of a page or document an editor made private: the portal's own pages.
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
+WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "login.html"
 
 # Login throttling (django-axes, attempts stored in the database that every server shares): five
 # failures for one user name from one address lock that pair out for the cool-off. Keying on the

@@ -24,6 +24,13 @@ def test_axe_finds_no_violation_on_the_public_pages(assert_accessible, page, pub
     assert_accessible(page, impacts=None)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_no_violation_on_the_sign_in_page_of_private_pages(assert_accessible, page, language):
+    page.goto(f"/{language}/_util/login/")
+    expect(page.locator("main h1")).to_have_text({"vi": "Đăng nhập", "en": "Sign in"}[language])
+    assert_accessible(page, impacts=None)
+
+
 @pytest.mark.parametrize("username", [username for _group, username, _name in DEMO_USERS])
 def test_axe_finds_no_serious_violation_on_each_roles_dashboard(assert_accessible, new_context, username):
     assert_accessible(sign_in(new_context, username))
