@@ -163,7 +163,8 @@ class NewsTag(TranslatableMixin, FoldedNameMixin, TagBase):
     objects = NaturalKeyManager.from_queryset(NewsTagQuerySet)()  # taggit's, for its natural keys
 
     panels = [FieldPanel("name")]
-    search_fields = FoldedNameMixin.search_fields + [index.FilterField("locale")]
+    # translation_key: the admin searches only the tags known to the user (known_to).
+    search_fields = FoldedNameMixin.search_fields + [index.FilterField("locale"), index.FilterField("translation_key")]
     translatable_fields = [TranslatableField("name"), SynchronizedField("slug")]
 
     class Meta(TranslatableMixin.Meta):

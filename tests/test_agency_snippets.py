@@ -742,6 +742,11 @@ def test_a_tag_only_another_agencys_drafts_carry_is_not_shown_to_an_agencys_staf
         assert client.get(suggestions, {"term": "du lich"}).json() == ["Du lịch Hải Châu"]
     assert "Kỷ luật" not in client.get(listing).content.decode()
     assert all(name in client.get(listing).content.decode() for name in shown)
+    chooser = reverse("wagtailsnippetchoosers_news_newstag:choose_results")
+    for url in (reverse("wagtailsnippets_news_newstag:list_results"), chooser):
+        found = client.get(url, {"q": "k"})
+        assert found.status_code == 200, url  # searching failed: translation_key was no search filter
+        assert "Kỷ niệm phường K" in found.content.decode() and "Kỷ luật" not in found.content.decode(), url
     for tag in (secret, unused):
         assert denied(client.get(reverse("wagtailsnippets_news_newstag:history", args=[tag.pk])))
         assert denied(client.get(reverse("wagtailsnippets_news_newstag:edit", args=[tag.pk])))
