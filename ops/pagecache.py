@@ -145,13 +145,19 @@ def _ignored(name):
     return name in IGNORED_QUERY or name.startswith(IGNORED_QUERY_PREFIXES)
 
 
-def shared_address(request):
-    """The request's path and query without the parameters the cache ignores: what a page may
-    show of its own address, since the page stored for it is served to everyone who follows a
-    link to it, with other tracking parameters or none."""
+def shared_query(request):
+    """The request's query without the parameters the cache ignores: what a page may show of its
+    own query (in its links to other pages of a listing, say), since the page stored for it is
+    served to everyone who follows a link to it, with other tracking parameters or none."""
     query = QueryDict(request.META.get("QUERY_STRING", ""), mutable=True)
     for name in [name for name in query if _ignored(name)]:
         del query[name]
+    return query
+
+
+def shared_address(request):
+    """The request's path and query without the parameters the cache ignores (shared_query)."""
+    query = shared_query(request)
     path = escape_uri_path(request.path)
     return f"{path}?{query.urlencode()}" if query else path
 

@@ -157,6 +157,20 @@ def test_tracking_parameters_of_shared_links_use_the_pages_entry(client, article
     assert client.get(article.url + "?fbclid=IwAR0abc&utm_source=facebook")[HEADER] == "hit"
 
 
+def test_a_cached_listing_links_its_pages_without_the_first_visitors_tracking_parameters(
+    client, make_article, news_category
+):
+    """A click id is one person's; the page stored for the address is everyone's."""
+    for number in range(25):
+        make_article(f"Tin {number}")
+    category = news_category
+    client.get(category.url + "?page=2&fbclid=IwAR-one-visitor&utm_source=zalo")
+    for response in (client.get(category.url + "?page=2"), client.get(category.url + "?page=2&gclid=another")):
+        assert response[HEADER] == "hit"
+        links = BeautifulSoup(response.content, "html.parser").select(".pagination a")
+        assert [link["href"] for link in links] == ["?page=1", "?page=3"]
+
+
 @pytest.mark.parametrize(
     "query", ["?q=thu-tuc", "?page=abc", "?page=01", "?page=²", "?page=1&page=2", "?tag=hoi-nghi", "?print=1"]
 )

@@ -13,7 +13,7 @@ from wagtail.models import Page, Site
 from home.fragments import Expiring, cached_fragment
 from home.models import PortalSettings
 from home.translation import foreign_language
-from ops.pagecache import shared_address
+from ops.pagecache import shared_address, shared_query
 
 register = template.Library()
 
@@ -183,6 +183,13 @@ def _polls_change_in(boxes):
         if moment is not None and moment > now
     ]
     return max(1, (min(moments) - now) // timedelta(seconds=1) + 1) if moments else None
+
+
+@register.simple_tag(takes_context=True, name="shared_query")
+def shared_query_tag(context):
+    """The query of this page's address that the page may show (ops.pagecache.shared_query):
+    `{% shared_query as query %}{% querystring query page=2 %}`."""
+    return shared_query(context["request"])
 
 
 @register.simple_tag(takes_context=True)
