@@ -465,6 +465,19 @@ def test_the_page_without_a_query_asks_for_words(client, site):
     assert "Gõ một hoặc nhiều từ" in soup_of(response).select_one(".search-hint").get_text()
 
 
+def test_a_query_of_punctuation_alone_says_it_has_no_words_rather_than_no_results(client, article):
+    article("Thông báo lịch tiếp công dân")
+    for language, hint in (
+        ("vi", "Nội dung tìm kiếm không có chữ hoặc số nào. Vui lòng gõ một hoặc nhiều từ."),
+        ("en", "Your search has no letters or digits to look for. Type one or more words."),
+    ):
+        response = search(client, language, q="!!!")
+        assert response.status_code == 200, language
+        soup = soup_of(response)
+        assert [p.get_text() for p in soup.select(".search-hint")] == [hint], language
+        assert not soup.select(".search-empty, .search-count, .search-results"), language
+
+
 def test_at_most_ten_words_are_searched(client, article):
     article("Một hai ba bốn năm sáu bảy tám chín mười")
     words = "mot hai ba bon nam sau bay tam chin muoi khong-co trong-tieu-de"
