@@ -948,10 +948,13 @@ def test_results_show_counts_percentages_total_period_and_satisfaction_rate(surv
     assert percents == [34, 33, 33, 0, 0]
     assert sum(percents) == 100
     assert results.select_one("[data-poll-satisfaction]")["data-poll-satisfaction"] == "67"
+    assert results.select_one(".poll-results__total").get_text(" ", strip=True) == "Tổng số phiếu: 3"
     assert "Tỷ lệ hài lòng: 67%" in results.get_text(" ", strip=True)
     opened = timezone.localdate(survey.opens_at)
     assert f"Tính từ {opened:%d/%m/%Y}" in results.get_text()
-    english = soup(Client().get(url("survey", survey, "en"))).select_one("#results").get_text(" ", strip=True)
+    english_results = soup(Client().get(url("survey", survey, "en"))).select_one("#results")
+    assert english_results.select_one(".poll-results__total").get_text(" ", strip=True) == "Total votes: 3"
+    english = english_results.get_text(" ", strip=True)
     assert f"Since {opened.day} {opened:%B %Y}" in english
     assert "Satisfaction rate: 67%" in english
 
