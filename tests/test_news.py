@@ -676,6 +676,36 @@ def test_listings_show_ten_articles_a_page_with_thumbnails(client, make_article,
     assert pages[0].select_one('a[rel="next"]')["href"] == "?page=2"
 
 
+def test_the_pagination_says_which_page_and_leads_to_older_and_newer_news_in_the_visitors_language(
+    client, make_article, news_category, locales
+):
+    _vi, en = locales
+    english_category = translate(news_category, en, {"Tin tức - Sự kiện": "News and events"})
+    for number in range(ARTICLES_PER_PAGE + 1):
+        article = make_article(f"Tin {number}", publication_date=PUBLISHED + timedelta(days=number))
+        translate(article, en, {article.title: f"News {number}"})
+
+    def pagination(category, page):
+        """The text of each item of the page's pagination, and the rel of its link (None: the current page)."""
+        nav = soup_of(client.get(category.url, {"page": page})).select_one("nav.pagination")
+        return [(item.get_text(strip=True), item.a and item.a["rel"]) for item in nav.select("li")]
+
+    for category, first, second in [
+        (
+            news_category,
+            [("Trang 1/2", None), ("Tin cũ hơn", ["next"])],
+            [("Tin mới hơn", ["prev"]), ("Trang 2/2", None)],
+        ),
+        (
+            english_category,
+            [("Page 1 of 2", None), ("Older news", ["next"])],
+            [("Newer news", ["prev"]), ("Page 2 of 2", None)],
+        ),
+    ]:
+        assert pagination(category, 1) == first, category.url
+        assert pagination(category, 2) == second, category.url
+
+
 @pytest.mark.parametrize(
     "page, status",
     [
