@@ -8,6 +8,7 @@ import io
 import random
 
 from django.core.files.images import ImageFile
+from django.core.management.base import CommandError
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
@@ -18,6 +19,8 @@ from .agencies import open_site
 from .models import AgencyProfile, Department, HomePage, InfoBox, PortalSettings
 
 DEMO_COLLECTION = "Ảnh minh họa"
+# Where the demo site is served unless `load_demo --admin-url` names another address (`make run`'s).
+DEMO_HOSTNAME, DEMO_PORT = "127.0.0.1", 8000
 
 
 def locales():
@@ -83,7 +86,7 @@ def translate(instance, locale, strings):
     return instance.get_translation(locale)
 
 
-def _home_pages(vi, en):
+def _home_pages(vi, en, hostname, port):
     root = Page.get_first_root_node()
     home = HomePage.objects.filter(locale=vi).first()
     if home is None:
@@ -97,7 +100,18 @@ def _home_pages(vi, en):
             )
         )
         home.save_revision().publish()
-    site = Site.objects.filter(root_page=home).first() or open_site(home, "127.0.0.1", 8000, "Hải Châu")
+    site = Site.objects.filter(root_page=home).first()
+    if site is None:
+        site = open_site(home, hostname, port, "Hải Châu")
+    elif (site.hostname, site.port) != (hostname, port):
+        # Its pages name their own address (canonical link, Open Graph, JSON-LD, the printed source)
+        # with the site's: a demo served on another port moves there.
+        if Site.objects.filter(hostname=hostname, port=port).exists():
+            raise CommandError(
+                f"Another site is at {hostname}:{port}: the demo site stays at {site.hostname}:{site.port}."
+            )
+        site.hostname, site.port = hostname, port
+        site.save(update_fields=["hostname", "port"])
     translate(
         home,
         en,
@@ -181,9 +195,10 @@ def add_sidebar_box(site, block_type, value):
     portal_settings.save()
 
 
-def load():
+def load(hostname=DEMO_HOSTNAME, port=DEMO_PORT):
+    """The demo's home pages, agency and sidebar, its site served at hostname:port."""
     vi, en = locales()
-    site, _home = _home_pages(vi, en)
+    site, _home = _home_pages(vi, en, hostname, port)
     portal_settings = PortalSettings.for_site(site)
     if portal_settings.agency_id is None:
         portal_settings.agency = _agency(vi, en)

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import io
+import json
 import os
 import re
 import subprocess
@@ -24,6 +25,7 @@ from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
 from editorial.roles import EDITORS
 from home.models import AgencyProfile, HomePage, PortalSettings
 from home.text import fold, slugify_vi
+from news.models import NewsArticlePage
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -287,6 +289,44 @@ def test_load_demo_prints_a_working_admin_login_and_is_idempotent(client, db):
     response = client.post("/admin/login/", {"username": login[1], "password": login[2]})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_load_demo_serves_the_demo_site_at_the_admins_host_and_port_even_when_loaded_before(client, db):
+    def addresses(host):
+        """The addresses an article of the demo gives of itself (canonical link, Open Graph, JSON-LD,
+        the source printed on paper) and the hosts of its image's, requested at `host`."""
+        article = NewsArticlePage.objects.live().filter(locale__language_code="vi", featured_image__isnull=False)[0]
+        page = BeautifulSoup(client.get(article.url, HTTP_HOST=host).content, "html.parser")
+        data = json.loads(page.find("script", type="application/ld+json").string)
+        own = {
+            page.find("link", rel="canonical")["href"],
+            page.find("meta", property="og:url")["content"],
+            data["mainEntityOfPage"],
+            page.select_one(".article__source").get_text().removeprefix("Nguồn: "),
+        }
+        images = {page.find("meta", property="og:image")["content"], *data["image"]}
+        return own - {f"http://{host}{article.url}"}, {image.split("/media/")[0] for image in images}
+
+    call_command("load_demo", "--admin-url", "http://127.0.0.1:8931/admin/", stdout=io.StringIO())
+    assert [site.root_url for site in Site.objects.all()] == ["http://127.0.0.1:8931"]
+    assert addresses("127.0.0.1:8931") == (set(), {"http://127.0.0.1:8931"})
+
+    # Loaded again for `make run` on another address, the demo moves there; nothing else changes.
+    counts = _row_counts()
+    call_command("load_demo", "--admin-url", "http://localhost:8932/admin/", stdout=io.StringIO())
+    assert [site.root_url for site in Site.objects.all()] == ["http://localhost:8932"]
+    assert addresses("localhost:8932") == (set(), {"http://localhost:8932"})
+    call_command("load_demo", stdout=io.StringIO())
+    assert [site.root_url for site in Site.objects.all()] == ["http://127.0.0.1:8000"]
+    assert _row_counts() == counts
+
+    for admin_url in ("127.0.0.1:8931", "http://127.0.0.1:99999/admin/", "http:///admin/"):
+        with pytest.raises(CommandError, match="is not an address such as http://127.0.0.1:8000/admin/"):
+            call_command("load_demo", "--admin-url", admin_url, stdout=io.StringIO())
+    call_command("add_agency", "Ủy ban nhân dân phường Thử Nghiệm", hostname="phuong.example.vn", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="Another site is at phuong.example.vn:443"):
+        call_command("load_demo", "--admin-url", "https://phuong.example.vn/admin/", stdout=io.StringIO())
+    assert Site.objects.get(is_default_site=True).root_url == "http://127.0.0.1:8000"
 
 
 def test_load_demo_creates_no_admin_outside_development(db):

@@ -1,32 +1,49 @@
 import importlib.util
 import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from home.apps import project_app_configs
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = os.environ.get("DEMO_ADMIN_PASSWORD", "portal-demo-2026")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def site_address(admin_url):
+    """The host and port of `admin_url` (its scheme's port when it names none)."""
+    parts = urlsplit(admin_url)
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:  # a port out of range, or not a number
+        port = None
+    if not parts.hostname or port is None:
+        raise CommandError(f"{admin_url!r} is not an address such as http://127.0.0.1:8000/admin/.")
+    return parts.hostname, port
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo site: locales, home pages, agency, and each app's demo content "
-        "(its demo.load()). Idempotent: a second run changes nothing. With DEBUG on, also a "
-        "demo administrator and the apps' demo users (their demo.demo_users()), whose logins are printed."
+        "(its demo.load()). Idempotent: a second run changes nothing, but for the demo site's address, "
+        "which follows --admin-url. With DEBUG on, also a demo administrator and the apps' demo users "
+        "(their demo.demo_users()), whose logins are printed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--admin-url",
             default="http://127.0.0.1:8000/admin/",
-            help="The admin's address printed with the demo logins (`make run` passes its HOST and PORT).",
+            help="The admin's address printed with the demo logins (`make run` passes its HOST and PORT); "
+            "the demo site is served at its host and port.",
         )
 
     def handle(self, *args, **options):
+        hostname, port = site_address(options["admin_url"])
         modules = []
         with transaction.atomic():
             for app_config in project_app_configs():
@@ -34,7 +51,10 @@ class Command(BaseCommand):
                 if importlib.util.find_spec(module_name) is None:
                     continue
                 module = importlib.import_module(module_name)
-                module.load()
+                if app_config.name == "home":  # the demo site, served at the admin's address
+                    module.load(hostname=hostname, port=port)
+                else:
+                    module.load()
                 modules.append(module)
                 self.stdout.write(f"Demo content of {app_config.label}: ready.")
         if settings.DEBUG:
