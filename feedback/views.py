@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -248,14 +248,22 @@ def survey_page(request, pk):
     survey = _survey_or_404(request, pk)
     if _wants_json(request):
         return JsonResponse({"html": _results_html(request, survey)})
-    initial = {"option": request.GET.get("option"), "page": request.GET.get("page")}
-    # The sidebar box (without JavaScript, or from a page cache) cannot carry a CSRF token: its
-    # answer comes here, to be confirmed with this page's form.
-    confirming = "option" in request.GET
-    # The box's form (it always sends the honeypot field) sent without an answer.
-    unanswered = HONEYPOT_FIELD in request.GET and not request.GET.get("option")
-    error = _("Please choose an answer.") if unanswered else ""
+    chosen = request.GET.get("option")
+    initial = {"option": chosen, "page": request.GET.get("page")}
     form = VoteForm(survey, site=Site.find_for_request(request), initial=initial)
+    # The sidebar box (without JavaScript, or from a page cache) cannot carry a CSRF token: its
+    # answer comes here, to be confirmed with this page's form. Sent without an answer (the box's
+    # form always sends the honeypot field), or with one that is none of the poll's (a page left
+    # open while they changed, an address made up), it is refused as the vote would be, rather
+    # than waiting to be confirmed with no answer chosen.
+    unanswered = (HONEYPOT_FIELD in request.GET or "option" in request.GET) and not chosen
+    error = _("Please choose an answer.") if unanswered else ""
+    if chosen and survey.is_open():
+        try:
+            form.fields["option"].clean(chosen)
+        except ValidationError as invalid:
+            error = invalid.messages[0]
+    confirming = "option" in request.GET and not error
     return _issue_voter_id(request, _render_page(request, survey, form, error=error, confirming=confirming))
 
 

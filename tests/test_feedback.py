@@ -209,6 +209,23 @@ def test_the_box_sent_without_an_answer_says_so_on_the_poll_page(poll_box, home_
     assert soup(browser.get(url("survey", poll_box) + "?next=%2Fvi%2F")).select_one("main [role=alert]") is None
 
 
+def test_the_box_sent_with_one_of_the_polls_answers_asks_to_confirm_it_and_a_closed_poll_says_it_is_closed(
+    poll_box, locales
+):
+    chosen = options(poll_box)[2]
+    page = soup(Client().get(url("survey", poll_box), {"option": chosen.pk, "website": ""}))
+    assert page.select_one("main [role=alert]") is None
+    confirm = "Phiếu của bạn chưa được tính: hãy kiểm tra câu trả lời rồi nhấn “Bình chọn” để xác nhận."
+    assert page.select_one("main [role=status]").get_text(strip=True) == confirm
+    assert page.select_one("form.poll-form input[name=option][checked]")["value"] == str(chosen.pk)
+    # A closed poll says it is closed, whatever answer was sent.
+    closed = make_survey(locales[0], opens_in_days=-10, closes_in_days=-1)
+    page = soup(Client().get(url("survey", closed), {"option": 999999, "website": ""}))
+    assert page.select_one("main [role=alert]") is None
+    assert "Cuộc bình chọn đã kết thúc." in page.select_one("main").get_text()
+    assert not SurveyResponse.objects.exists()
+
+
 def test_a_post_without_a_valid_csrf_token_is_refused_in_the_visitors_language(poll_box):
     browser = Client(enforce_csrf_checks=True)
     option = options(poll_box)[0]
@@ -650,6 +667,32 @@ def test_bad_input_gets_a_4xx_with_a_clear_message_and_stores_nothing(survey, da
         assert response.json() == {"ok": False, "message": message}
     else:
         assert message in response.content.decode()
+    assert not SurveyResponse.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("option=999999&website=", "Phương án này không thuộc cuộc bình chọn."),
+        ("option=%ff&website=", "Phương án này không thuộc cuộc bình chọn."),
+        (f"option={10**20}&website=", "Phương án này không thuộc cuộc bình chọn."),
+        (
+            lambda survey: f"option={_other_surveys_option(survey)}&website=",
+            "Phương án này không thuộc cuộc bình chọn.",
+        ),
+        ("option=", "Vui lòng chọn một phương án trả lời."),
+    ],
+    ids=["unknown option", "not text", "huge number", "option of another survey", "empty"],
+)
+def test_the_box_sent_with_an_answer_the_poll_does_not_have_says_so_on_the_poll_page(poll_box, query, message):
+    """A page left open while the poll's answers changed, or an address made up."""
+    query = query(poll_box) if callable(query) else query
+    page = soup(Client().get(f"{url('survey', poll_box)}?{query}"))
+    alert = page.select_one("main [role=alert]")
+    assert alert is not None and alert.get_text(strip=True) == message
+    assert page.select_one("fieldset.poll__options")["aria-describedby"] == alert["id"]  # read with the answers
+    assert page.select_one("main [role=status]") is None  # no vote waits to be confirmed
+    assert not page.select("form.poll-form input[name=option][checked]")
     assert not SurveyResponse.objects.exists()
 
 
