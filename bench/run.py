@@ -125,6 +125,7 @@ def prepare(workdir):
         "PORTAL_VAR_DIR": str(workdir / "var"),
         "STATIC_ROOT": str(workdir / "static"),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
         "TRUSTED_PROXY_COUNT": "1",
         "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
         "GUNICORN_ACCESS_LOG": "",

@@ -50,6 +50,7 @@ def server_env(tmp_path, **variables):
         "DJANGO_SETTINGS_MODULE": "server_settings",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
         "DATABASE_URL": database_url(),
         "TRUSTED_PROXY_COUNT": "1",
         "PORTAL_VAR_DIR": str(tmp_path / "var"),

@@ -382,7 +382,8 @@ def test_vietnamese_formats(db):
 
 
 def _production(env, *args):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    unset = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL", "WAGTAILADMIN_BASE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
@@ -395,8 +396,40 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_admins_address():
+    """The links of the workflow's e-mails would lead approvers to the development server."""
+    result = _production({"SECRET_KEY": "x" * 60}, "check")
+    assert result.returncode != 0
+    assert "WAGTAILADMIN_BASE_URL is not set" in result.stderr
+
+
+def test_production_reads_the_mail_relay_from_the_environment():
+    env = {
+        "SECRET_KEY": "x" * 60,
+        "WAGTAILADMIN_BASE_URL": "https://portal.example.vn",
+        "EMAIL_HOST": "smtp.example.vn",
+        "EMAIL_PORT": "587",
+        "EMAIL_HOST_USER": "portal",
+        "EMAIL_HOST_PASSWORD": "relay-secret",
+        "EMAIL_USE_TLS": "1",
+    }
+    names = ["WAGTAILADMIN_BASE_URL", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"]
+    code = f"from django.conf import settings as s; print(*[getattr(s, n) for n in {names + ['EMAIL_USE_TLS']}])"
+    result = _production(env, "shell", "-c", code)
+    assert result.stdout.splitlines()[-1].split() == [
+        "https://portal.example.vn",
+        "smtp.example.vn",
+        "587",
+        "portal",
+        "relay-secret",
+        "True",
+    ], result.stderr
+
+
 def test_production_refuses_to_start_with_debug_on():
-    result = _production({"SECRET_KEY": "x" * 60, "DEBUG": "1"}, "check")
+    result = _production(
+        {"SECRET_KEY": "x" * 60, "WAGTAILADMIN_BASE_URL": "https://portal.example.vn", "DEBUG": "1"}, "check"
+    )
     assert result.returncode != 0
     assert "DEBUG is on" in result.stderr
 
@@ -405,6 +438,7 @@ def test_production_check_deploy_is_clean(tmp_path):
     env = {
         "SECRET_KEY": "k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
         "ALLOWED_HOSTS": "portal.example.vn",
+        "WAGTAILADMIN_BASE_URL": "https://portal.example.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     result = _production(env, "check", "--deploy", "--fail-level", "WARNING")

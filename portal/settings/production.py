@@ -19,6 +19,16 @@ if DEBUG:  # noqa: F405
         "shows stack traces and settings to visitors: unset DEBUG or set it to 0."
     )
 
+# The admin's own address, which the e-mails of the editorial workflow link to: base.py's default
+# (the development server's) would send approvers to 127.0.0.1.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "")
+if not WAGTAILADMIN_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "WAGTAILADMIN_BASE_URL is not set. Production settings refuse to start without it: set it to "
+        "the address the admin is reached at, for example https://haichau.danang.gov.vn (the links "
+        "in the e-mails to editors and approvers lead there)."
+    )
+
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -34,4 +44,10 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
