@@ -268,7 +268,7 @@ def test_pages_behind_a_password_are_not_public_and_count_nothing(client, site, 
     assert form.status_code == 200 and 'name="password"' in form.text
     assert restriction.pk
     client.post(
-        re.search(r'action="([^"]+)"', form.text)[1],
+        re.search(r'<form class="access-form" action="([^"]+)"', form.text)[1],
         {"password": "mat-khau", "return_url": "/vi/gioi-thieu/"},
         REMOTE_ADDR="203.0.113.10",
         HTTP_USER_AGENT=BROWSER,
