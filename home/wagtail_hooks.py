@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from .media import ChoosableDocumentsAdminAPIViewSet, ChoosableImagesAdminAPIViewSet
 from .models import AgencyProfile, Department, InfoBox
 from .richtext import LocalizedPageLinkHandler
 from .snippets import TranslatableSnippetViewSet, UsableDeleteBulkAction
@@ -34,6 +35,12 @@ register_snippet(InfoBoxViewSet)
 
 # After Wagtail's own, which it replaces for the snippets of a site.
 hooks.register("register_bulk_action", UsableDeleteBulkAction, order=1)
+
+
+@hooks.register("construct_admin_api", order=1)  # after Wagtail's, whose endpoints it replaces
+def keep_the_admin_api_to_choosable_media(router):
+    router.register_endpoint("images", ChoosableImagesAdminAPIViewSet)
+    router.register_endpoint("documents", ChoosableDocumentsAdminAPIViewSet)
 
 
 @hooks.register("register_rich_text_features", order=1)  # after Wagtail's, which it replaces

@@ -253,3 +253,44 @@ def test_a_ward_translator_cannot_put_the_districts_media_in_a_translation(clien
     for restored in serializers.deserialize("json", dumped):
         restored.save()
     assert SegmentOverride.objects.get().data_json == f'"{district_photo.pk}"'
+
+
+def test_the_admin_api_lists_an_agencys_staff_only_the_media_and_pages_theirs_to_choose(
+    client, admin_user, ward, role_user, news_category, department
+):
+    """Wagtail's admin API (/admin/api/main/) lists every image and document, with its download
+    address, and shows any of them by its id: an agency's staff see their collection's
+    (home.media). Its pages, those the user may explore, are their agency's already."""
+    draft = news_category.add_child(
+        instance=NewsArticlePage(title="Dự thảo của quận", lead="Chưa duyệt", department=department)
+    )
+    media = {
+        "images": (ward["own_photo"], ward["district_photo"]),
+        "documents": (ward["own_document"], ward["district_document"]),
+    }
+
+    def listed(endpoint, **query):
+        response = client.get(reverse(f"wagtailadmin_api:{endpoint}:listing"), query)
+        assert response.status_code == 200, (endpoint, query)
+        return {item["title"] for item in response.json()["items"]}
+
+    def shown(endpoint, item):
+        return client.get(reverse(f"wagtailadmin_api:{endpoint}:detail", args=[item.pk]), follow=True).status_code
+
+    for role in ("editor", "approver", "translator"):
+        client.force_login(ward[role])
+        for endpoint, (own, district) in media.items():
+            assert listed(endpoint) == {own.title}, (role, endpoint)
+            assert listed(endpoint, search="quận") == set(), (role, endpoint)
+            assert shown(endpoint, own) == 200, (role, endpoint)
+            assert shown(endpoint, district) == 404, (role, endpoint)
+        assert draft.title not in listed("pages") and shown("pages", draft) == 404, role
+
+    # Who works for every site (the district's roles reach every collection) sees them all.
+    for user in (role_user(EDITORS, "bientap"), admin_user):
+        client.force_login(user)
+        for endpoint, (own, district) in media.items():
+            assert listed(endpoint) == {own.title, district.title}, (user, endpoint)
+            assert listed(endpoint, search="quận") == {district.title}, (user, endpoint)
+            assert shown(endpoint, district) == 200, (user, endpoint)
+    assert draft.title in listed("pages") and shown("pages", draft) == 200
