@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .media import ChoosableDocumentsAdminAPIViewSet, ChoosableImagesAdminAPIViewSet
+from . import media
 from .models import AgencyProfile, Department, InfoBox
 from .richtext import LocalizedPageLinkHandler
 from .snippets import TranslatableSnippetViewSet, UsableDeleteBulkAction
@@ -33,14 +33,16 @@ register_snippet(AgencyProfileViewSet)
 register_snippet(DepartmentViewSet)
 register_snippet(InfoBoxViewSet)
 
-# After Wagtail's own, which it replaces for the snippets of a site.
+# After Wagtail's own, which they replace for the snippets of a site, and for images and documents.
 hooks.register("register_bulk_action", UsableDeleteBulkAction, order=1)
+for action_class in media.BULK_ACTIONS:
+    hooks.register("register_bulk_action", action_class, order=1)
 
 
 @hooks.register("construct_admin_api", order=1)  # after Wagtail's, whose endpoints it replaces
 def keep_the_admin_api_to_choosable_media(router):
-    router.register_endpoint("images", ChoosableImagesAdminAPIViewSet)
-    router.register_endpoint("documents", ChoosableDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", media.ChoosableImagesAdminAPIViewSet)
+    router.register_endpoint("documents", media.ChoosableDocumentsAdminAPIViewSet)
 
 
 @hooks.register("register_rich_text_features", order=1)  # after Wagtail's, which it replaces

@@ -20,7 +20,7 @@ from wagtail.snippets.models import get_snippet_models
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 from wagtail_localize.models import OverridableSegment, SegmentOverride, Translation
 
-from editorial.roles import EDITORS
+from editorial.roles import APPROVERS, EDITORS
 from home.choosing import chosen_models
 from home.demo import demo_image, translate
 from home.forms import ChosenObjectsMixin
@@ -294,3 +294,30 @@ def test_the_admin_api_lists_an_agencys_staff_only_the_media_and_pages_theirs_to
             assert listed(endpoint, search="quận") == {district.title}, (user, endpoint)
             assert shown(endpoint, district) == 200, (user, endpoint)
     assert draft.title in listed("pages") and shown("pages", draft) == 200
+
+
+@pytest.mark.parametrize("model", ["image", "document"])
+def test_bulk_actions_name_no_other_agencys_media_and_act_on_their_own(client, admin_user, ward, role_user, model):
+    """Wagtail's bulk actions on images and documents list what a request names, under "you don't
+    have permission" for another agency's: an agency's staff are shown what they may choose
+    (home.media)."""
+    key = "photo" if model == "image" else "document"
+    own, district = ward[f"own_{key}"], ward[f"district_{key}"]
+    districts_staff = role_user(APPROVERS, "pheduyet")
+    for action in ("delete", "add_tags", "add_to_collection"):
+        url = reverse("wagtail_bulk_action", args=[district._meta.app_label, model, action])
+        for role in ("editor", "approver", "translator"):
+            client.force_login(ward[role])
+            response = client.get(url, {"id": [own.pk, district.pk], "next": "/admin/"})
+            assert response.status_code == 200, (action, role)
+            assert own.title in response.text and district.title not in response.text, (action, role)
+        for user in (districts_staff, admin_user):
+            client.force_login(user)
+            response = client.get(url, {"id": [district.pk], "next": "/admin/"})
+            assert response.status_code == 200 and district.title in response.text, (action, user)
+
+    client.force_login(ward["approver"])
+    url = reverse("wagtail_bulk_action", args=[district._meta.app_label, model, "add_tags"])
+    response = client.post(f"{url}?id={own.pk}&id={district.pk}&next=/admin/", {"tags": "phường K"})
+    assert response.status_code == 302
+    assert list(own.tags.names()) == ["phường K"] and not district.tags.exists()
