@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
-from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
+from wagtail.admin.views.pages.bulk_actions import (
+    DeleteBulkAction,
+    MoveBulkAction,
+    PublishBulkAction,
+    UnpublishBulkAction,
+)
 from wagtail.models import Page
 
 from home.access import EVERYTHING, sites_of
@@ -160,7 +165,28 @@ def _under(pages):
     return reduce(or_, (Q(path__startswith=page.path) for page in pages))
 
 
-class DeleteWithTranslationsBulkAction(DeleteBulkAction):
+class InUsersTreesMixin:
+    """A bulk action on pages whose confirmation page names only the pages of the user's trees:
+    Wagtail's names every page a request asks for, another agency's drafts among those the user
+    has no permission for."""
+
+    def get_queryset(self, model, object_ids):
+        return list(model.objects.filter(in_users_trees(self.request.user), pk__in=object_ids))
+
+
+class InUsersTreesMoveBulkAction(InUsersTreesMixin, MoveBulkAction):
+    pass
+
+
+class InUsersTreesPublishBulkAction(InUsersTreesMixin, PublishBulkAction):
+    pass
+
+
+class InUsersTreesUnpublishBulkAction(InUsersTreesMixin, UnpublishBulkAction):
+    pass
+
+
+class DeleteWithTranslationsBulkAction(InUsersTreesMixin, DeleteBulkAction):
     """Wagtail's deletion of the pages selected in a listing, which leaves their translations:
     with a page in the source language, its translations go too, as from its delete view. Its
     confirmation page and its message count them."""
@@ -207,5 +233,11 @@ class DeleteWithTranslationsBulkAction(DeleteBulkAction):
         return counts
 
 
-# After Wagtail's own, which it replaces.
-hooks.register("register_bulk_action", DeleteWithTranslationsBulkAction, order=1)
+# After Wagtail's own, which they replace.
+for action_class in (
+    DeleteWithTranslationsBulkAction,
+    InUsersTreesMoveBulkAction,
+    InUsersTreesPublishBulkAction,
+    InUsersTreesUnpublishBulkAction,
+):
+    hooks.register("register_bulk_action", action_class, order=1)

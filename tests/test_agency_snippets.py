@@ -663,6 +663,34 @@ def test_the_page_chooser_offers_an_agencys_staff_its_own_pages_only(
     assert district.title in html and own.title in html
 
 
+@pytest.mark.parametrize("action", ["delete", "move", "publish", "unpublish"])
+def test_a_bulk_actions_confirmation_names_no_other_agencys_page(
+    client, admin_user, ward, news_category, department, role_user, locales, action
+):
+    """Wagtail's bulk actions on pages list what a request names, another agency's drafts under
+    "you don't have permission": an agency's staff are shown the pages of their trees (its
+    translators, of its English tree and of the Vietnamese one it translates)."""
+    translate(Page.objects.get(pk=ward["site"].root_page_id).specific, locales[1], {"Trang chủ": "Home"})
+    district = news_category.add_child(
+        instance=NewsArticlePage(title="Dự thảo của quận", lead="Chưa duyệt", department=department)
+    )
+    own = ward["category"].add_child(
+        instance=NewsArticlePage(title="Dự thảo phường K", lead="Chưa duyệt", department=department)
+    )
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
+    for role in ("editor", "approver", "translator"):
+        client.force_login(ward[role])
+        for query in ({"id": [own.pk, district.pk]}, {"id": "all", "childOf": news_category.pk}):
+            response = client.get(url, {**query, "next": "/admin/"})
+            assert response.status_code == 200, (role, query)
+            assert district.title not in response.text, (role, query)
+        assert own.title in client.get(url, {"id": [own.pk, district.pk], "next": "/admin/"}).text, role
+    for user in (role_user(APPROVERS, "pheduyet"), admin_user):
+        client.force_login(user)
+        response = client.get(url, {"id": [district.pk], "next": "/admin/"})
+        assert response.status_code == 200 and district.title in response.text, user
+
+
 def test_the_block_pickers_previews_show_the_editors_own_media(client, ward):
     """The library's newest photo and document are the district's; the ward's editor is shown the
     ward's own."""
