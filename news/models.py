@@ -319,11 +319,14 @@ class NewsArticlePage(FoldedTitleMixin, AsciiSlugMixin, Page):
             help_text=_("The newest articles of the same category fill the remaining places."),
         ),
     ]
+    # The filters of the admin's listing of articles (editorial.viewsets) apply to its search too.
     search_fields = FoldedTitleMixin.search_fields + [
         index.SearchField("lead"),
         index.SearchField("body"),
         index.SearchField("byline"),
         index.FilterField("publication_date"),
+        index.FilterField("department"),
+        index.FilterField("numchild"),
     ]
     # Articles point at the Vietnamese department; pages show its translation.
     override_translatable_fields = [SynchronizedField("department", overridable=False)]
