@@ -252,9 +252,49 @@ def test_add_agency_starts_each_agencys_site_from_the_command_line(client, local
     with pytest.raises(CommandError, match="is not a host name: give it alone"):
         call_command("add_agency", "Sai", hostname="https://phuong.example.vn/", stdout=out)
     assert AgencyProfile.objects.count() == 2
-    # The same host name on another port (its HTTPS site) gets a home page of its own.
-    call_command("add_agency", ward, hostname="phuong.example.vn", port=443, stdout=out)
+    # The same host name on another port (another agency's site: a site's name is its own) gets a
+    # home page of its own.
+    call_command("add_agency", "Ủy ban nhân dân xã Thử Nghiệm", hostname="phuong.example.vn", port=443, stdout=out)
     assert Site.objects.get(hostname="phuong.example.vn", port=443).root_page.slug == "phuong-example-vn-2"
+
+
+def test_add_agency_refuses_a_name_a_parent_or_a_port_it_could_not_keep_or_give_own_staff_use(locales):
+    def refused(match, name="Ủy ban nhân dân phường Mới", **options):
+        with pytest.raises(CommandError, match=match):
+            call_command("add_agency", name, **{"hostname": "phuong.example.vn", "port": 80, **options})
+
+    district = "Ủy ban nhân dân quận Thử Nghiệm"
+    call_command("add_agency", district, hostname="quan.example.vn", port=80, stdout=io.StringIO())
+    nameless = Site.objects.create(hostname="cu.example.vn", port=80, root_page=Page.objects.get(depth=2))
+    counts = _row_counts()
+    for name in ("", "   "):
+        refused("The agency's name is empty: give it", name)
+    longest = min(AgencyProfile._meta.get_field("name").max_length, Site._meta.get_field("site_name").max_length)
+    refused(f"The agency's name is {longest + 1} characters long: shorten it to {longest} at most", "Ủ" * (longest + 1))
+    longest_parent = AgencyProfile._meta.get_field("parent_name").max_length
+    too_long = "T" * (longest_parent + 1)
+    refused(
+        f"The parent authority's name is {len(too_long)} characters long: shorten it to {longest_parent}",
+        parent=too_long,
+    )
+    for port in (0, -443, 65536, 99999999999):
+        refused(f"^{port} is not a port: give one from 1 to 65535", port=port)
+    # Another site's name (the same once stripped), or the host name of a site with none, would
+    # name the agency's groups as that site's: give_own_staff would refuse one of the two.
+    refused(f"The site at quan.example.vn:80 goes by “{district}” already: give this agency a name", f" {district} ")
+    refused("The site at cu.example.vn:80 goes by “cu.example.vn” already", nameless.hostname)
+    assert _row_counts() == counts
+
+    # The longest name and parent, stripped, on the last port: stored whole, and given staff of its own.
+    ward = "Ủy ban nhân dân phường Mới "
+    ward += "D" * (longest - len(ward))
+    parent = "T" * longest_parent
+    call_command("add_agency", f"  {ward}\t", hostname="phuong.example.vn", port=65535, parent=f" {parent} ")
+    site = Site.objects.get(hostname="phuong.example.vn")
+    assert (site.site_name, site.port, site.root_url) == (ward, 65535, "http://phuong.example.vn:65535")
+    assert AgencyProfile.objects.filter(site=site, name=ward, parent_name=parent).exists()
+    call_command("give_own_staff", "phuong.example.vn", stdout=io.StringIO())
+    call_command("give_own_staff", "quan.example.vn", stdout=io.StringIO())
 
 
 def test_public_pages_load_nothing_from_other_hosts(client, demo):
