@@ -331,6 +331,49 @@ def test_load_demo_prints_a_working_admin_login_and_is_idempotent(client, db):
     assert client.get("/admin/").status_code == 200
 
 
+@override_settings(DEBUG=True)
+def test_load_demo_prints_the_demo_password_only_for_the_accounts_it_is_the_password_of(db, monkeypatch):
+    from editorial.demo import DEMO_USERS
+    from home.management.commands import load_demo
+
+    User = get_user_model()
+    usernames = [load_demo.DEMO_ADMIN_USERNAME] + [username for _group, username, _name in DEMO_USERS]
+
+    def run(password):
+        """load_demo's output with DEMO_ADMIN_PASSWORD=password, each of its logins checked."""
+        monkeypatch.setattr(load_demo, "DEMO_ADMIN_PASSWORD", password)
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        out = out.getvalue()
+        logins = dict(re.findall(r" user: (\S+) password: (\S+)\n", out))
+        assert all(User.objects.get(username=user).check_password(logins[user]) for user in logins), out
+        return out, logins
+
+    out, logins = run("portal-demo-2026")
+    assert logins == dict.fromkeys(usernames, "portal-demo-2026")
+
+    # An administrator changed the demo administrator's password and deactivated the approver.
+    admin = User.objects.get(username="admin")
+    admin.set_password("mat-khau-rieng-2027")
+    admin.save()
+    User.objects.filter(username="pheduyet").update(is_active=False)
+    passwords = dict(User.objects.values_list("username", "password"))
+    out, logins = run("portal-demo-2026")
+    assert logins == dict.fromkeys(set(usernames) - {"admin", "pheduyet"}, "portal-demo-2026"), out
+    assert "user: admin existed already and kept its password, which is not the demo password" in out
+    assert "user: pheduyet is deactivated and cannot sign in" in out
+
+    # Run with another demo password, the accounts keep theirs, and say so; one made now has it.
+    User.objects.filter(username="biendichvien").delete()
+    out, logins = run("another-pass-2027")
+    assert logins == {"biendichvien": "another-pass-2027"}, out
+    for username in set(usernames) - {"pheduyet", "biendichvien"}:
+        assert f"user: {username} existed already and kept its password" in out
+    assert dict(User.objects.exclude(username="biendichvien").values_list("username", "password")) == {
+        username: password for username, password in passwords.items() if username != "biendichvien"
+    }
+
+
 def test_load_demo_serves_the_demo_site_at_the_admins_host_and_port_even_when_loaded_before(client, db):
     def addresses(host):
         """The addresses an article of the demo gives of itself (canonical link, Open Graph, JSON-LD,

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         "Create the demo site: locales, home pages, agency, and each app's demo content "
         "(its demo.load()). Idempotent: a second run changes nothing, but for the demo site's address, "
         "which follows --admin-url. With DEBUG on, also a demo administrator and the apps' demo users "
-        "(their demo.demo_users()), whose logins are printed."
+        "(their demo.demo_users()), whose logins are printed; an account that exists already keeps its "
+        "password, and its login is printed with the demo password only when that is its password."
     )
 
     def add_arguments(self, parser):
@@ -65,12 +67,7 @@ class Command(BaseCommand):
         User = get_user_model()
         if not User.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
             User.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@example.com", DEMO_ADMIN_PASSWORD)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo administrator (development only): {admin_url} "
-                f"user: {DEMO_ADMIN_USERNAME} password: {DEMO_ADMIN_PASSWORD}"
-            )
-        )
+        self._print_login(f"Demo administrator (development only): {admin_url}", DEMO_ADMIN_USERNAME)
 
     def _demo_users(self, modules):
         for module in modules:
@@ -79,8 +76,23 @@ class Command(BaseCommand):
             with transaction.atomic():
                 logins = module.demo_users(DEMO_ADMIN_PASSWORD)
             for role, username in logins:
-                self.stdout.write(
-                    self.style.SUCCESS(
-                        f"Demo user (development only), {role}: user: {username} password: {DEMO_ADMIN_PASSWORD}"
-                    )
+                self._print_login(f"Demo user (development only), {role}:", username)
+
+    def _print_login(self, prefix, username):
+        """`username`'s login as it works now. An account made before keeps its password (an
+        administrator may have changed it, or the demo password was another): the demo password is
+        printed only when it is the account's."""
+        user = get_user_model().objects.get(username=username)
+        if not user.is_active:
+            self.stdout.write(
+                self.style.WARNING(f"{prefix} user: {username} is deactivated and cannot sign in (Settings → Users).")
+            )
+        elif check_password(DEMO_ADMIN_PASSWORD, user.password):  # no rehash saved: a rerun changes nothing
+            self.stdout.write(self.style.SUCCESS(f"{prefix} user: {username} password: {DEMO_ADMIN_PASSWORD}"))
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{prefix} user: {username} existed already and kept its password, which is not the demo "
+                    "password (DEMO_ADMIN_PASSWORD)."
                 )
+            )
