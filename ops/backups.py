@@ -3,11 +3,15 @@ manifest with a SHA-256 checksum of every member. Restoring checks the checksums
 changes anything.
 
 Content types and permissions are referred to by natural key and not stored: `migrate` creates
-them, so the archive restores into any database migrated to the same schema. Also left out,
+them, so the archive restores into any database migrated to the same schema. A permission that
+the restored database does not have is left out of the groups and users that held it: on a model
+of another database backend (Wagtail's SQLite full-text index, which the administrators' group
+holds, as every permission), it means nothing there. Also left out,
 because they are rebuilt from the rest: the search index, the reference index and image
 renditions; and what is transient: sessions and login attempts.
 """
 
+import functools
 import hashlib
 import io
 import json
@@ -17,6 +21,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -147,14 +153,62 @@ def _empty_content_tables():
     connection.ops.execute_sql_flush(statements)
 
 
-def restore_backup(path):
+@functools.cache
+def _permission_fields(label):
+    """(many-to-many fields, foreign keys) of the model `label` ("app_label.model") that refer to
+    permissions; none for a model this project does not have (loaddata says so)."""
+    try:
+        fields = apps.get_model(label)._meta.get_fields()
+    except (LookupError, ValueError):
+        fields = []
+    permissions = [field for field in fields if field.concrete and field.related_model is Permission]
+    return (
+        [field.name for field in permissions if field.many_to_many],
+        [field.name for field in permissions if field.many_to_one],
+    )
+
+
+def _leave_out_unknown_permissions(fixture):
+    """Rewrite the fixture file `fixture` without the permissions this database does not have:
+    taken from the groups and users that hold them; an object that is one permission given (a
+    group's permission on a collection or a page tree), left out whole. Returns their names
+    ("app_label.codename"), sorted."""
+    objects = json.loads(Path(fixture).read_bytes())
+    known = set(Permission.objects.values_list("codename", "content_type__app_label", "content_type__model"))
+    unknown = set()
+
+    def is_unknown(key):  # natural keys only: an archive refers to permissions by no other
+        if isinstance(key, list) and tuple(key) not in known:
+            unknown.add(f"{key[1]}.{key[0]}")
+            return True
+        return False
+
+    kept = []
+    for item in objects:
+        many, foreign = _permission_fields(item.get("model", ""))
+        fields = item.get("fields", {})
+        if any(is_unknown(fields.get(name)) for name in foreign):
+            continue
+        for name in many:
+            if name in fields:
+                fields[name] = [key for key in fields[name] if not is_unknown(key)]
+        kept.append(item)
+    if unknown:
+        Path(fixture).write_text(json.dumps(kept))
+    return sorted(unknown)
+
+
+def restore_backup(path, warn=lambda message: None):
     """Replace the database content and the media with the archive's. Returns the manifest's
-    member count. The database must be migrated to the same schema as the backup's."""
+    member count. The database must be migrated to the same schema as the backup's. `warn` is
+    told of what could not be restored (permissions this database does not have)."""
     with tarfile.open(path, "r:gz") as archive:
         members = _verified_members(archive, path)
         with tempfile.NamedTemporaryFile(suffix=".json") as fixture:
             shutil.copyfileobj(archive.extractfile(members.pop(DATA_MEMBER)), fixture)
             fixture.flush()
+            if left_out := _leave_out_unknown_permissions(fixture.name):
+                warn(f"Left out permissions this database does not have (models it lacks): {', '.join(left_out)}.")
             with transaction.atomic():
                 _empty_content_tables()
                 call_command("loaddata", fixture.name, verbosity=0)

@@ -1,21 +1,39 @@
 """Issue 10: `backup` writes one checksummed archive; `restore` rebuilds the site from it."""
 
+import hashlib
 import io
 import json
+import os
 import stat
+import subprocess
+import sys
 import tarfile
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
+from psycopg import sql
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, Page, Site
 from wagtail_localize.models import TranslationSource
 
+from editorial.roles import ADMINISTRATORS
 from feedback.models import SurveyResponse
 from home.models import PortalSettings
-from ops.backups import CHUNK_SIZE
+from ops.backups import CHUNK_SIZE, EXCLUDED_MODELS
 from visits.models import DailyCount
+
+# The PostgreSQL server of the restores into another database (.ci/run's), when the tests run on SQLite.
+POSTGRES_URL = os.environ.get("CI_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/portal_ci")
 
 
 def _snapshot():
@@ -156,3 +174,147 @@ def test_restore_reads_the_archive_in_chunks_not_whole_members(tmp_path, monkeyp
         for name, member in manifest["members"].items()
         if name.startswith("media/")
     }
+
+
+def _permissions(holder):
+    return sorted(holder.values_list("content_type__app_label", "codename"))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_permissions_this_database_lacks_are_left_out_of_the_restore(tmp_path):
+    """A SQLite site's administrators hold the permissions of Wagtail's SQLite full-text index, a
+    model that PostgreSQL has not: a permission of the backup's database that the restored one
+    lacks is left out of the groups, users and collections that held it, and the rest is kept."""
+    retired = ContentType.objects.create(app_label="wagtailsearch", model="sqliteonlyentry")
+    gone = Permission.objects.create(codename="add_sqliteonlyentry", name="Can add it", content_type=retired)
+    administrators = Group.objects.get(name=ADMINISTRATORS)
+    administrators.permissions.add(gone)
+    user = get_user_model().objects.create_user("quantri", "quantri@example.com", "password")
+    user.user_permissions.add(gone, Permission.objects.get(codename="change_page"))
+    root = Collection.get_first_root_node()
+    GroupCollectionPermission.objects.create(group=administrators, collection=root, permission=gone)
+    archive = tmp_path / "sqlite.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    retired.delete()  # the database restored into: no such model, no such permission
+    groups = {group.name: _permissions(group.permissions) for group in Group.objects.all()}
+    collections = sorted(GroupCollectionPermission.objects.values_list("group__name", "permission__codename"))
+    assert len(groups[ADMINISTRATORS]) > 100 and collections
+
+    errors = io.StringIO()
+    call_command("restore", str(archive), interactive=False, stdout=io.StringIO(), stderr=errors)
+    assert "wagtailsearch.add_sqliteonlyentry" in errors.getvalue()
+    assert {group.name: _permissions(group.permissions) for group in Group.objects.all()} == groups
+    assert _permissions(get_user_model().objects.get(username="quantri").user_permissions) == [
+        ("wagtailcore", "change_page")
+    ]
+    assert sorted(GroupCollectionPermission.objects.values_list("group__name", "permission__codename")) == collections
+
+
+def portable_snapshot():
+    """What a restore into another kind of database must give back (run there by `manage.py
+    shell`): the rows of every model the archive holds, the pages, the groups' and users'
+    permissions, the votes to the microsecond, the images' files; and the permissions that exist."""
+    Image = get_image_model()
+    archived = [
+        model
+        for model in apps.get_models()
+        if not model._meta.proxy
+        and model._meta.app_label not in EXCLUDED_MODELS
+        and model._meta.label_lower not in EXCLUDED_MODELS
+    ]
+    snapshot = {
+        "rows": {model._meta.label_lower: model._base_manager.count() for model in archived},
+        "pages": sorted(
+            (p.translation_key.hex, p.locale.language_code, p.title, p.url_path, p.live, str(p.last_published_at))
+            for p in Page.objects.select_related("locale")
+        ),
+        "groups": {group.name: _permissions(group.permissions) for group in Group.objects.all()},
+        "users": {user.username: _permissions(user.user_permissions) for user in get_user_model().objects.all()},
+        "votes": sorted(
+            (str(translation_key), sort_order, created_at.isoformat())
+            for translation_key, sort_order, created_at in SurveyResponse.objects.values_list(
+                "survey__translation_key", "option__sort_order", "created_at"
+            )
+        ),
+        "images": sorted(
+            (i.title, i.file.name, hashlib.sha256(default_storage.open(i.file.name).read()).hexdigest())
+            for i in Image.objects.all()
+        ),
+        "permissions": _permissions(Permission.objects),
+    }
+    return json.loads(json.dumps(snapshot))
+
+
+@contextmanager
+def _database_of_another_kind(tmp_path):
+    """The URL of a new, empty database of the other kind than the tests': on PostgreSQL (at
+    CI_POSTGRES_URL's server, skipped when it is unreachable) when they run on SQLite, a SQLite file
+    when they run on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    url = urlsplit(POSTGRES_URL)
+    name = f"{url.path.strip('/') or 'portal'}_restore"
+    try:
+        server = psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.skip(f"this test needs PostgreSQL at {POSTGRES_URL} (CI_POSTGRES_URL), which is unreachable: {error}")
+    database = sql.Identifier(name)
+    with server:
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(database))
+        server.execute(sql.SQL("CREATE DATABASE {}").format(database))
+        try:
+            yield urlunsplit(url._replace(path=f"/{name}"))
+        finally:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_backup_restores_into_a_database_of_another_kind(tmp_path):
+    """SQLite to PostgreSQL (or PostgreSQL to SQLite): `migrate`, then `restore`, as an
+    administrator moving the site would, each in a process of its own."""
+    call_command("load_demo", verbosity=0)
+    before = portable_snapshot()
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    (tmp_path / "restored_settings.py").write_text(
+        f"from portal.settings.test import *\nMEDIA_ROOT = {str(tmp_path / 'media')!r}\n"
+    )
+    with _database_of_another_kind(tmp_path) as url:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(tmp_path), str(settings.BASE_DIR)]),
+            "DJANGO_SETTINGS_MODULE": "restored_settings",
+            "DATABASE_URL": url,
+            "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        }
+
+        def manage(*args):
+            result = subprocess.run(
+                [sys.executable, "manage.py", *args],
+                cwd=settings.BASE_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            assert result.returncode == 0, result.stderr
+            return result
+
+        manage("migrate", "--no-input", "--verbosity=0")
+        restored = manage("restore", str(archive), "--no-input")
+        snapshot = "import json; from tests.test_backup import portable_snapshot as s; print(json.dumps(s()))"
+        after = json.loads(manage("shell", "--verbosity=0", "-c", snapshot).stdout)
+
+    # Only the permissions on models the other database has not are left out (and said so).
+    existing = after.pop("permissions")
+    lacking = [permission for permission in before.pop("permissions") if permission not in existing]
+    if ContentType.objects.filter(app_label="wagtailsearch", model="sqliteftsindexentry").exists():
+        assert ["wagtailsearch", "add_sqliteftsindexentry"] in lacking
+        assert "wagtailsearch.add_sqliteftsindexentry" in restored.stderr
+    for holders in (before["groups"], before["users"]):
+        for name, permissions in holders.items():
+            holders[name] = [permission for permission in permissions if permission not in lacking]
+    assert before["groups"][ADMINISTRATORS] and before["votes"] and before["images"]
+    assert after == before

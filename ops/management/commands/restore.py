@@ -22,7 +22,10 @@ class Command(BaseCommand):
             if answer != "yes":
                 raise CommandError("Restore cancelled.")
         try:
-            count = restore_backup(path)
+            count = restore_backup(path, warn=self.warn)
         except (BackupError, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Restored {count} files from {path}."))
+
+    def warn(self, message):
+        self.stderr.write(message, style_func=self.style.WARNING)
