@@ -23,7 +23,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
 from wagtail.images import get_image_model
-from wagtail.models import Collection, GroupCollectionPermission, Page, Site
+from wagtail.models import Collection, GroupCollectionPermission, Page, PageLogEntry, Site
 from wagtail_localize.models import TranslationSource
 
 from editorial.roles import ADMINISTRATORS
@@ -318,3 +318,22 @@ def test_a_backup_restores_into_a_database_of_another_kind(tmp_path):
             holders[name] = [permission for permission in permissions if permission not in lacking]
     assert before["groups"][ADMINISTRATORS] and before["votes"] and before["images"]
     assert after == before
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the dump's own transaction
+def test_a_site_where_a_page_was_deleted_is_backed_up_and_restored(tmp_path, home_vi):
+    """The log entries of a deleted page keep its id (Wagtail's history and audit log): the
+    backup refers to the page by it, having no URL path to refer to it by."""
+    page = home_vi.add_child(instance=Page(title="Thông báo đã gỡ", slug="thong-bao-da-go"))
+    page.save_revision(log_action=True).publish()
+    page.delete()
+    log = sorted(PageLogEntry.objects.values_list("page_id", "action", "label", "timestamp"))
+    pages = sorted(Page.objects.values_list("pk", "url_path"))
+    assert (page.pk, "wagtail.delete", "Thông báo đã gỡ") in [entry[:3] for entry in log]
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    PageLogEntry.objects.all().delete()
+
+    call_command("restore", str(archive), interactive=False, verbosity=0)
+    assert sorted(PageLogEntry.objects.values_list("page_id", "action", "label", "timestamp")) == log
+    assert sorted(Page.objects.values_list("pk", "url_path")) == pages
