@@ -19,6 +19,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -70,13 +71,37 @@ def _media_files(folder=""):
             yield from _media_files(path)
 
 
-def _dump_database():
-    """The whole database content from one consistent snapshot."""
-    with tempfile.NamedTemporaryFile(suffix=".json") as output, transaction.atomic():
+@contextmanager
+def _snapshot():
+    """Every query inside reads the database as it was when it began, without keeping writers
+    waiting."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        # atomic() would begin an IMMEDIATE transaction (the settings' transaction_mode): the write
+        # lock, held for the whole dump, and every vote and edit meanwhile waiting for it, past
+        # busy_timeout. A deferred transaction that only reads holds a snapshot of the WAL instead,
+        # which writers do not wait for; it begins at the first read, so read at once.
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+            try:
+                cursor.execute("SELECT COUNT(*) FROM sqlite_master")
+                cursor.fetchone()
+                yield
+            finally:
+                if connection.connection is not None and connection.connection.in_transaction:
+                    cursor.execute("ROLLBACK")  # it only read: nothing to commit
+        return
+    with transaction.atomic():
         if connection.vendor == "postgresql":
             # Every query of the dump must see the same snapshot.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _dump_database():
+    """The whole database content from one consistent snapshot."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as output, _snapshot():
         call_command(
             "dumpdata",
             format="precise-json",

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import threading
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 from psycopg import sql
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, Page, PageLogEntry, Site
@@ -30,6 +32,7 @@ from editorial.roles import ADMINISTRATORS
 from feedback.models import SurveyResponse
 from home.models import PortalSettings
 from ops.backups import CHUNK_SIZE, EXCLUDED_MODELS
+from ops.serializers import Serializer
 from visits.models import DailyCount
 
 # The PostgreSQL server of the restores into another database (.ci/run's), when the tests run on SQLite.
@@ -337,3 +340,43 @@ def test_a_site_where_a_page_was_deleted_is_backed_up_and_restored(tmp_path, hom
     call_command("restore", str(archive), interactive=False, verbosity=0)
     assert sorted(PageLogEntry.objects.values_list("page_id", "action", "label", "timestamp")) == log
     assert sorted(Page.objects.values_list("pk", "url_path")) == pages
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the dump's own transaction
+def test_writers_go_on_during_a_backup_which_leaves_out_what_they_write(tmp_path, site, monkeypatch):
+    """The nightly backup must not hold the site's votes and visits until it ends (on SQLite, a
+    transaction that takes the write lock for the dump's duration would, past busy_timeout), and
+    its archive is the database as it was when it began: a write made meanwhile is not in it."""
+    counters = list(DailyCount.objects.values_list("pk", flat=True))
+    written = threading.Event()
+    failures = []
+    dumped = []
+
+    def count_a_visit():  # another connection, as a request to the site
+        try:
+            DailyCount.objects.increment(site.pk, timezone.localdate(), DailyCount.Kind.VISIT)
+            written.set()
+        except Exception as error:  # noqa: BLE001 (told to the test)
+            failures.append(error)
+        finally:
+            connection.close()
+
+    start_object = Serializer.start_object
+
+    def start_object_while_a_visit_is_counted(serializer, obj):
+        if not dumped:  # halfway: the dump has read and begun to write its first object
+            writer = threading.Thread(target=count_a_visit)
+            writer.start()
+            dumped.append((obj._meta.label_lower, written.wait(timeout=5), writer))
+        start_object(serializer, obj)
+
+    monkeypatch.setattr(Serializer, "start_object", start_object_while_a_visit_is_counted)
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    [(first_model, written_in_time, writer)] = dumped
+    writer.join(timeout=60)
+    assert not failures and written_in_time, "the visit waited for the backup"
+    assert first_model != "visits.dailycount" and DailyCount.objects.count() == len(counters) + 1
+    with tarfile.open(archive) as tar:
+        data = json.load(tar.extractfile("data.json"))
+    assert [item["pk"] for item in data if item["model"] == "visits.dailycount"] == counters
