@@ -11,6 +11,7 @@ because they are rebuilt from the rest: the search index, the reference index an
 renditions; and what is transient: sessions and login attempts.
 """
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -19,7 +20,6 @@ import os
 import shutil
 import tarfile
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -71,7 +71,7 @@ def _media_files(folder=""):
             yield from _media_files(path)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _snapshot():
     """Every query inside reads the database as it was when it began, without keeping writers
     waiting."""
@@ -120,18 +120,23 @@ def _add(archive, name, data):
     archive.addfile(info, io.BytesIO(data))
 
 
-def create_backup(path):
-    """Write the archive to `path`; returns the manifest."""
+def _write_archive(file, warn):
+    """Write the archive to the open `file`; returns the manifest."""
     data = _dump_database()
     members = {DATA_MEMBER: {"sha256": _sha256(data), "size": len(data)}}
-    # Readable by its owner alone: it holds the users' password hashes and the poll's comments.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # an archive overwritten keeps its mode otherwise
-    with os.fdopen(descriptor, "wb") as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
+    with tarfile.open(fileobj=file, mode="w:gz") as archive:
         _add(archive, DATA_MEMBER, data)
         for name in _media_files():
-            with default_storage.open(name, "rb") as media:
-                content = media.read()
+            try:
+                with default_storage.open(name, "rb") as media:
+                    content = media.read()
+            except FileNotFoundError:
+                # Deleted since the folder was listed (an image deleted during the nightly
+                # backup), or a broken link: nothing to keep, and no reason to fail the rest.
+                warn(f"Left out media file {name}: it was gone when the backup read it.")
+                continue
+            except OSError as error:
+                raise BackupError(f"Cannot read media file {name}: {error.strerror or error}.") from error
             members[MEDIA_PREFIX + name] = {"sha256": _sha256(content), "size": len(content)}
             _add(archive, MEDIA_PREFIX + name, content)
         manifest = {
@@ -141,6 +146,38 @@ def create_backup(path):
             "members": members,
         }
         _add(archive, MANIFEST_MEMBER, json.dumps(manifest, indent=2, sort_keys=True).encode())
+    return manifest
+
+
+def create_backup(path, warn=lambda message: None):
+    """Write the archive to `path`; returns the manifest. `warn` is told of the media files left
+    out (gone while the backup ran).
+
+    The archive is written beside `path` under another name, and renamed once complete: a backup
+    that fails leaves no partial archive, which would be found out only at restore time, and the
+    archive it was to replace stays."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise BackupError(f"{path} is a folder: name the archive, e.g. {os.path.join(path, 'portal.tar.gz')}.")
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        # mkstemp's mode: readable by its owner alone, as the archive holds the users' password
+        # hashes and the polls' comments.
+        descriptor, partial = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=folder)
+    except OSError as error:  # no such folder, not allowed
+        raise BackupError(f"Cannot write {path}: {error.strerror or error}.") from error
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            manifest = _write_archive(file, warn)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, path)
+    except BaseException as error:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+        if isinstance(error, OSError):  # the disk full
+            raise BackupError(f"Cannot write {path}: {error.strerror or error}.") from error
+        raise
     return manifest
 
 

@@ -380,3 +380,75 @@ def test_writers_go_on_during_a_backup_which_leaves_out_what_they_write(tmp_path
     with tarfile.open(archive) as tar:
         data = json.load(tar.extractfile("data.json"))
     assert [item["pk"] for item in data if item["model"] == "visits.dailycount"] == counters
+
+
+@pytest.mark.parametrize("where", ["missing folder", "folder"])
+def test_a_backup_to_a_place_it_cannot_write_stops_with_a_clear_message(tmp_path, where):
+    """Before the dump, not after it: nothing is read from the database."""
+    path, message = {
+        "missing folder": (tmp_path / "gone" / "site.tar.gz", "Cannot write .*site.tar.gz: No such file or directory"),
+        "folder": (tmp_path, "is a folder: name the archive, e.g. .*portal.tar.gz"),
+    }[where]
+    with pytest.raises(CommandError, match=message):
+        call_command("backup", str(path), verbosity=0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_tells_its_failures_in_one_line_and_exits_with_status_1(tmp_path):
+    """As cron sees it: a message, not a traceback."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "backup", str(tmp_path / "gone" / "site.tar.gz")],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "PORTAL_VAR_DIR": str(tmp_path / "var")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"CommandError: Cannot write {tmp_path}/gone/site.tar.gz: No such file or directory.\n"
+
+
+def _media(root, files):
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        if content is None:  # a broken link: a file that is listed, and gone when read
+            (root / name).symlink_to(root / "deleted.jpg")
+        else:
+            (root / name).write_bytes(content)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the dump's own transaction
+def test_a_media_file_gone_during_the_backup_is_left_out_with_a_warning(tmp_path, settings):
+    """An image deleted while the nightly backup runs must not fail it: the rest is archived."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    _media(tmp_path / "media", {"original_images/kept.jpg": b"kept", "original_images/gone.jpg": None})
+    archive = tmp_path / "site.tar.gz"
+    errors = io.StringIO()
+    call_command("backup", str(archive), stdout=io.StringIO(), stderr=errors)
+    assert errors.getvalue() == "Left out media file original_images/gone.jpg: it was gone when the backup read it.\n"
+    with tarfile.open(archive) as tar:
+        assert set(json.load(tar.extractfile("manifest.json"))["members"]) == {
+            "data.json",
+            "media/original_images/kept.jpg",
+        }
+        assert tar.extractfile("media/original_images/kept.jpg").read() == b"kept"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the dump's own transaction
+def test_a_backup_that_fails_leaves_no_partial_archive_and_the_last_one_as_it_was(tmp_path, settings, monkeypatch):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    _media(tmp_path / "media", {"documents/a.pdf": b"a", "documents/b.pdf": b"b", "documents/c.pdf": b"c"})
+    archive = tmp_path / "site.tar.gz"
+    archive.write_bytes(b"last night's archive")
+    open_file = FileSystemStorage.open
+
+    def unreadable_b(storage, name, mode="rb"):
+        if name == "documents/b.pdf":
+            raise PermissionError(13, "Permission denied")
+        return open_file(storage, name, mode)
+
+    monkeypatch.setattr(FileSystemStorage, "open", unreadable_b)
+    with pytest.raises(CommandError, match="^Cannot read media file documents/b.pdf: Permission denied.$"):
+        call_command("backup", str(archive), verbosity=0)
+    assert archive.read_bytes() == b"last night's archive"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["media", "site.tar.gz"]

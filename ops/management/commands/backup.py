@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ops.backups import create_backup
+from ops.backups import BackupError, create_backup
 
 
 class Command(BaseCommand):
@@ -12,5 +12,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, path=None, **options):
         path = path or f"portal-{timezone.now():%Y%m%d-%H%M%S}.tar.gz"
-        manifest = create_backup(path)
+        try:
+            manifest = create_backup(path, warn=self.warn)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Backup written to {path}: {len(manifest['members'])} files."))
+
+    def warn(self, message):
+        self.stderr.write(message, style_func=self.style.WARNING)
