@@ -13,6 +13,7 @@ renditions; and what is transient: sessions and login attempts.
 
 import contextlib
 import functools
+import gzip
 import hashlib
 import io
 import json
@@ -20,15 +21,19 @@ import os
 import shutil
 import tarfile
 import tempfile
+import zlib
 from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth.models import Permission
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 FORMAT_VERSION = 1
@@ -187,11 +192,11 @@ def _verified_members(archive, path):
     memory."""
     try:
         manifest = json.load(archive.extractfile(MANIFEST_MEMBER))
-    except (KeyError, ValueError) as error:
+        version, expected = manifest.get("format"), dict(manifest["members"])
+    except (KeyError, ValueError, TypeError, AttributeError) as error:
         raise BackupError(f"{path}: no readable manifest ({error}).") from error
-    if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(f"{path}: unknown backup format {manifest.get('format')!r}.")
-    expected = manifest["members"]
+    if version != FORMAT_VERSION:
+        raise BackupError(f"{path}: unknown backup format {version!r}.")
     members = {member.name: member for member in archive.getmembers() if member.isfile()}
     del members[MANIFEST_MEMBER]
     if set(members) != set(expected):
@@ -260,27 +265,76 @@ def _leave_out_unknown_permissions(fixture):
     return sorted(unknown)
 
 
+def _check_migrated():
+    """Refuse a database that `migrate` has not brought to this code's schema (before `migrate`:
+    no table at all), before anything is read or changed."""
+    try:
+        executor = MigrationExecutor(connection)
+        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        raise BackupError(f"Cannot read the database's migrations: {error}") from error
+    if unapplied:
+        raise BackupError(
+            f"The database is not migrated ({len(unapplied)} migrations to apply): run `manage.py migrate` first."
+        )
+
+
+@contextlib.contextmanager
+def _reading(path):
+    """Turn the archive's reading errors into BackupError."""
+    try:
+        yield
+    except (EOFError, tarfile.TarError, zlib.error, gzip.BadGzipFile) as error:
+        raise BackupError(f"{path}: damaged or truncated archive ({error}).") from error
+
+
+def _open_archive(path):
+    try:
+        return tarfile.open(path, "r:gz")
+    except tarfile.ReadError as error:
+        raise BackupError(f"{path}: not a backup archive ({error}).") from error
+    except OSError as error:  # no such file, a folder, not allowed
+        raise BackupError(f"Cannot read {path}: {error.strerror or error}.") from error
+
+
 def restore_backup(path, warn=lambda message: None):
     """Replace the database content and the media with the archive's. Returns the manifest's
     member count. The database must be migrated to the same schema as the backup's. `warn` is
-    told of what could not be restored (permissions this database does not have)."""
-    with tarfile.open(path, "r:gz") as archive:
+    told of what could not be restored (permissions this database does not have).
+
+    Nothing changes before the archive is read whole and its checksums checked, and the database
+    content is replaced in one transaction: a restore that fails leaves the database as it was.
+    The media are written after, from the checked archive."""
+    _check_migrated()
+    with _reading(path), _open_archive(path) as archive:
         members = _verified_members(archive, path)
-        with tempfile.NamedTemporaryFile(suffix=".json") as fixture:
-            shutil.copyfileobj(archive.extractfile(members.pop(DATA_MEMBER)), fixture)
-            fixture.flush()
-            if left_out := _leave_out_unknown_permissions(fixture.name):
+        with tempfile.TemporaryDirectory() as folder:
+            fixture = os.path.join(folder, DATA_MEMBER)  # named in loaddata's errors
+            with open(fixture, "wb") as output:
+                shutil.copyfileobj(archive.extractfile(members.pop(DATA_MEMBER)), output)
+            if left_out := _leave_out_unknown_permissions(fixture):
                 warn(f"Left out permissions this database does not have (models it lacks): {', '.join(left_out)}.")
-            with transaction.atomic():
-                _empty_content_tables()
-                call_command("loaddata", fixture.name, verbosity=0)
+            try:
+                with transaction.atomic():
+                    _empty_content_tables()
+                    call_command("loaddata", fixture, verbosity=0)
+            except (DeserializationError, DatabaseError, FieldDoesNotExist, ValueError) as error:
+                raise BackupError(
+                    f"{path}: its data does not load into this database, left as it was: {error}"
+                ) from error
         for name, member in members.items():
             media_name = name.removeprefix(MEDIA_PREFIX)
-            if default_storage.exists(media_name):
-                default_storage.delete(media_name)
-            content = File(archive.extractfile(member), name=media_name)
-            content.size = member.size  # else the archive's size: object storages send it as the length
-            default_storage.save(media_name, content)
+            try:
+                if default_storage.exists(media_name):
+                    default_storage.delete(media_name)
+                content = File(archive.extractfile(member), name=media_name)
+                content.size = member.size  # else the archive's size: object storages send it as the length
+                default_storage.save(media_name, content)
+            except OSError as error:
+                raise BackupError(
+                    f"The database content is restored, not all media: writing {media_name} failed "
+                    f"({error.strerror or error}). Restore again once that is fixed."
+                ) from error
     call_command("rebuild_references_index", verbosity=0)
     call_command("update_index", verbosity=0)
     return len(members) + 1

@@ -4,6 +4,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -452,3 +453,85 @@ def test_a_backup_that_fails_leaves_no_partial_archive_and_the_last_one_as_it_wa
         call_command("backup", str(archive), verbosity=0)
     assert archive.read_bytes() == b"last night's archive"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["media", "site.tar.gz"]
+
+
+def _archive(path, data, media=()):
+    """An archive as `backup` writes them, of the fixture `data` and the `media` {name: bytes}."""
+    members = {"data.json": json.dumps(data).encode(), **{f"media/{name}": content for name, content in media}}
+    manifest = {
+        "format": 1,
+        "members": {
+            name: {"sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+            for name, content in members.items()
+        },
+    }
+    with tarfile.open(path, "w:gz") as tar:
+        for name, content in {**members, "manifest.json": json.dumps(manifest).encode()}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return path
+
+
+def _not_an_archive(tmp_path):
+    (tmp_path / "site.tar.gz").write_text("not an archive")
+    return tmp_path / "site.tar.gz", "site.tar.gz: not a backup archive \\(not a gzip file\\).$"
+
+
+def _truncated(tmp_path):
+    """Cut short, as by a copy interrupted: in the middle of a photo."""
+    whole = _archive(tmp_path / "whole.tar.gz", [], [("original_images/a.jpg", os.urandom(300_000))]).read_bytes()
+    (tmp_path / "site.tar.gz").write_bytes(whole[: len(whole) // 2])
+    return tmp_path / "site.tar.gz", "site.tar.gz: damaged or truncated archive \\(Compressed file ended .*\\).$"
+
+
+def _missing(tmp_path):
+    return tmp_path / "site.tar.gz", "^Cannot read .*site.tar.gz: No such file or directory.$"
+
+
+def _folder(tmp_path):
+    return tmp_path, "^Cannot read .*: Is a directory.$"
+
+
+@pytest.mark.parametrize("archive", [_not_an_archive, _truncated, _missing, _folder])
+def test_restore_of_what_is_no_readable_archive_stops_with_a_clear_message(tmp_path, site, archive):
+    path, message = archive(tmp_path)
+    pages = sorted(Page.objects.values_list("pk", "title"))
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(path), interactive=False, verbosity=0)
+    assert sorted(Page.objects.values_list("pk", "title")) == pages
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the restore's own transaction
+def test_a_restore_whose_data_does_not_load_leaves_the_database_as_it_was(tmp_path, site):
+    """The content is emptied and loaded in one transaction: when an object fails to load (here, of
+    a model this code has not), the content emptied before it is back."""
+    data = [
+        {"model": "auth.group", "pk": 999, "fields": {"name": "Nhóm trong bản sao lưu", "permissions": []}},
+        {"model": "retired.thing", "pk": 1, "fields": {}},
+    ]
+    content = {model: sorted(model.objects.values_list("pk", flat=True)) for model in (Page, Group, Site)}
+    message = (
+        "does not load into this database, left as it was: .*data.json.*: Invalid model identifier: retired.thing$"
+    )
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(_archive(tmp_path / "site.tar.gz", data)), interactive=False, verbosity=0)
+    assert {model: sorted(model.objects.values_list("pk", flat=True)) for model in (Page, Group, Site)} == content
+
+
+def test_restore_before_migrate_stops_with_one_line_and_status_1(tmp_path):
+    """As an administrator sees it on a new server: what to do, not a traceback."""
+    archive = _archive(tmp_path / "site.tar.gz", [])
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(archive), "--no-input"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}", "PORTAL_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert re.fullmatch(
+        r"CommandError: The database is not migrated \(\d+ migrations to apply\): run `manage.py migrate` first.\n",
+        result.stderr,
+    ), result.stderr

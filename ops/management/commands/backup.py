@@ -15,7 +15,7 @@ class Command(BaseCommand):
         try:
             manifest = create_backup(path, warn=self.warn)
         except BackupError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(" ".join(str(error).split())) from error  # one line: a database's may have several
         self.stdout.write(self.style.SUCCESS(f"Backup written to {path}: {len(manifest['members'])} files."))
 
     def warn(self, message):

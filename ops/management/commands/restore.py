@@ -24,7 +24,7 @@ class Command(BaseCommand):
         try:
             count = restore_backup(path, warn=self.warn)
         except (BackupError, OSError) as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(" ".join(str(error).split())) from error  # one line: a database's may have several
         self.stdout.write(self.style.SUCCESS(f"Restored {count} files from {path}."))
 
     def warn(self, message):
