@@ -15,12 +15,14 @@ from bs4 import BeautifulSoup
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.utils import translation
 from django.views.defaults import bad_request, permission_denied, server_error
-from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction, GroupPagePermission, Page, PageViewRestriction, Site
 
 from editorial.roles import EDITORS
 from home.models import AgencyProfile, HomePage, PortalSettings
@@ -167,6 +169,23 @@ def test_a_page_behind_a_password_asks_for_it_on_the_portals_page_and_shows_noth
     )
     right = client.post(form["action"], {**fields, "password": "mat-khau"}, follow=True)
     assert BeautifulSoup(right.content, "html.parser").select_one("main h1").text.strip() == article.title
+
+
+def test_a_document_behind_a_password_asks_for_it_on_the_portals_page(client, site):
+    private = Collection.get_first_root_node().add_child(name="Nội bộ")
+    CollectionViewRestriction.objects.create(collection=private, restriction_type="password", password="mat-khau")
+    document = get_document_model()(title="Kế hoạch chưa công bố", collection=private)
+    document.file.save("ke-hoach.txt", ContentFile(b"Van ban"), save=False)
+    document.save()
+    response = client.get(document.url)
+    page = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    assert page.select_one("main h1").text == "Cần nhập mật khẩu" and page.select_one(".site-header")
+    assert "Kế hoạch chưa công bố" not in response.text
+    form = page.select_one("main form.access-form")
+    fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+    served = client.post(form["action"], {**fields, "password": "mat-khau"}, follow=True)
+    assert b"".join(served.streaming_content) == b"Van ban"
 
 
 def test_a_page_for_signed_in_users_sends_visitors_to_the_portals_sign_in_page(client, make_article):
