@@ -290,6 +290,16 @@ def test_the_news_listing_searches_within_its_filters(client, users, make_articl
         assert {title for title in titles if any(title in cell for row in rows for cell in row)} == found, filters
 
 
+def test_the_page_explorer_searches_within_its_has_child_pages_filter(admin_client, make_article, news_category):
+    """Wagtail's explorer refused to search with it chosen: numchild was no search filter of Page."""
+    make_article("Tin tuyển sinh")
+    explore = reverse("wagtailadmin_explore", args=[news_category.get_parent().pk])
+    for choice, shown, hidden in (("true", news_category.title, "Tin tuyển sinh"), ("false", "Tin tuyển sinh", None)):
+        response = admin_client.get(explore, {"q": "tin", "has_child_pages": choice})
+        assert response.status_code == 200, choice
+        assert shown in response.text and (hidden is None or hidden not in response.text), choice
+
+
 def test_the_news_listing_takes_a_constant_number_of_queries_and_shows_each_role_its_own_language(
     client, users, make_article, news_category, locales
 ):
