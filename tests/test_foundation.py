@@ -22,9 +22,18 @@ from django.test import Client, override_settings
 from django.utils import translation
 from django.views.defaults import bad_request, permission_denied, server_error
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, GroupPagePermission, Page, PageViewRestriction, Site
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    GroupPagePermission,
+    Locale,
+    Page,
+    PageViewRestriction,
+    Site,
+)
 
 from editorial.roles import EDITORS
+from home.demo import translate
 from home.models import AgencyProfile, HomePage, PortalSettings
 from home.text import fold, slugify_vi
 from news.models import NewsArticlePage
@@ -151,6 +160,7 @@ def test_a_database_out_of_reach_gives_the_friendly_error_page_not_a_trace(site,
 
 def test_a_page_behind_a_password_asks_for_it_on_the_portals_page_and_shows_nothing_of_it(client, make_article):
     article = make_article("Kế hoạch nội bộ tháng 12")
+    english = translate(article, Locale.objects.get(language_code="en"), {article.title: "Internal plan"})
     PageViewRestriction.objects.create(page=article, restriction_type="password", password="mat-khau")
     response = client.get(article.url)
     page = BeautifulSoup(response.content, "html.parser")
@@ -159,6 +169,8 @@ def test_a_page_behind_a_password_asks_for_it_on_the_portals_page_and_shows_noth
     assert page.select_one(".site-header") and page.select_one(".site-footer")
     assert page.select_one('meta[name="viewport"]') and page.select_one('meta[name="robots"]')["content"] == "noindex"
     assert "Kế hoạch nội bộ" not in response.text  # not even in the title or the description
+    assert english.url not in response.text  # nor where its translation is: the switcher leads home
+    assert page.select_one('.language-switcher a[hreflang="en"]')["href"] == "/en/"
     form = page.select_one("main form.access-form")
     assert form.select_one("label[for=id_password]").text == "Mật khẩu"
     fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
@@ -207,6 +219,10 @@ def test_a_page_for_signed_in_users_sends_visitors_to_the_portals_sign_in_page(c
     assert alert.text.startswith("Vui lòng điền vào Tên đăng nhập và mật khẩu chính xác.")
     right = client.post(form["action"], {**fields, "username": "canbo", "password": "mat-khau-dai-1"})
     assert right.status_code == 302 and right["Location"] == article.url
+    client.logout()
+    # Opened by itself (no page to go back to): the home page, not Django's /accounts/profile/.
+    fields = {**fields, "next": "", "username": "canbo", "password": "mat-khau-dai-1"}
+    assert client.post(form["action"], fields)["Location"] == "/"
     with translation.override("en"):
         assert "This page is for signed-in users only." in client.get("/en/_util/login/").text
 
@@ -498,17 +514,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_production_refuses_to_start_without_the_admins_address():
+@pytest.mark.parametrize("address", [None, "", "https://", "haichau.danang.gov.vn"])
+def test_production_refuses_to_start_without_the_admins_address(address):
     """The links of the workflow's e-mails would lead approvers to the development server."""
-    result = _production({"SECRET_KEY": "x" * 60}, "check")
+    env = {"SECRET_KEY": "x" * 60} | ({} if address is None else {"WAGTAILADMIN_BASE_URL": address})
+    result = _production(env, "check")
     assert result.returncode != 0
-    assert "WAGTAILADMIN_BASE_URL is not set" in result.stderr
+    assert "WAGTAILADMIN_BASE_URL is not set to an address" in result.stderr
 
 
 def test_production_reads_the_mail_relay_from_the_environment():
     env = {
         "SECRET_KEY": "x" * 60,
-        "WAGTAILADMIN_BASE_URL": "https://portal.example.vn",
+        "WAGTAILADMIN_BASE_URL": "https://portal.example.vn/",
         "EMAIL_HOST": "smtp.example.vn",
         "EMAIL_PORT": "587",
         "EMAIL_HOST_USER": "portal",

@@ -131,11 +131,13 @@ def language_versions(context):
     """
     request = context["request"]
     page = context.get("page")
-    # The 404 page (portal.views.page_not_found) is in no language's site: it leads home.
-    not_found = context.get("not_found", False)
+    # The 404 page (portal.views.page_not_found) is in no language's site: it leads home. So does
+    # the password form of a private page or document (Wagtail's: its context has action_url),
+    # which shows nothing of the page, not even where its translations are.
+    not_found = context.get("not_found", False) or "action_url" in context
     current = translation.get_language()
     nearest, own, homes = {}, set(), {}
-    if isinstance(page, Page) and page.pk:
+    if isinstance(page, Page) and page.pk and not not_found:
         nearest = _nearest_translations(page, request)
         own = {code for code, (found, _url) in nearest.items() if found.translation_key == page.translation_key}
     elif page is not None or not_found:

@@ -254,6 +254,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 LOGIN_URL = "wagtailadmin_login"
+# After the sign-in page of private pages (WAGTAIL_FRONTEND_LOGIN_TEMPLATE) when it names no page
+# to go back to: the home page in the visitor's language. The admin's sign-in goes to the admin.
+LOGIN_REDIRECT_URL = "/"
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 # What a visitor sees of a page or document an editor made private: the portal's own pages.
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
