@@ -1,6 +1,7 @@
 """Production: behind a TLS-terminating proxy, configured from the environment only."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -21,12 +22,13 @@ if DEBUG:  # noqa: F405
 
 # The admin's own address, which the e-mails of the editorial workflow link to: base.py's default
 # (the development server's) would send approvers to 127.0.0.1.
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "")
-if not WAGTAILADMIN_BASE_URL.startswith(("https://", "http://")):
+# Without its trailing slash: Wagtail appends paths that begin with one.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/")
+if urlsplit(WAGTAILADMIN_BASE_URL).scheme not in ("https", "http") or not urlsplit(WAGTAILADMIN_BASE_URL).hostname:
     raise ImproperlyConfigured(
-        "WAGTAILADMIN_BASE_URL is not set. Production settings refuse to start without it: set it to "
-        "the address the admin is reached at, for example https://haichau.danang.gov.vn (the links "
-        "in the e-mails to editors and approvers lead there)."
+        "WAGTAILADMIN_BASE_URL is not set to an address. Production settings refuse to start without "
+        "it: set it to the address the admin is reached at, for example https://haichau.danang.gov.vn "
+        "(the links in the e-mails to editors and approvers lead there)."
     )
 
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
