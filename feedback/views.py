@@ -256,7 +256,7 @@ def survey_page(request, pk):
     # form always sends the honeypot field), or with one that is none of the poll's (a page left
     # open while they changed, an address made up), it is refused as the vote would be, rather
     # than waiting to be confirmed with no answer chosen.
-    unanswered = (HONEYPOT_FIELD in request.GET or "option" in request.GET) and not chosen
+    unanswered = survey.is_open() and (HONEYPOT_FIELD in request.GET or "option" in request.GET) and not chosen
     error = _("Please choose an answer.") if unanswered else ""
     if chosen and survey.is_open():
         try:
