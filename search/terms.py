@@ -67,7 +67,9 @@ def _without_possessives(text, language):
 
 def index_words(text, language):
     """'The district's meetings in Đà Nẵng', "en" -> ['the', 'district', 'meet', 'in', 'da', 'nang']"""
-    return matched_words(folded_words(_without_possessives(text, language)), language)
+    # Folded first: a character that folds to nothing ("S\x80" + "0") must not end the word
+    # before the possessive is looked for, as the highlighting (match_spans) reads it folded.
+    return matched_words(folded_words(_without_possessives(fold(text or ""), language)), language)
 
 
 # Both placements of the tone mark in an open syllable ending in oa, oe or uy are taught and in
