@@ -27,12 +27,14 @@ versions are read before the page is rendered, and replaced both at once and aga
 change's transaction commits, so a request that rendered the old content while the change was in
 flight cannot store it under the new versions.
 
-A surge of readers must not all render the same page at once when its entry goes stale (its
-PAGE_CACHE_SECONDS are over, or the content changed): the first GET to find it so renders the page
-again, holding a lock in the cache, and until it is done (GRACE_SECONDS at most) the others are
-served the entry they would have been served a moment earlier (`X-Page-Cache: stale`). When the
-new answer is not to be stored (the page was unpublished, made private, or failed), the entry is
-deleted, so no one is served it again.
+A surge of readers must not all render the same page at once, whether its entry went stale (its
+PAGE_CACHE_SECONDS are over, or the content changed) or there is none (an announcement everyone
+opens as soon as it is out, a cache that was emptied): the first GET to find it so renders the
+page, holding a lock in the cache (GRACE_SECONDS at most). Until it is done, the others are served
+the entry they would have been served a moment earlier (`X-Page-Cache: stale`), or, when there
+is none, wait for the entry it stores (`waited`; WAIT_SECONDS at most, then they render the page
+themselves). When the new answer is not to be stored (the page was unpublished, made private, or
+failed), the entry is deleted, so no one is served it again, and whoever waited renders the page.
 
 Pages served from the cache still pass through VisitCounterMiddleware (placed before this one),
 so visits and views are counted; what a cached page shows of live figures (the article's view
@@ -81,6 +83,10 @@ HEADER = "X-Page-Cache"
 # for that purpose.
 GRACE_SECONDS = 30
 RENDERING = ":rendering"
+# How long a request that finds no entry waits for the one rendering the page, looking every
+# WAIT_STEP seconds, before it renders the page too (the other may be stuck, or gone).
+WAIT_SECONDS = 5
+WAIT_STEP = 0.02
 GLOBAL_VERSION = "pagecache:version"
 
 
@@ -214,17 +220,21 @@ class PageCacheMiddleware:
         entry, versions = _entry_and_versions(cache, key, request.get_host())
         if entry is not None and _fresh(entry, versions):
             return _served(entry, "hit")
-        # Only a GET can tell that the entry is to go (a HEAD's answer is never stored).
-        revalidating = entry is not None and request.method == "GET"
-        if revalidating and not cache.add(key + RENDERING, True, timeout=GRACE_SECONDS):
-            return _served(entry, "stale")
+        # Only a GET renders for the others: a HEAD's answer is never stored.
+        leading = request.method == "GET" and cache.add(key + RENDERING, True, timeout=GRACE_SECONDS)
+        if request.method == "GET" and not leading:
+            if entry is not None:
+                return _served(entry, "stale")
+            awaited = _awaited(cache, key)
+            if awaited is not None:
+                return _served(awaited, "waited")
         try:
             response, stored = self._render_and_store(request, cache, key, seconds)
-            if revalidating and not stored:
+            if leading and not stored and entry is not None:
                 # Unpublished, made private, failing…: the old entry is not served again.
                 cache.delete(key)
         finally:
-            if revalidating:
+            if leading:
                 cache.delete(key + RENDERING)
         return response
 
@@ -266,6 +276,17 @@ def _entry_and_versions(cache, key, host):
         _site_of_host.clear()
     _site_of_host[host] = entry["site"]
     return entry, current_versions(entry["site"])
+
+
+def _awaited(cache, key):
+    """The entry that the request rendering the page stores, once it has; None when that request
+    stored none, or is not done within WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        found = cache.get_many([key, key + RENDERING])
+        if key in found or key + RENDERING not in found or time.monotonic() > deadline:
+            return found.get(key)
+        time.sleep(WAIT_STEP)
 
 
 def _fresh(entry, versions):

@@ -14,6 +14,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from urllib.error import HTTPError
 
 import pytest
@@ -24,7 +25,9 @@ from django.utils import translation
 from bench.run import free_port
 from feedback.models import SurveyResponse
 from home.demo import add_sidebar_box
-from tests.servers import csrf_credentials, flush_visits, gunicorns, request, server_env, vote
+from tests.conftest import REDIS_URL
+from tests.servers import csrf_credentials, flush_visits, gunicorns, server_env, vote
+from tests.servers import request as request_page
 from tests.test_feedback import make_survey
 from tests.visits_support import distinct_address, views
 from visits.counting import local_today
@@ -78,7 +81,7 @@ class Load:
                     if status == 200 and answer["ok"]:
                         self.votes.append(option)
                 else:
-                    status = request(f"{self.base}{self.paths[what]}", address, headers={"Accept": "text/html"})[0]
+                    status = request_page(f"{self.base}{self.paths[what]}", address, headers={"Accept": "text/html"})[0]
             except HTTPError as error:
                 status = error.code
             except TRANSPORT_ERRORS as error:
@@ -244,3 +247,33 @@ def test_a_redis_outage_keeps_pages_served_and_counts_exact(portal, site, tmp_pa
     )
     assert {"home", "category", "article", "vote"} <= set(served_while_down)
     assert_counted_exactly(load, portal, site)
+
+
+@pytest.mark.parametrize("shared_cache", ["files", "Redis"])
+def test_readers_opening_a_page_not_cached_yet_all_at_once_wait_for_one_rendering(
+    request, site, make_article, tmp_path, shared_cache
+):
+    """What a new announcement meets when everyone opens it as soon as it is out: 48 readers at
+    once, on two servers (three workers each) sharing the page cache, files on one machine or
+    Redis. One request renders the page, the others are given what it stored."""
+    variables = {"REDIS_URL": "", "GUNICORN_WORKERS": "3"}
+    if shared_cache == "Redis":
+        variables.update(REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=request.getfixturevalue("redis_prefix")[1])
+    article = make_article("Thông báo khẩn về lịch tiếp công dân")
+    readers = 48
+    ready = threading.Barrier(readers)
+
+    def read(bases, reader):
+        ready.wait()
+        # The same Host from the load balancer, whichever server it chose (they listen on two ports).
+        url, host = f"{bases[reader % 2]}{article.url}", {"Host": "127.0.0.1"}
+        _status, headers, body = request_page(url, distinct_address(reader), headers=host)
+        return headers["X-Page-Cache"], body
+
+    with gunicorns(server_env(tmp_path, **variables), 2, tmp_path) as bases:
+        with ThreadPoolExecutor(readers) as pool:
+            answers = list(pool.map(lambda reader: read(bases, reader), range(readers)))
+    how = Counter(header for header, _body in answers)
+    print(f"\n{readers} readers at once, page cache in {shared_cache}: {dict(how)}")
+    assert how["miss"] == 1 and set(how) <= {"miss", "waited", "hit"}, how
+    assert len({body for _header, body in answers}) == 1

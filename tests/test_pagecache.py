@@ -2,6 +2,7 @@
 never serves, what invalidates it, and that votes and counters stay right behind it."""
 
 import contextlib
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,8 @@ from feedback.models import SurveyResponse
 from home.demo import add_sidebar_box, translate
 from home.models import HomePage, InfoBox, PortalSettings
 from news.models import NewsIndexPage
-from ops.pagecache import HEADER, _storable, content_changed, current_versions, page_cache
+from ops import pagecache
+from ops.pagecache import HEADER, RENDERING, _cache_key, _storable, content_changed, current_versions, page_cache
 from tests.test_feedback import form_fields, make_survey
 from tests.visits_support import views, visit, visits_today
 
@@ -422,6 +424,8 @@ def during_next_render(monkeypatch):
     visitor asks for `path`; returns the list that then holds the answer they got."""
     answers, armed = [], []
     route = HomePage.route
+    # The other visitor asks in this thread: it cannot wait for this render to end.
+    monkeypatch.setattr(pagecache, "WAIT_SECONDS", 0)
 
     def route_while_another_visits(page, request, path_components):
         if armed:
@@ -493,6 +497,56 @@ def test_a_head_request_for_a_stale_page_leaves_its_entry_to_the_next_get(client
     others = during_next_render(article.url)
     assert client.get(article.url)[HEADER] == "miss"
     assert [(other[HEADER], other.content) for other in others] == [("stale", before.content)]
+
+
+class AnotherRequestRendering:
+    """As if another request were rendering the page at `path` (it holds the lock): `then(key)`
+    is what it does while this request waits for it the first time."""
+
+    def __init__(self, monkeypatch, path, then):
+        self.key = _cache_key(RequestFactory().get(path))
+        page_cache().add(self.key + RENDERING, True)
+        self.waits = 0
+        sleep = time.sleep
+
+        def wait(seconds):
+            if not self.waits:
+                then(self.key)
+            self.waits += 1
+            sleep(seconds)
+
+        monkeypatch.setattr(time, "sleep", wait)
+
+
+def test_a_request_that_finds_no_entry_waits_for_the_one_rendering_the_page(
+    client, article, monkeypatch, django_assert_num_queries
+):
+    rendered = client.get(article.url)
+    key = _cache_key(RequestFactory().get(article.url))
+    entry = page_cache().get(key)
+    page_cache().delete(key)
+    other = AnotherRequestRendering(monkeypatch, article.url, lambda key: page_cache().set(key, entry))
+    with django_assert_num_queries(0):  # neither rendered nor counted (a prefetch)
+        waited = client.get(article.url, HTTP_SEC_PURPOSE="prefetch")
+    assert waited[HEADER] == "waited" and waited.content == rendered.content and other.waits == 1
+
+
+@pytest.mark.parametrize("other_request", ["stores nothing", "takes too long"])
+def test_a_request_that_waited_renders_the_page_itself_when_the_other(client, article, monkeypatch, other_request):
+    if other_request == "stores nothing":  # the page is not to be stored: it lets go of the lock
+        other = AnotherRequestRendering(monkeypatch, article.url, lambda key: page_cache().delete(key + RENDERING))
+    else:
+        monkeypatch.setattr(pagecache, "WAIT_SECONDS", 0.1)
+        other = AnotherRequestRendering(monkeypatch, article.url, lambda key: None)
+    response = client.get(article.url)
+    assert response[HEADER] == "miss" and article.title in response.text
+    assert other.waits == 1 if other_request == "stores nothing" else other.waits > 1
+    assert client.get(article.url)[HEADER] == "hit"
+
+
+def test_a_head_request_never_waits(client, article, monkeypatch):
+    other = AnotherRequestRendering(monkeypatch, article.url, lambda key: None)
+    assert client.head(article.url).status_code == 200 and other.waits == 0
 
 
 # --- Polls and counters behind the cache ---------------------------------------------------------
