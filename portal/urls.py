@@ -16,7 +16,10 @@ from news.sitemaps import TranslatedSitemap
 
 from .views import favicon, robots_txt
 
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 
 def admin_view(view):

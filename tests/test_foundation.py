@@ -20,7 +20,6 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.utils import translation
-from django.views.defaults import bad_request, permission_denied, server_error
 from wagtail.documents import get_document_model
 from wagtail.models import (
     Collection,
@@ -37,6 +36,7 @@ from home.demo import translate
 from home.models import AgencyProfile, HomePage, PortalSettings
 from home.text import fold, slugify_vi
 from news.models import NewsArticlePage
+from portal.views import bad_request, page_not_found, permission_denied, server_error
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -92,9 +92,14 @@ def test_unknown_pages_get_a_404_in_the_visitors_language(client, site):
     assert 'rel="alternate" hreflang' not in vi.text
 
 
+# A worker thread keeps the language of the last request it served: an error raised before the
+# request's language is chosen (a refused host, a cache failing) must not show the page in it.
+OTHER_LANGUAGE = {"vi": "en", "en": "vi"}
+
+
 @pytest.mark.parametrize("language, text", [("vi", "Đã có lỗi xảy ra"), ("en", "Something went wrong")])
 def test_server_error_page_needs_no_database_and_speaks_the_language(rf, language, text):
-    with translation.override(language):
+    with translation.override(OTHER_LANGUAGE[language]):
         response = server_error(rf.get(f"/{language}/"))
     assert response.status_code == 500
     assert text in response.content.decode()
@@ -108,19 +113,33 @@ def test_server_error_page_needs_no_database_and_speaks_the_language(rf, languag
         (permission_denied, "en", "You do not have permission to see this page."),
         (bad_request, "vi", "Yêu cầu không hợp lệ"),
         (bad_request, "en", "Bad request"),
+        (page_not_found, "vi", "Không tìm thấy trang"),
+        (page_not_found, "en", "Page not found"),
     ],
 )
-def test_refusals_get_the_portals_page_in_the_visitors_language(rf, view, language, text):
-    with translation.override(language):
+def test_refusals_get_the_portals_page_in_the_visitors_language(rf, site, view, language, text):
+    with translation.override(OTHER_LANGUAGE[language]):
         response = view(rf.get(f"/{language}/"), Exception("never shown"))
     body = response.content.decode()
     assert text in body and f'<html lang="{language}">' in body
     assert "never shown" not in body
 
 
-def test_a_request_for_a_host_the_site_does_not_serve_gets_the_portals_400_page(client, site, settings):
+def test_an_error_page_shown_once_the_language_is_chosen_keeps_it(rf):
+    request = rf.get("/admin/pages/")
+    request.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        assert "You do not have permission" in permission_denied(request, Exception()).content.decode()
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 300])
+def test_a_request_for_a_host_the_site_does_not_serve_gets_the_portals_400_page(
+    client, site, settings, page_cache_seconds
+):
     settings.ALLOWED_HOSTS = ["haichau.example.vn"]
-    response = client.get("/vi/", HTTP_HOST="attacker.example")
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds  # which asks for the host before the language is chosen
+    with translation.override("en"):
+        response = client.get("/vi/", HTTP_HOST="attacker.example")
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.text and "css/error.css" in response.text
 
