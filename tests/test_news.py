@@ -704,6 +704,11 @@ def test_the_pagination_says_which_page_and_leads_to_older_and_newer_news_in_the
     ]:
         assert pagination(category, 1) == first, category.url
         assert pagination(category, 2) == second, category.url
+    # Each page of a listing has a title of its own (WCAG 2.4.2).
+    assert [soup_of(client.get(news_category.url, {"page": page})).title.text for page in (1, 2)] == [
+        "Tin tức - Sự kiện – Ủy ban nhân dân phường Thử Nghiệm",
+        "Tin tức - Sự kiện – Trang 2/2 – Ủy ban nhân dân phường Thử Nghiệm",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -736,6 +741,7 @@ def test_an_articles_tags_link_to_the_category_listing_by_tag(client, make_artic
     soup = soup_of(client.get(tag_link["href"]))
     assert [card.text for card in soup.select(".article-card__title")] == ["Có thẻ"]
     assert soup.h1.text == "Tin tức - Sự kiện: từ khóa “dân vận khéo”"
+    assert soup.title.text == "Tin tức - Sự kiện: từ khóa “dân vận khéo” – Ủy ban nhân dân phường Thử Nghiệm"
 
 
 def test_translated_articles_name_their_tags_in_their_language(client, make_article, news_category, locales):

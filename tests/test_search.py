@@ -430,6 +430,9 @@ def test_results_come_ten_a_page(client, article):
     third = search(client, q="lich cat dien", page=3)
     assert titles(third) == [f"Thông báo lịch cắt điện số {number}" for number in range(20, 23)]
     assert soup_of(third).select_one(".search-results")["start"] == "21"
+    # Each page of results has a title of its own (WCAG 2.4.2).
+    assert soup_of(first).title.text.startswith("Tìm kiếm: lich cat dien – ")
+    assert soup_of(third).title.text.startswith("Tìm kiếm: lich cat dien – Trang 3/3 – ")
     next_link = soup_of(first).select_one('.pagination a[rel="next"]')
     assert next_link.get_text() == "Kết quả tiếp theo"
     assert "q=lich+cat+dien" in next_link["href"] and "page=2" in next_link["href"]
