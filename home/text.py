@@ -10,7 +10,9 @@ import re
 from anyascii import anyascii
 from django.utils.text import slugify
 
-FOLDED_WORD = re.compile(r"[a-z0-9]+")
+# A number written in groups of three ("2.000", "18.029.085"; "1,200" in English) is one word,
+# read without its separators: citizens type "2000".
+FOLDED_WORD = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?!\d)|[a-z0-9]+")
 
 
 def fold(text):
@@ -23,6 +25,11 @@ def slugify_vi(text):
     return slugify(fold(text))
 
 
+def word_of(found):
+    """A match of FOLDED_WORD as a word: "18.029.085" -> "18029085"."""
+    return found.replace(".", "").replace(",", "")
+
+
 def folded_words(text):
-    """'Đà Nẵng, 2024!' -> ['da', 'nang', '2024']"""
-    return FOLDED_WORD.findall(fold(text))
+    """'Đà Nẵng, 2.000 người!' -> ['da', 'nang', '2000', 'nguoi']"""
+    return [word_of(found) for found in FOLDED_WORD.findall(fold(text))]

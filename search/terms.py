@@ -20,7 +20,7 @@ import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from home.text import FOLDED_WORD, fold, folded_words
+from home.text import FOLDED_WORD, fold, folded_words, word_of
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -146,7 +146,9 @@ def match_spans(text, query):
     found = list(FOLDED_WORD.finditer(folded))
     terms = set(query.folded)
     spans = []
-    for match, word in zip(found, matched_words([match.group() for match in found], query.language), strict=True):
+    for match, word in zip(
+        found, matched_words([word_of(match.group()) for match in found], query.language), strict=True
+    ):
         if word not in terms:
             continue
         end = origins[match.end() - 1] + 1

@@ -655,6 +655,21 @@ def test_the_demo_is_searchable_and_loading_it_again_changes_nothing(client, dem
     assert list(SearchEntry.objects.order_by("pk").values()) == entries
 
 
+def test_numbers_are_found_written_with_or_without_their_group_separators(client, article, news_category, locales):
+    _vi, en = locales
+    translate(news_category, en, {news_category.title: "News"})
+    youth = article("Hơn 2.000 đoàn viên ra quân", lead="Kinh phí 18.029.085 đồng, tỷ lệ 1,5%.")
+    translate(youth, en, {youth.title: "Over 2,000 youth union members set out"})
+    article("Năm 2000 và 1,5 triệu lượt khách")  # "2000" as a year, and a decimal comma: other words
+    for query in ("2000", "2.000", "2.000 đoàn viên"):
+        assert youth.title in titles(search(client, q=query)), query
+    assert titles(search(client, q="18029085")) == [youth.title]
+    assert titles(search(client, q="15")) == []  # "1,5" is not fifteen
+    assert titles(search(client, "en", q="2000 members")) == ["Over 2,000 youth union members set out"]
+    marked = soup_of(search(client, q="2000")).select(".search-result mark")
+    assert "2.000" in [mark.get_text() for mark in marked]
+
+
 # --- The text rules ---------------------------------------------------------------------------------
 
 
