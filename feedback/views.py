@@ -302,10 +302,14 @@ def vote(request, pk):
     if not form.is_valid():
         message = next(iter(form.errors.values()))[0]
         return _refuse(request, survey, 422, message, form)
-    if request.get_signed_cookie(_cookie_name(survey.source), default=None, salt=VOTED_COOKIE_SALT):
-        return _answer(request, survey, _("You have already voted."), status=409)
     # Only a vote that would be kept counts: behind a carrier's shared address, one citizen's
-    # mis-click (no answer chosen) takes nothing from the others' allowance.
+    # mis-click (no answer chosen) or vote sent again takes nothing from the others' allowance.
+    # Sent again and again, a vote only reads, as views of the poll's page do: an indexed lookup,
+    # and no INSERT for the unique constraint to refuse (each would take SQLite's write lock).
+    if _has_voted(request, survey):
+        answer = _answer(request, survey, _("You have already voted."), status=409)
+        _remember_vote(request, answer, survey)
+        return answer
     if _rate_limited(request):
         return _too_many(request, survey, form)
 

@@ -578,6 +578,23 @@ def test_the_default_rate_limit_lets_a_shared_address_vote_30_times_a_minute(pol
     assert statuses == [302] * limit + [429]
 
 
+def test_votes_sent_again_take_nothing_from_the_address_allowance_and_write_nothing(poll_box, settings, minute_start):
+    """A citizen whose browser keeps no cookie sends their vote again and again (409): the others
+    behind the same carrier address still vote; and the repeats, however many, write nothing."""
+    settings.FEEDBACK_VOTE_RATE_LIMIT = 3
+    option = options(poll_box)[0]
+    assert post_vote(Client(), poll_box, option, agent="a", voter_cookie=False).status_code == 302
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            again = post_vote(Client(), poll_box, option, agent="a", voter_cookie=False, json=True)
+        assert again.status_code == 409 and again.json()["message"] == "Bạn đã bình chọn rồi."
+        assert not [query["sql"] for query in queries if not query["sql"].startswith("SELECT")]
+    for agent in ("b", "c"):
+        assert post_vote(Client(), poll_box, option, agent=agent).status_code == 302
+    assert post_vote(Client(), poll_box, option, agent="d").status_code == 429
+    assert SurveyResponse.objects.count() == 3
+
+
 def test_the_rate_limit_holds_while_redis_is_out_of_reach(poll_box, settings, minute_start, tmp_path, monkeypatch):
     monkeypatch.setattr(ops.cache, "_unavailable_until", {})
     settings.VAR_DIR = tmp_path
