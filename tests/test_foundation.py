@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.utils import translation
+from django.utils.http import urlencode
 from wagtail.documents import get_document_model
 from wagtail.models import (
     Collection,
@@ -244,6 +245,30 @@ def test_a_page_for_signed_in_users_sends_visitors_to_the_portals_sign_in_page(c
     assert client.post(form["action"], fields)["Location"] == "/"
     with translation.override("en"):
         assert "This page is for signed-in users only." in client.get("/en/_util/login/").text
+
+
+def test_the_sign_in_page_in_another_language_still_leads_to_the_page_asked_for(client, make_article):
+    article = make_article("Tin nội bộ")
+    PageViewRestriction.objects.create(page=article, restriction_type="login")
+    get_user_model().objects.create_user("canbo", "canbo@example.com", "mat-khau-dai-1")
+
+    def switcher(url):
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        return {link["hreflang"]: link["href"] for link in page.select(".language-switcher a")}
+
+    links = switcher(client.get(article.url)["Location"])
+    assert links == {code: f"/{code}/_util/login/?{urlencode({'next': article.url})}" for code in ("vi", "en")}
+    page = BeautifulSoup(client.get(links["en"]).content, "html.parser")
+    assert page.select_one("main h1").text == "Sign in"
+    form = page.select_one("main form.access-form")
+    fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+    signed_in = client.post(form["action"], {**fields, "username": "canbo", "password": "mat-khau-dai-1"})
+    assert signed_in["Location"] == article.url
+    client.logout()
+    # Only a page of this site is kept, as the sign-in page would go to no other.
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)", ""):
+        assert switcher(f"/vi/_util/login/?{urlencode({'next': elsewhere})}")["en"] == "/en/_util/login/"
+    assert switcher("/vi/_util/login/")["en"] == "/en/_util/login/"
 
 
 # --- Site settings: nothing about one agency is hard-coded ---------------------------------

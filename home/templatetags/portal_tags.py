@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
@@ -143,7 +144,16 @@ def language_versions(context):
     elif page is not None or not_found:
         homes = cached_fragment(request, "language_homes", lambda: _home_urls(request))
     versions = []
-    query = f"?{context['language_neutral_query']}" if context.get("language_neutral_query") else ""
+    query = context.get("language_neutral_query") or ""
+    # The sign-in page of private pages (Django's LoginView) keeps the page to go to once signed in:
+    # its context holds it checked already, checked again here, where any view's context is read.
+    field = getattr(context.get("view"), "redirect_field_name", None)
+    next_url = context.get(field) if field else None
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        query = "&".join(filter(None, [query, urlencode({field: next_url})]))
+    query = f"?{query}" if query else ""
     for code, name in settings.LANGUAGES:
         if code in own:
             url = nearest[code][1] + query
