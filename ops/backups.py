@@ -12,15 +12,18 @@ renditions; and what is transient: sessions and login attempts.
 """
 
 import contextlib
+import fcntl
 import functools
 import gzip
 import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tarfile
 import tempfile
+import time
 import zlib
 from pathlib import Path
 
@@ -52,6 +55,9 @@ EXCLUDED_MODELS = [
 ]
 RENDITIONS_FOLDER = "images"
 CHUNK_SIZE = 1024 * 1024
+# An archive being written (create_backup): its name beside the destination, as mkstemp makes it.
+PARTIAL_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.partial")
+PARTIAL_GRACE = 60  # seconds: a partial archive this new may be one a backup made and has not locked yet
 
 
 class BackupError(Exception):
@@ -154,13 +160,36 @@ def _write_archive(file, warn):
     return manifest
 
 
+def _remove_abandoned(folder, warn):
+    """Delete the partial archives that backups killed while writing (SIGKILL, a reboot: their
+    clean-up never ran) left in `folder`. A backup holds a lock on its own until it is renamed,
+    which the system releases when the process ends, however it ends: an unlocked one is no
+    running backup's."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # a folder it may write in and not list
+        return
+    for entry in entries:
+        if not PARTIAL_NAME.fullmatch(entry.name):
+            continue
+        try:
+            with open(entry.path, "rb") as file:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if time.time() - os.fstat(file.fileno()).st_mtime < PARTIAL_GRACE:
+                    continue
+                os.unlink(entry.path)
+        except OSError:  # being written (BlockingIOError), renamed or removed meanwhile, not ours
+            continue
+        warn(f"Removed {entry.path}, left by a backup that did not finish.")
+
+
 def create_backup(path, warn=lambda message: None):
     """Write the archive to `path`; returns the manifest. `warn` is told of the media files left
-    out (gone while the backup ran).
+    out (gone while the backup ran), and of the partial archives of killed backups it removed.
 
     The archive is written beside `path` under another name, and renamed once complete: a backup
     that fails leaves no partial archive, which would be found out only at restore time, and the
-    archive it was to replace stays."""
+    archive it was to replace stays. One killed leaves it, for the next backup there to remove."""
     path = os.fspath(path)
     if os.path.isdir(path):
         raise BackupError(f"{path} is a folder: name the archive, e.g. {os.path.join(path, 'portal.tar.gz')}.")
@@ -173,10 +202,15 @@ def create_backup(path, warn=lambda message: None):
         raise BackupError(f"Cannot write {path}: {error.strerror or error}.") from error
     try:
         with os.fdopen(descriptor, "wb") as file:
+            # Locked until renamed: no other backup takes it for abandoned (on a file system
+            # without locks, none can lock it to remove it either).
+            with contextlib.suppress(OSError):
+                fcntl.flock(file, fcntl.LOCK_EX)
+            _remove_abandoned(folder, warn)
             manifest = _write_archive(file, warn)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(partial, path)
+            os.replace(partial, path)
     except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(partial)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -453,6 +454,68 @@ def test_a_backup_that_fails_leaves_no_partial_archive_and_the_last_one_as_it_wa
         call_command("backup", str(archive), verbosity=0)
     assert archive.read_bytes() == b"last night's archive"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["media", "site.tar.gz"]
+
+
+# A backup stalled while it writes its archive, until it is killed.
+STALLED_BACKUP = """
+import sys, time
+import django
+django.setup()
+from ops import backups
+def stalled(file, warn):
+    file.write(b"half an archive")
+    file.flush()
+    print("writing", flush=True)
+    time.sleep(300)
+backups._write_archive = stalled
+backups.create_backup(sys.argv[1])
+"""
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the dump's own transaction
+def test_a_backup_removes_the_partial_archives_of_killed_backups_and_not_those_being_written(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", STALLED_BACKUP, str(folder / "portal-2026-12-01.tar.gz")],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "PORTAL_VAR_DIR": str(tmp_path / "var")},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline() == "writing\n"
+        [being_written] = folder.glob(".portal-2026-12-01.tar.gz.*.partial")
+        hours_ago = time.time() - 3 * 3600
+        os.utime(being_written, (hours_ago, hours_ago))  # however long it takes
+        just_begun = folder / ".portal-2026-12-02.tar.gz.k3j_9xq2.partial"  # not locked yet
+        just_begun.write_bytes(b"")
+        others = {"notes.partial": b"", ".notes.partial": b"", "portal-2026-11-30.tar.gz": b"an archive"}
+        for name, content in others.items():
+            (folder / name).write_bytes(content)
+            os.utime(folder / name, (hours_ago, hours_ago))
+
+        errors = io.StringIO()
+        call_command("backup", str(folder / "portal-2026-12-02.tar.gz"), stdout=io.StringIO(), stderr=errors)
+        assert errors.getvalue() == ""
+        assert being_written.read_bytes() == b"half an archive" and just_begun.exists()
+
+        writer.kill()  # SIGKILL: none of its own clean-up runs
+        writer.wait(timeout=60)
+        assert being_written.exists()
+        os.utime(just_begun, (hours_ago, hours_ago))  # never locked: its backup was killed at once
+        call_command("backup", str(folder / "portal-2026-12-03.tar.gz"), stdout=io.StringIO(), stderr=errors)
+        assert sorted(errors.getvalue().splitlines()) == sorted(
+            f"Removed {partial}, left by a backup that did not finish." for partial in (being_written, just_begun)
+        )
+        assert sorted(path.name for path in folder.iterdir()) == sorted(
+            [*others, "portal-2026-12-02.tar.gz", "portal-2026-12-03.tar.gz"]
+        )
+    finally:
+        writer.kill()
+        writer.wait(timeout=60)
+        writer.stdout.close()
 
 
 def _archive(path, data, media=()):
