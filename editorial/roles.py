@@ -15,6 +15,7 @@ documents of its own: its staff then work on its pages and media alone, and the 
 the others' pages and on every collection; snippets belong to a site (home.access).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
@@ -28,6 +29,7 @@ from wagtail.models import (
     GroupPagePermission,
     Locale,
     Page,
+    Task,
     Workflow,
     WorkflowPage,
     WorkflowState,
@@ -248,6 +250,18 @@ def grant_tree(top):
         WorkflowPage.objects.get_or_create(page=top, defaults={"workflow": workflow})
 
 
+def _agency_name(model, prefix, agency):
+    """`prefix – agency`, in the characters a `model`'s name can hold: too long, its end gives way
+    to a digest of the agency's whole name, so that agencies whose long names begin alike get
+    names of their own."""
+    limit = model._meta.get_field("name").max_length
+    name = f"{prefix} – {agency}"
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(agency.encode()).hexdigest()[:8]
+    return f"{name[: limit - len(digest) - 2]}… {digest}"
+
+
 class NameTaken(ValueError):
     """An agency's staff would take the name of a group, a workflow or a collection that exists
     already."""
@@ -267,10 +281,8 @@ def give_to_own_staff(top, agency):
     staff = AgencyStaff.objects.filter(tree=top).first()
     root_collection = Collection.get_first_root_node()
     collection_name = agency[: Collection._meta.get_field("name").max_length]
-    names = {
-        field: f"{role} – {agency}"[: Group._meta.get_field("name").max_length] for role, field in AGENCY_ROLES.items()
-    }
-    workflow_name = f"{WORKFLOW} – {agency}"
+    names = {field: _agency_name(Group, role, agency) for role, field in AGENCY_ROLES.items()}
+    workflow_name = _agency_name(Workflow, WORKFLOW, agency)
     taken = []
     if staff is None or staff.collection is None:
         taken += root_collection.get_children().filter(name=collection_name).values_list("name", flat=True)
@@ -284,7 +296,7 @@ def give_to_own_staff(top, agency):
         for field, name in names.items():
             setattr(staff, field, Group.objects.create(name=name))
         staff.workflow = approval_workflow(
-            global_apps, workflow_name, f"{APPROVAL_TASK} – {agency}", names["approvers"]
+            global_apps, workflow_name, _agency_name(Task, APPROVAL_TASK, agency), names["approvers"]
         )
     if staff.collection is None:
         staff.collection = root_collection.add_child(name=collection_name)

@@ -463,6 +463,39 @@ def test_give_own_staff_names_the_site_it_cannot_find_or_tell_apart(home_vi):
     }
 
 
+def test_agencies_whose_long_names_begin_alike_get_groups_of_their_own(home_vi):
+    """A group's name holds 150 characters: after "Biên dịch viên – ", 133 of the agency's name."""
+    common = (
+        "Trung tâm Phát triển quỹ đất và Quản lý dự án đầu tư xây dựng các công trình dân dụng, giao thông "
+        "và nông nghiệp thuộc Ủy ban nhân dân thành phố Đà Nẵng – Chi nhánh "
+    )
+    staff = {}
+    for host, branch in (("haichau", "Hải Châu"), ("sontra", "Sơn Trà")):
+        call_command("add_agency", common + branch, hostname=f"{host}.example.vn", port=80, stdout=io.StringIO())
+        call_command("give_own_staff", f"{host}.example.vn", stdout=io.StringIO())
+        staff[host] = AgencyStaff.objects.select_related(*roles.AGENCY_ROLES.values()).get(
+            tree=Site.objects.get(hostname=f"{host}.example.vn").root_page
+        )
+    names = {host: [getattr(own, field).name for field in roles.AGENCY_ROLES.values()] for host, own in staff.items()}
+    assert set(names["haichau"]).isdisjoint(names["sontra"])
+    for own in names.values():
+        for role, name in zip(roles.AGENCY_ROLES, own, strict=True):
+            # Named after the role and as much of the agency's name as fits, ending with a digest of it.
+            assert len(name) <= 150 and re.fullmatch(rf"{role} – {re.escape(common[:100])}.*… [0-9a-f]{{8}}", name)
+    assert staff["haichau"].workflow != staff["sontra"].workflow
+    # Again: the same groups, none more.
+    call_command("give_own_staff", "sontra.example.vn", stdout=io.StringIO())
+    assert Group.objects.filter(name__contains=common[:100]).count() == 6
+
+    # A site's name given in Settings → Sites, longer than its workflow's and task's names can hold.
+    ward = add_agency_site("Ủy ban nhân dân phường M", "phuong-m.example.vn", 80)
+    ward.site_name = "Ủ" * Site._meta.get_field("site_name").max_length
+    ward.save()
+    call_command("give_own_staff", "phuong-m.example.vn", stdout=io.StringIO())
+    workflow = AgencyStaff.objects.get(tree_id=ward.root_page_id).workflow
+    assert len(workflow.name) == len(workflow.tasks.get().name) == 255
+
+
 def test_pages_waiting_for_approval_move_to_the_agencys_own_approvers(home_vi, role_user):
     ward = add_agency_site("Ủy ban nhân dân phường D", "phuong-d.example.vn", 80)
     ward_home = Page.objects.get(pk=ward.root_page_id).specific
