@@ -919,6 +919,31 @@ def test_the_poll_page_has_language_versions(survey):
     assert soup(Client().get(en_url)).select_one("h1").get_text(strip=True) == QUESTION_EN
 
 
+def test_the_poll_page_leaves_its_own_poll_out_of_the_sidebar_and_the_other_boxes_in(site, poll_box, info_box, locales):
+    other = make_survey(locales[0], question="Bạn có hài lòng với Bộ phận Một cửa?")
+    portal_settings = PortalSettings.for_site(site)
+    portal_settings.sidebar.append(("poll", other))
+    portal_settings.save()
+    browser = Client()
+
+    def boxes(path):
+        sidebar = soup(browser.get(path)).select_one(".layout__sidebar")
+        return [box.select_one(".box__title").get_text(strip=True) for box in sidebar.select(".box")]
+
+    # Twice each, in turn: the sidebar of one page is not served from the cache on the other.
+    for _ in range(2):
+        assert boxes("/vi/") == [QUESTION, "Đường dây nóng", other.question]
+        assert boxes(url("survey", poll_box) + "?option=1") == ["Đường dây nóng", other.question]
+        assert boxes(url("survey", poll_box, "en")) == ["Hotline", other.question]
+    page = soup(browser.get(url("survey", poll_box)))
+    assert len(page.select("form.poll-form")) == 1 and page.select_one(f"#poll-{poll_box.pk}-title") is None
+
+    post_vote(browser, poll_box, options(poll_box)[1])
+    page = soup(browser.get(url("survey", poll_box)))
+    assert "Bạn đã tham gia cuộc bình chọn này." in page.select_one("main").get_text()
+    assert page.select(f"form[action='{url('survey', poll_box)}'], form[action='{url('vote', poll_box)}']") == []
+
+
 # --- Results ----------------------------------------------------------------------------------
 
 

@@ -205,13 +205,16 @@ def shared_query_tag(context):
 
 
 @register.simple_tag(takes_context=True)
-def sidebar(context):
-    """The site's sidebar boxes, as placed in the portal settings, in the visitor's language.
+def sidebar(context, leave_out=None):
+    """The site's sidebar boxes, as placed in the portal settings, in the visitor's language;
+    not the box of the snippet `leave_out` (in any of its languages), which the page shows itself.
 
     Cached as a fragment (home/fragments.py): the boxes' HTML with holes for the page's id and
-    address, and the snippets of the boxes rendered on every request (LIVE_BOXES)."""
+    address, and the snippets of the boxes rendered on every request (LIVE_BOXES). A sidebar that
+    leaves a box out is a fragment of its own."""
     request = context["request"]
     flat = context.flatten()
+    left_out = (leave_out._meta.label, leave_out.translation_key) if leave_out else None
 
     def make():
         boxes = []
@@ -221,7 +224,10 @@ def sidebar(context):
             # What another agency's site made its own since it was placed here is left out, as the
             # settings' form refuses it: its poll would refuse the votes sent here.
             boxes = [
-                box for box in chosen.stream_block.boxes_in_language(chosen) if box.value.site_id in (None, site.pk)
+                box
+                for box in chosen.stream_block.boxes_in_language(chosen)
+                if box.value.site_id in (None, site.pk)
+                and (box.value._meta.label, box.value.translation_key) != left_out
             ]
         parts = []
         for box in boxes:
@@ -239,7 +245,7 @@ def sidebar(context):
         HOLES["next_path"]: conditional_escape(shared_address(request)),
     }
     html = []
-    for part in cached_fragment(request, "sidebar", make):
+    for part in cached_fragment(request, "sidebar", make, *(left_out or ())):
         if isinstance(part, str):
             for hole, value in filled.items():
                 part = part.replace(hole, value)
