@@ -1,7 +1,7 @@
 """Vote counts and their percentages."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
@@ -50,6 +50,7 @@ class Results:
     total: int
     satisfaction_rate: int | None
     since: date | None = None
+    until: date | None = None  # of a closed poll
 
 
 def percentages(counts, satisfied, rate):
@@ -89,4 +90,7 @@ def survey_results(survey, counts=None):
         counts = dict(survey.source.responses.values_list("option").annotate(votes=Count("pk")).order_by())
     results = tally(options, counts)
     results.since = timezone.localdate(survey.opens_at)
+    if survey.closes_at is not None and survey.closes_at <= timezone.now():
+        # The last day it took votes: closing at midnight, it took none on the day it closed.
+        results.until = timezone.localdate(survey.closes_at - timedelta(microseconds=1))
     return results

@@ -1045,6 +1045,31 @@ def test_results_show_counts_percentages_total_period_and_satisfaction_rate(surv
     assert "Satisfaction rate: 67%" in english
 
 
+def test_a_closed_polls_results_give_their_period_to_the_last_day_it_took_votes(site, locales, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 9, 30, tzinfo=AGENCY_TZ), tick=True)
+    survey = make_survey(locales[0])
+    survey.opens_at = datetime.datetime(2026, 6, 4, 7, 0, tzinfo=AGENCY_TZ)
+    survey.closes_at = datetime.datetime(2026, 6, 11, tzinfo=AGENCY_TZ)  # midnight: none on 11/06
+    survey.save()
+    translate(survey, locales[1], {QUESTION: QUESTION_EN})
+    add_sidebar_box(site, "poll", survey)
+    for path in ("/en/", url("survey", survey, "en")):
+        period = soup(Client().get(path)).select_one(".poll-results__since").get_text(" ", strip=True)
+        assert period == "From 4 June 2026 to 10 June 2026"
+    for path in ("/vi/", url("survey", survey)):
+        period = soup(Client().get(path)).select_one(".poll-results__since").get_text(" ", strip=True)
+        assert "04/06/2026" in period and "10/06/2026" in period  # in the words of the Vietnamese catalog
+    survey.closes_at = datetime.datetime(2026, 6, 11, 17, 0, tzinfo=AGENCY_TZ)
+    survey.save()
+    period = soup(Client().get(url("survey", survey, "en"))).select_one(".poll-results__since").get_text(strip=True)
+    assert period == "From 4 June 2026 to 11 June 2026"
+    # Open, it has no end yet.
+    survey.closes_at = None
+    survey.save()
+    period = soup(Client().get(url("survey", survey, "en"))).select_one(".poll-results__since").get_text(strip=True)
+    assert period == "Since 4 June 2026"
+
+
 def test_counts_are_grouped_for_the_visitors_language(survey):
     _vote_many(survey, [1234])
     vi_mark = soup(Client().get(url("survey", survey))).select_one("[data-poll-votes='1234']")
@@ -1063,11 +1088,17 @@ def test_a_closed_survey_box_shows_the_results_instead_of_the_form(site, locales
 
 
 def test_a_poll_not_open_yet_says_when_it_opens_and_a_closed_one_says_it_is_closed(site, locales):
-    survey = make_survey(locales[0], opens_in_days=3)
+    today = timezone.localtime(timezone.now(), AGENCY_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    opens = today + datetime.timedelta(days=3)  # at midnight: the day says it all
+    survey = make_survey(locales[0])
+    survey.opens_at = opens
+    survey.save()
     translate(survey, locales[1], {QUESTION: QUESTION_EN})
     add_sidebar_box(site, "poll", survey)
-    opens = timezone.localtime(survey.opens_at, AGENCY_TZ)
-    for path, says in (("/vi/", f"Cuộc bình chọn bắt đầu từ ngày {opens:%d/%m/%Y}."), ("/en/", "This poll opens on")):
+    for path, says in (
+        ("/vi/", f"Cuộc bình chọn bắt đầu từ ngày {opens:%d/%m/%Y}."),
+        ("/en/", f"This poll opens on {opens.day} {opens:%B %Y}."),
+    ):
         box = soup(Client().get(path)).select_one("[data-poll]")
         assert says in box.get_text(" ", strip=True)
         assert box.select_one("form") is None and box.select_one("[data-poll-total]") is None
@@ -1077,6 +1108,20 @@ def test_a_poll_not_open_yet_says_when_it_opens_and_a_closed_one_says_it_is_clos
     for path, says in (("/vi/", "Cuộc bình chọn đã kết thúc."), ("/en/", "This poll is closed.")):
         box = soup(Client().get(path)).select_one("[data-poll]")
         assert says in box.get_text(" ", strip=True) and shown_results(box)[1] == 0
+
+
+def test_a_poll_opening_later_in_the_day_says_at_what_time(site, locales, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 2, 9, 30, tzinfo=AGENCY_TZ), tick=True)
+    survey = make_survey(locales[0])
+    survey.opens_at = datetime.datetime(2026, 12, 2, 17, 43, tzinfo=AGENCY_TZ)
+    survey.save()
+    translate(survey, locales[1], {QUESTION: QUESTION_EN})
+    add_sidebar_box(site, "poll", survey)
+    for path in ("/en/", url("survey", survey, "en")):
+        assert "This poll opens at 17:43 on 2 December 2026." in soup(Client().get(path)).get_text(" ", strip=True)
+    for path in ("/vi/", url("survey", survey)):
+        opening = soup(Client().get(path)).find("p", string=re.compile("02/12/2026"))
+        assert "17:43" in opening.get_text()  # in the words of the Vietnamese catalog
 
 
 def test_an_approver_closes_a_poll_in_its_form_and_its_box_says_so_at_once(admin_client, site, poll_box):
