@@ -101,6 +101,18 @@ def test_a_citizen_reads_an_article_looks_at_its_photos_and_votes(page, public_u
     assert poll_total(page) == before + 1
 
 
+def test_the_polls_message_goes_once_the_citizen_chooses_an_answer(page, public_urls):
+    page.goto(public_urls["vi"]["home"])
+    poll = page.locator("[data-poll]")
+    status = poll.get_by_role("status")
+    poll.get_by_role("button", name="Bình chọn").click()
+    expect(status).to_have_text("Vui lòng chọn một phương án trả lời.")
+    poll.get_by_label("Hài lòng", exact=True).check()
+    expect(status).to_have_text("")
+    # Emptied, not removed: the next message is announced there.
+    expect(status).to_be_attached()
+
+
 @pytest.mark.parametrize("context", [{"java_script_enabled": False}], indirect=True)
 def test_without_javascript_the_photos_and_the_poll_still_work(page, public_urls):
     page.goto(public_urls["vi"]["article"])

@@ -93,6 +93,13 @@ the page around the box may come from a cache and must not carry anybody's token
             event.preventDefault();
             vote(box, form);
         });
+        // What was said of the last vote ("choose an answer", say) no longer holds once the answer
+        // changes. Emptied, not removed: the live region must be there to announce the next one.
+        form.addEventListener("change", function (event) {
+            if (event.target.name === "option") {
+                box.querySelector("[data-poll-status]").textContent = "";
+            }
+        });
         var link = box.querySelector("[data-poll-show-results]");
         link.addEventListener("click", function (event) {
             event.preventDefault();
