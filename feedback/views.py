@@ -279,6 +279,8 @@ def vote(request, pk):
         if _rate_limited(request, count=False):
             return _too_many(request, survey, initial=None if _wants_json(request) else _kept(request))
         if _csrf_failed(request):
+            if _has_voted(request, survey):  # "vote again" would be refused: the answer to a second vote
+                return _answer(request, survey, _("You have already voted."), status=409)
             if settings.CSRF_COOKIE_NAME not in request.COOKIES:  # reloading would not help
                 message = _(
                     "Your browser did not send the cookie that protects your vote. "

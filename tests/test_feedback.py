@@ -250,6 +250,25 @@ def test_a_post_without_a_valid_csrf_token_is_refused_in_the_visitors_language(p
     assert not SurveyResponse.objects.exists()
 
 
+def test_a_citizen_who_has_voted_is_told_so_when_a_vote_fails_the_csrf_check(poll_box):
+    browser = Client()
+    assert post_vote(browser, poll_box, options(poll_box)[0]).status_code == 302
+    checked = Client(enforce_csrf_checks=True)
+    checked.cookies = browser.cookies
+    for forgotten in (False, True):
+        if forgotten:  # the poll's cookie is gone, the stored vote says it all the same
+            del checked.cookies[f"feedback_voted_{poll_box.pk}"]
+        response = post_vote(checked, poll_box, options(poll_box)[1])  # no token
+        assert response.status_code == 302 and f"feedback_voted_{poll_box.pk}" not in response.cookies
+        main = soup(checked.get(response["Location"])).select_one("main").get_text(" ", strip=True)
+        assert "Bạn đã tham gia cuộc bình chọn này." in main
+        assert "Không xác thực được" not in main and "bình chọn lại" not in main
+        as_json = post_vote(checked, poll_box, options(poll_box)[1], json=True)
+        assert as_json.status_code == 409 and as_json.json()["message"] == "Bạn đã bình chọn rồi."
+        assert shown_results(as_json.json()["html"])[1] == 1
+    assert SurveyResponse.objects.get().option == options(poll_box)[0]
+
+
 def test_cached_pages_carry_no_token_and_the_javascript_vote_gets_a_fresh_one(poll_box):
     # The page as a page cache would keep it, after another visitor's request.
     first = Client(enforce_csrf_checks=True)
