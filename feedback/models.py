@@ -113,6 +113,12 @@ class Survey(SharedFieldsMixin, TranslatableMixin, SiteSnippet, ClusterableModel
             return self
         return self.get_translation_or_none(default) or self
 
+    @property
+    def voted_cookie(self):
+        """The name of the cookie that tells that a browser has voted in this poll (in any of its
+        languages): the server reads it, and so does poll.js."""
+        return f"feedback_voted_{self.source.pk}"
+
     def is_open(self):
         now = timezone.now()
         return self.opens_at <= now and (self.closes_at is None or now < self.closes_at)

@@ -80,10 +80,6 @@ def _survey_url(survey, next_url=""):
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
-def _cookie_name(source):
-    return f"feedback_voted_{source.pk}"
-
-
 def _voter_id(request):
     return request.get_signed_cookie(VOTER_COOKIE, default="", salt=VOTER_COOKIE_SALT)
 
@@ -121,19 +117,21 @@ def _visitor_token(request, source):
 
 def _has_voted(request, survey):
     source = survey.source
-    if request.get_signed_cookie(_cookie_name(source), default=None, salt=VOTED_COOKIE_SALT):
+    if request.get_signed_cookie(source.voted_cookie, default=None, salt=VOTED_COOKIE_SALT):
         return True
     return source.responses.filter(visitor_token=_visitor_token(request, source)).exists()
 
 
 def _remember_vote(request, response, survey):
     response.set_signed_cookie(
-        _cookie_name(survey.source),
+        survey.voted_cookie,
         "1",
         salt=VOTED_COOKIE_SALT,
         max_age=VOTED_COOKIE_AGE,
         secure=request.is_secure(),
-        httponly=True,
+        # Read by poll.js too: a poll box from a page cache shows its results to a browser that
+        # voted, rather than the form again. It tells no one anything but that this browser voted.
+        httponly=False,
         samesite="Lax",
     )
 

@@ -101,6 +101,9 @@ the page around the box may come from a cache and must not carry anybody's token
             }
         });
         var link = box.querySelector("[data-poll-show-results]");
+        if (hasVoted(box)) {
+            showVoted(box, link.href);
+        }
         link.addEventListener("click", function (event) {
             event.preventDefault();
             getJSON(link.href)
@@ -115,6 +118,33 @@ the page around the box may come from a cache and must not carry anybody's token
         box.querySelector("[data-poll-back]").addEventListener("click", function () {
             showBesideTheForm(box, form, "");
         });
+    }
+
+    // The box may come from a page cache, made for everyone: a browser that has voted (the vote's
+    // cookie says so) is shown the results instead of the form, as the poll's page shows them.
+    function hasVoted(box) {
+        var name = box.dataset.pollVotedCookie + "=";
+        return document.cookie.split("; ").some(function (cookie) {
+            return cookie.indexOf(name) === 0;
+        });
+    }
+
+    function showVoted(box, resultsUrl) {
+        getJSON(resultsUrl)
+            .then(function (data) {
+                if (!data.html) {
+                    return;
+                }
+                var body = box.querySelector("[data-poll-body]");
+                var voted = document.createElement("p");
+                voted.className = "poll__voted";
+                voted.textContent = box.dataset.pollVoted;
+                body.innerHTML = data.html;
+                body.insertBefore(voted, body.firstChild);
+            })
+            .catch(function () {
+                // The form stays: a vote sent again is answered "You have already voted".
+            });
     }
 
     // The results asked for before voting take the form's place until the visitor goes back to it.
