@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial.reports import PageTypesUsageReport, SiteHistoryView, TranslationsReport
 from editorial.views import PrivacyView
+from home.tags import autocomplete as tag_autocomplete
 from news.sitemaps import TranslatedSitemap
 
 from .views import favicon, robots_txt
@@ -30,6 +31,8 @@ urlpatterns = [
     # Wagtail's logout view deletes the session cookie even when it refuses a GET (405): a link or
     # an image pointing at it would sign an editor out. Only a POST (the admin's own form) gets in.
     path("admin/logout/", require_admin_access(require_POST(LogoutView.as_view()))),
+    # Wagtail's tag autocomplete, suggesting only the tags the user may see (home.tags).
+    path("admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/", admin_view(tag_autocomplete)),
     # Wagtail's and wagtail-localize's reports that list every agency's content, kept to the user's
     # own (editorial.reports), guarded as the admin guards its views.
     path("admin/reports/site-history/", admin_view(SiteHistoryView.as_view())),

@@ -795,6 +795,33 @@ def test_a_tag_only_another_agencys_drafts_carry_is_not_shown_to_an_agencys_staf
     assert "Kỷ luật Chủ tịch phường" in client.get(listing).content.decode()
 
 
+def test_wagtails_tag_autocomplete_suggests_the_tags_the_user_knows(client, admin_user, site, ward, make_article):
+    """Wagtail's tag autocomplete of a model (/admin/tag-autocomplete/news/newstag/), which the
+    article's tag input does not use (news.forms.ArticleTagWidget), suggested every tag, those that
+    only another agency's drafts carry among them."""
+    make_article("Tin của quận", tags=["Kinh tế quận"])
+    make_article("Dự thảo của quận", tags=["Kỷ luật Chủ tịch phường"]).unpublish()
+    own = make_article("Dự thảo phường K", tags=["Kỷ niệm phường K"], parent=ward["category"])
+    own.unpublish()
+    autocomplete = reverse("wagtailadmin_tag_model_autocomplete", args=["news", "newstag"])
+
+    client.force_login(ward["editor"])
+    assert client.get(autocomplete, {"term": "k"}).json() == ["Kinh tế quận", "Kỷ niệm phường K"]
+    assert client.get(autocomplete, {"term": "kỷ luật"}).json() == []
+    assert client.get(autocomplete).json() == []
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=[own.pk])).content.decode()
+    assert reverse("news_tag_suggestions", args=["vi"]) in editor and autocomplete not in editor
+    for app_name, model_name in (("news", "nothing"), ("news", "newsarticlepage")):
+        url = reverse("wagtailadmin_tag_model_autocomplete", args=[app_name, model_name])
+        assert client.get(url, {"term": "k"}, follow=True).status_code == 404
+    client.force_login(admin_user)
+    assert client.get(autocomplete, {"term": "k"}).json() == [
+        "Kinh tế quận",
+        "Kỷ luật Chủ tịch phường",
+        "Kỷ niệm phường K",
+    ]
+
+
 def browser_sends(form):
     """What a browser submits for an admin `form`: not its disabled fields."""
     disabled = {field["name"] for field in form.select("[name][disabled]")}
