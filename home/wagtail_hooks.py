@@ -45,6 +45,11 @@ def keep_the_admin_api_to_choosable_media(router):
     router.register_endpoint("documents", media.ChoosableDocumentsAdminAPIViewSet)
 
 
+@hooks.register("register_admin_urls", order=-1)  # before Wagtail's, which they shadow
+def offer_the_tags_of_choosable_media():
+    return media.admin_urls()
+
+
 @hooks.register("register_rich_text_features", order=1)  # after Wagtail's, which it replaces
 def link_pages_in_the_readers_language(features):
     features.register_link_type(LocalizedPageLinkHandler)

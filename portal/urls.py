@@ -32,6 +32,7 @@ urlpatterns = [
     # an image pointing at it would sign an editor out. Only a POST (the admin's own form) gets in.
     path("admin/logout/", require_admin_access(require_POST(LogoutView.as_view()))),
     # Wagtail's tag autocomplete, suggesting only the tags the user may see (home.tags).
+    path("admin/tag-autocomplete/", admin_view(tag_autocomplete)),
     path("admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/", admin_view(tag_autocomplete)),
     # Wagtail's and wagtail-localize's reports that list every agency's content, kept to the user's
     # own (editorial.reports), guarded as the admin guards its views.

@@ -7,6 +7,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -321,3 +322,70 @@ def test_bulk_actions_name_no_other_agencys_media_and_act_on_their_own(client, a
     response = client.post(f"{url}?id={own.pk}&id={district.pk}&next=/admin/", {"tags": "phường K"})
     assert response.status_code == 302
     assert list(own.tags.names()) == ["phường K"] and not district.tags.exists()
+
+
+def test_an_agencys_staff_are_offered_the_tags_of_their_own_media(client, admin_user, ward, role_user):
+    """Wagtail offers the tags of every image and document: the listings' tag filter (the ten most
+    used), the image chooser's popular tags and the tag inputs' suggestions (taggit's tags, which
+    images and documents share). An agency's staff are offered those of what they may choose
+    (home.media), and find their media by them."""
+    ward["own_photo"].tags.add("ảnh phường K", "tin chung")
+    ward["own_document"].tags.add("tài liệu phường K")
+    ward["district_photo"].tags.add("ảnh mật của quận", "tin chung")
+    ward["district_document"].tags.add("tài liệu mật của quận")
+    demo_image("Ảnh khác của quận", seed=13).tags.add("tin chung")
+    untagged = demo_image("Ảnh khác phường K", seed=14)
+    untagged.collection = ward["own_photo"].collection
+    untagged.save()
+
+    def offered():
+        def tags(name, selector):
+            response = client.get(reverse(name))
+            assert response.status_code == 200, name
+            html = response.json()["html"] if name.endswith("chooser:choose") else response.text
+            return [tag.get("value") or tag.text for tag in BeautifulSoup(html, "html.parser").select(selector)]
+
+        autocompletes = (
+            reverse("wagtailadmin_tag_autocomplete"),
+            reverse("wagtailadmin_tag_model_autocomplete", args=["taggit", "tag"]),
+        )
+        return {
+            "images": tags("wagtailimages:index", "input[name=tag]"),
+            "documents": tags("wagtaildocs:index", "input[name=tag]"),
+            "chooser": tags("wagtailimages_chooser:choose", "a.suggested-tag"),
+            "suggested": [sorted(client.get(url, {"term": "t"}).json()) for url in autocompletes],
+        }
+
+    for role in ("editor", "approver", "translator"):
+        client.force_login(ward[role])
+        shown = offered()
+        assert sorted(shown.pop("images")) == sorted(shown.pop("chooser")) == ["tin chung", "ảnh phường K"], role
+        assert shown == {"documents": ["tài liệu phường K"], "suggested": [["tin chung", "tài liệu phường K"]] * 2}
+    client.force_login(ward["approver"])  # who lists every image of the ward's collection
+    filtered = client.get(reverse("wagtailimages:index"), {"tag": "tin chung"}).text
+    assert ward["own_photo"].title in filtered and untagged.title not in filtered
+
+    for user in (role_user(APPROVERS, "pheduyet"), admin_user):
+        client.force_login(user)
+        shown = offered()
+        assert shown["images"][0] == shown["chooser"][0] == "tin chung", user  # the most used
+        assert sorted(shown["images"]) == sorted(shown["chooser"]) == ["tin chung", "ảnh mật của quận", "ảnh phường K"]
+        assert sorted(shown["documents"]) == ["tài liệu mật của quận", "tài liệu phường K"], user
+        assert shown["suggested"] == [["tin chung", "tài liệu mật của quận", "tài liệu phường K"]] * 2, user
+
+
+def test_an_agencys_staff_filter_by_their_own_tags_however_much_others_are_used(client, ward):
+    """The listings' tag filter takes the ten tags most used on what the user may choose: another
+    agency's, however much more used, leave room for theirs, in the listing and in its results (which
+    the filters update)."""
+    for seed in (13, 14):
+        demo_image(f"Ảnh {seed} của quận", seed=seed).tags.add(*(f"quận {number}" for number in range(10)))
+    ward["own_photo"].tags.add("ảnh phường K")
+    untagged = demo_image("Ảnh khác phường K", seed=15)
+    untagged.collection = ward["own_photo"].collection
+    untagged.save()
+
+    client.force_login(ward["approver"])  # who lists every image of the ward's collection
+    for name in ("wagtailimages:index", "wagtailimages:index_results"):
+        listed = client.get(reverse(name), {"tag": "ảnh phường K"}).text
+        assert ward["own_photo"].title in listed and untagged.title not in listed, name
