@@ -1,7 +1,10 @@
 from django.shortcuts import get_object_or_404
 from wagtail.admin.modal_workflow import render_modal_workflow
+from wagtail.admin.views.chooser import ChosenMultipleView
 from wagtail.admin.views.page_privacy import SetPrivacyView
 from wagtail.models import Page
+
+from home.trees import in_users_trees
 
 from .publication import translated_source
 
@@ -23,3 +26,15 @@ class PrivacyView(SetPrivacyView):
             None,
             {"source": source.specific_deferred, "may_change_source": may_change_source},
         )
+
+
+class ChosenPagesView(ChosenMultipleView):
+    """Wagtail's answer to the pages chosen together in its page chooser (their titles, edit and
+    public addresses), of the pages of the user's trees, among which the chooser offers them
+    (editorial.wagtail_hooks): Wagtail's answers for any page a request names, another agency's
+    drafts included."""
+
+    def render_chosen_response(self, result):
+        chosen = [page["id"] for page in result]
+        shown = set(Page.objects.filter(in_users_trees(self.request.user), pk__in=chosen).values_list("pk", flat=True))
+        return super().render_chosen_response([page for page in result if page["id"] in shown])

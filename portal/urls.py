@@ -11,7 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial.reports import PageTypesUsageReport, SiteHistoryView, TranslationsReport
-from editorial.views import PrivacyView
+from editorial.views import ChosenPagesView, PrivacyView
 from home.tags import autocomplete as tag_autocomplete
 from news.sitemaps import TranslatedSitemap
 
@@ -43,6 +43,7 @@ urlpatterns = [
     path("admin/reports/page-types-usage/", admin_view(PageTypesUsageReport.as_view())),
     path("admin/reports/page-types-usage/results/", admin_view(PageTypesUsageReport.as_view(results_only=True))),
     path("admin/pages/<int:page_id>/privacy/", admin_view(PrivacyView.as_view())),
+    path("admin/choose-page/chosen-multiple/", admin_view(ChosenPagesView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),

@@ -663,6 +663,28 @@ def test_the_page_chooser_offers_an_agencys_staff_its_own_pages_only(
     assert district.title in html and own.title in html
 
 
+def test_the_page_chooser_answers_an_agencys_staff_with_their_own_pages_only(
+    client, admin_user, ward, news_category, department, role_user
+):
+    """Pages chosen together in Wagtail's chooser come back from an address that takes any ids,
+    with their titles and addresses."""
+    draft = news_category.add_child(
+        instance=NewsArticlePage(title="Dự thảo của quận", lead="Chưa duyệt", department=department)
+    )
+    own = ward["category"]
+
+    def chosen(user):
+        client.force_login(user)
+        response = client.get(reverse("wagtailadmin_choose_page_chosen_multiple"), {"id": [own.pk, draft.pk]})
+        assert response.status_code == 200
+        return {page["id"]: page["adminTitle"] for page in response.json()["result"]}
+
+    for role in ("editor", "approver"):
+        assert chosen(ward[role]) == {own.pk: own.title}, role
+    assert chosen(role_user(APPROVERS, "pheduyet")) == {draft.pk: draft.title}
+    assert chosen(admin_user) == {own.pk: own.title, draft.pk: draft.title}
+
+
 @pytest.mark.parametrize("action", ["delete", "move", "publish", "unpublish"])
 def test_a_bulk_actions_confirmation_names_no_other_agencys_page(
     client, admin_user, ward, news_category, department, role_user, locales, action
