@@ -46,6 +46,15 @@ def choose_among_the_users_pages(pages, request):
     return pages.filter(in_users_trees(request.user))
 
 
+@hooks.register("before_move_page")
+def refuse_moves_the_user_may_not_make(request, page, destination):
+    # Wagtail checks the move only when it is made (the POST): its confirmation page, which names
+    # the page, its destination and how many translations go with it, is shown to anyone.
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        return permission_denied(request)
+    return None
+
+
 @hooks.register("after_move_page")
 def say_which_translations_stayed(request, page):
     """editorial.publication.move_translations moves a page's translations with it where it can."""

@@ -713,6 +713,33 @@ def test_a_bulk_actions_confirmation_names_no_other_agencys_page(
         assert response.status_code == 200 and district.title in response.text, user
 
 
+def test_moving_a_page_names_no_other_agencys_page(client, admin_user, ward, news_category, department, make_article):
+    """Wagtail's confirmation of a move (its GET) names the page, its destination and its
+    translations to anyone; only the move itself checks the user's permissions."""
+    draft = news_category.add_child(
+        instance=NewsArticlePage(title="Dự thảo của quận", lead="Chưa duyệt", department=department)
+    )
+    own = make_article("Tin của phường K", parent=ward["category"])
+    other_category = ward["category"].get_parent().add_child(instance=NewsIndexPage(title="Thông báo phường K"))
+
+    def confirmation(page, destination):
+        return client.get(reverse("wagtailadmin_pages:move_confirm", args=[page.pk, destination.pk]))
+
+    for role in ("editor", "approver"):
+        client.force_login(ward[role])
+        for page, destination in ((draft, ward["category"]), (own, news_category)):
+            response = confirmation(page, destination)
+            assert denied(response), (role, page.title)
+            assert draft.title not in response.text and news_category.title not in response.text
+        assert denied(client.get(reverse("wagtailadmin_pages:move", args=[draft.pk]))), role
+    response = confirmation(own, other_category)
+    assert response.status_code == 200 and own.title in response.text and other_category.title in response.text
+    client.post(reverse("wagtailadmin_pages:move_confirm", args=[own.pk, other_category.pk]))
+    assert Page.objects.get(pk=own.pk).get_parent().pk == other_category.pk
+    client.force_login(admin_user)
+    assert draft.title in confirmation(draft, ward["category"]).text
+
+
 def test_the_block_pickers_previews_show_the_editors_own_media(client, ward):
     """The library's newest photo and document are the district's; the ward's editor is shown the
     ward's own."""
