@@ -1,6 +1,7 @@
 """What a user may put in content: the images and documents Wagtail's choosers show them (an
-agency's staff, their agency's collection) and the snippets of their agency's site or of every site
-(home.access). The choosers are only a view: the page, snippet and settings forms
+agency's staff, their agency's collection), the snippets of their agency's site or of every site
+(home.access) and the pages of their trees (home.trees), among which the page chooser offers them
+(editorial.wagtail_hooks). The choosers are only a view: the page, snippet and settings forms
 (home.forms.ChosenObjectsMixin) and the translation editor's overrides (editorial.overrides)
 check what a request names, whoever crafted it."""
 
@@ -9,14 +10,17 @@ import re
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Page
 from wagtail.permissions import policy_registry
 from wagtail.snippets.models import get_snippet_models
 
 from .access import usable_by
+from .trees import in_users_trees
 
 # The one answer to every refusal, whatever was named: another agency's image or poll, a document
-# that does not exist, something that is no id.
+# that does not exist, something that is no id; and of pages, another agency's draft as well.
 REFUSAL = _("Choose only images, documents and snippets your agency may use.")
+PAGE_REFUSAL = _("Choose only pages of the sites you work on.")
 _ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -31,14 +35,24 @@ def site_snippet_models():
 
 
 def chosen_models():
-    """The models whose instances a user may put in content only when they may choose them."""
-    return (*media_models(), *site_snippet_models())
+    """The models whose instances a user may put in content only when they may choose them (pages of
+    every type as Page: as_chosen)."""
+    return (*media_models(), *site_snippet_models(), Page)
+
+
+def as_chosen(model, chosen):
+    """The one of `chosen` (chosen_models) that `model` is, or None."""
+    if isinstance(model, type) and issubclass(model, Page):
+        return Page
+    return model if model in chosen else None
 
 
 def choosable(user, model):
     """The instances of `model` (one of chosen_models) that `user` may choose."""
     if model in media_models():
         return policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, ["choose"])
+    if model is Page:
+        return Page.objects.filter(in_users_trees(user))
     return usable_by(user, model.objects.all())
 
 

@@ -1,3 +1,4 @@
+import json
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -8,9 +9,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.auth import LoginForm
+from wagtail.models import Page
 
 from .access import EVERYTHING, sites_of, works_for
-from .choosing import REFUSAL, chosen_models, may_choose, site_snippet_models
+from .choosing import PAGE_REFUSAL, REFUSAL, as_chosen, chosen_models, may_choose, site_snippet_models
 from .text import slugify_vi
 from .translation import source_language
 
@@ -64,36 +66,107 @@ def _chosen_in(model, values):
             continue
         if value is None or value == "":
             continue
-        if field.many_to_one and field.related_model in chosen:
-            found[field.related_model].add(str(value.pk if isinstance(value, models.Model) else value))
+        if field.many_to_one and (to_model := as_chosen(field.related_model, chosen)):
+            found[to_model].add(str(value.pk if isinstance(value, models.Model) else value))
         elif hasattr(field, "extract_references"):
             for to_model, pk, _path, _content_path in field.extract_references(value):
-                if to_model in chosen:
+                if to_model := as_chosen(to_model, chosen):
                     found[to_model].add(str(pk))
     return found
 
 
+def _shown_by(model, instance):
+    """_chosen_in of what `instance` (of `model`) holds."""
+    return _chosen_in(model, {field.name: field.value_from_object(instance) for field in model._meta.concrete_fields})
+
+
+def _merged(found):
+    merged = defaultdict(set)
+    for chosen in found:
+        for model, ids in chosen.items():
+            merged[model] |= ids
+    return merged
+
+
+def _without_page_links(data, prefix, pages):
+    """`data` without the links to `pages` (ids) in what it holds of the rich text field `prefix`,
+    or of its blocks' (a StreamField's), as Draftail sends it (contentstate): their text stays."""
+    data = data.copy()
+    for key in [key for key in data if key == prefix or key.startswith(f"{prefix}-")]:
+        try:
+            state = json.loads(data[key])
+            entities = state["entityMap"]
+            links = {name for name, entity in entities.items() if entity["type"] == "LINK"}
+            links = {name for name in links if str(entities[name]["data"].get("id")) in pages}
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue  # not rich text
+        if links:
+            for block in state.get("blocks", []):
+                ranges = block.get("entityRanges", [])
+                block["entityRanges"] = [entity for entity in ranges if str(entity["key"]) not in links]
+            state["entityMap"] = {name: entity for name, entity in entities.items() if name not in links}
+            data[key] = json.dumps(state)
+    return data
+
+
+def _leave_out(form, refused):
+    """Leave out of `form`'s data what was `refused` ({one of chosen_models: ids}) in its foreign
+    keys, and the links to refused pages in its rich text: shown again, the form would show them (a
+    chooser another agency's draft's title, a link its address)."""
+    chosen = chosen_models()
+    for name, value in form.cleaned_data.items():
+        try:
+            field = form._meta.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        to_model = field.many_to_one and as_chosen(field.related_model, chosen)
+        if to_model and str(getattr(value, "pk", value)) in refused.get(to_model, ()):
+            form.data = form.data.copy()
+            form.data[form.add_prefix(name)] = ""
+        elif hasattr(field, "extract_references") and refused.get(Page):
+            form.data = _without_page_links(form.data, form.add_prefix(name), refused[Page])
+
+
 class ChosenObjectsMixin:
-    """An admin form that takes only the images, documents and snippets its user may choose
-    (home.choosing). What the object already shows stays (an approver may have chosen it, or it
-    predates the agency's collection); what is added must be choosable. Only the form's own fields
-    are checked: no inline panel's model names what is chosen (tests/test_chosen_media.py keeps it
-    so)."""
+    """An admin form that takes only the images, documents, snippets and pages its user may choose
+    (home.choosing), in its own fields and in its inline panels' (not in their items' own panels,
+    which name none: tests/test_chosen_media.py keeps it so). What the object already shows stays
+    (an approver may have chosen it, or it predates the agency's collection); what is added must be
+    choosable, and is left out of the form shown again (_leave_out)."""
 
     def clean(self):
         cleaned_data = super().clean()
         user = getattr(self, "for_user", None)
         if user is None or user.is_superuser:
             return cleaned_data
-        model = self._meta.model
-        submitted = _chosen_in(model, cleaned_data)
+        # Read before the items' forms are cleaned, which changes the items the instance holds.
+        shown_in_panels = [
+            _shown_by(formset.model, item)
+            for name, formset in self.formsets.items()
+            for item in getattr(self.instance, name).all()
+        ]
+        forms = [self, *self._items_forms()]
+        submitted = _merged(_chosen_in(form._meta.model, form.cleaned_data) for form in forms)
         if may_choose(user, submitted):
             return cleaned_data
-        fields = model._meta.concrete_fields
-        kept = _chosen_in(model, {field.name: field.value_from_object(self.instance) for field in fields})
-        if not may_choose(user, {chosen: ids - kept.get(chosen, set()) for chosen, ids in submitted.items()}):
+        kept = _merged([*shown_in_panels, _shown_by(self._meta.model, self.instance)])
+        refused = {
+            chosen: {pk for pk in ids - kept[chosen] if not may_choose(user, {chosen: {pk}})}
+            for chosen, ids in submitted.items()
+        }
+        if any(ids for chosen, ids in refused.items() if chosen is not Page):
             self.add_error(None, REFUSAL)
+        if refused.get(Page):
+            self.add_error(None, PAGE_REFUSAL)
+        for form in forms:
+            _leave_out(form, refused)
         return cleaned_data
+
+    def _items_forms(self):
+        """The cleaned forms of the inline panels' items, but those deleted."""
+        for formset in self.formsets.values():
+            formset.is_valid()  # as the form's own is_valid does after this
+            yield from (form for form in formset.forms if not form.cleaned_data.get("DELETE"))
 
 
 class SnippetForm(CalendarMixin, ChosenObjectsMixin, WagtailAdminModelForm):

@@ -14,19 +14,20 @@ from django.urls import reverse
 from django.utils import translation
 from modelcluster.models import get_all_child_relations
 from wagtail.admin.panels import get_edit_handler
+from wagtail.blocks import RichTextBlock
 from wagtail.contrib.settings.registry import registry
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, get_page_models
 from wagtail.snippets.models import get_snippet_models
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 from wagtail_localize.models import OverridableSegment, SegmentOverride, Translation
 
 from editorial.roles import APPROVERS, EDITORS
-from home.choosing import chosen_models
+from home.choosing import PAGE_REFUSAL, as_chosen, chosen_models
 from home.demo import demo_image, translate
 from home.forms import ChosenObjectsMixin
 from home.models import AgencyProfile
-from news.models import NewsArticlePage
+from news.models import NewsArticlePage, RelatedArticle
 from tests.test_workflow import article_form
 
 REFUSED_EN = "Choose only images, documents and snippets your agency may use."
@@ -47,6 +48,14 @@ def image_block(image):
 
 def document_block(document):
     return ("document", {"document": document.pk, "title": ""})
+
+
+def page_link(pk):
+    """A paragraph linking to page `pk`, as the editor's rich text field sends it."""
+    block = {"key": "a", "text": "Xem tin.", "type": "unstyled", "depth": 0, "inlineStyleRanges": []}
+    block["entityRanges"] = [{"offset": 4, "length": 3, "key": 0}]
+    entity = {"type": "LINK", "mutability": "MUTABLE", "data": {"id": pk}}
+    return ("paragraph", json.dumps({"blocks": [block], "entityMap": {"0": entity}}))
 
 
 def document_link(pk):
@@ -124,6 +133,75 @@ def test_the_district_editors_choose_from_every_collection(client, ward, departm
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        lambda draft, own: {"related_links": inline_formset([{"page": draft.pk}])},
+        lambda draft, own: {"related_links": inline_formset([{"page": own.pk}, {"page": draft.pk}])},
+        lambda draft, own: {"body": streamfield([page_link(draft.pk)])},
+        lambda draft, own: {"body": streamfield([page_link(own.pk), page_link("abc")])},
+    ],
+    ids=["related article", "one of the related articles", "link in a paragraph", "link to no page"],
+)
+def test_a_ward_editor_cannot_name_another_agencys_page_in_an_article(
+    client, ward, department, news_category, make_article, fields
+):
+    """The related news (an inline panel) and the links of paragraphs name pages by their ids: the
+    page chooser offers the user's own, a request may name any."""
+    draft = news_category.add_child(
+        instance=NewsArticlePage(title="Dự thảo của quận", lead="Chưa duyệt", department=department)
+    )
+    own = make_article("Tin của phường K", parent=ward["category"])
+    client.force_login(ward["editor"])
+    typed = article_with(department, lead="Phường K ra quân từ sáng sớm.", **fields(draft, own))
+    response = client.post(add_url(ward["category"]), typed)
+
+    assert response.status_code == 200
+    with translation.override("vi"):
+        assert str(PAGE_REFUSAL) in response.text
+    # Neither in the page nor in what its scripts are given (JSON), nor the address of a link to it.
+    assert all(shown not in response.text for shown in (draft.title, json.dumps(draft.title)[1:-1], draft.slug))
+    assert "Phường K ra quân từ sáng sớm." in response.text  # what was typed is kept
+    assert not NewsArticlePage.objects.filter(title="Phường K ra quân dọn vệ sinh").exists()
+
+
+def test_a_ward_editor_names_the_wards_pages_and_keeps_those_an_article_names(
+    client, ward, department, news_category, make_article
+):
+    own = make_article("Tin của phường K", parent=ward["category"])
+    client.force_login(ward["editor"])
+    body = streamfield([page_link(own.pk)])
+    fields = {"related_links": inline_formset([{"page": own.pk}]), "body": body}
+    assert client.post(add_url(ward["category"]), article_with(department, **fields)).status_code == 302
+    article = NewsArticlePage.objects.get(title="Phường K ra quân dọn vệ sinh").get_latest_revision_as_object()
+    assert [link.page_id for link in article.related_links.all()] == [own.pk]
+
+    # An administrator relates the district's article; the ward's editor still saves the article with it.
+    district = make_article("Tin của quận")
+    article.related_links.add(RelatedArticle(page=district))
+    article.save_revision().publish()
+    article = NewsArticlePage.objects.get(pk=article.pk)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    links = [{"id": link.pk, "page": link.page_id} for link in article.related_links.all()]
+    kept = article_form(article.title, department, slug=article.slug, related_links=inline_formset(links, initial=2))
+    assert client.post(edit_url, kept)["Location"] == edit_url
+    another = make_article("Tin khác của quận")
+    more = inline_formset([*links, {"page": another.pk}], initial=2)
+    added = article_form(article.title, department, slug=article.slug, related_links=more)
+    response = client.post(edit_url, added)
+    assert response.status_code == 200
+    assert another.title not in response.text and json.dumps(another.title)[1:-1] not in response.text
+    saved = Page.objects.get(pk=article.pk).get_latest_revision_as_object()
+    assert sorted(link.page_id for link in saved.related_links.all()) == sorted([own.pk, district.pk])
+
+    form_class = NewsArticlePage.get_edit_handler().get_form_class()
+    for language, message in (("vi", PAGE_REFUSAL), ("en", "Choose only pages of the sites you work on.")):
+        with translation.override(language):
+            form = form_class(added, instance=saved, parent_page=ward["category"], for_user=ward["editor"])
+            assert not form.is_valid()
+            assert form.non_field_errors() == [str(message)]
+
+
 def test_the_refusal_is_in_the_editors_language(ward, department):
     form_class = NewsArticlePage.get_edit_handler().get_form_class()
     data = article_with(department, featured_image=ward["district_photo"].pk)
@@ -163,44 +241,53 @@ def test_a_snippets_image_is_checked_too(ward, site):
     assert form(ward["own_photo"]).is_valid()
 
 
+# The rich text features that name an image, a document or a page.
+NAMING_FEATURES = {"image", "embed", "link", "document-link"}
+
+
 def chooses(field):
-    """Whether a model field may name an image, a document or a site's snippet."""
+    """Whether a model field may name an image, a document, a site's snippet or a page."""
     media = chosen_models()
     if field.many_to_one:
-        return field.related_model in media
+        return as_chosen(field.related_model, media) is not None
     if isinstance(field, StreamField):
         blocks, found = [field.stream_block], False
         while blocks:
             block = blocks.pop()
-            found |= getattr(block, "target_model", None) in media
+            found |= as_chosen(getattr(block, "target_model", None), media) is not None
+            found |= isinstance(block, RichTextBlock) and bool(NAMING_FEATURES & set(block.features or ()))
             blocks += [
                 *getattr(block, "child_blocks", {}).values(),
                 *filter(None, [getattr(block, "child_block", None)]),
             ]
         return found
     if isinstance(field, RichTextField):
-        return bool({"image", "embed", "document-link"} & set(field.features or ()))
+        return bool(NAMING_FEATURES & set(field.features or ()))
     return False
 
 
 def test_every_form_that_can_name_what_is_chosen_checks_it(db):
     models = [*get_page_models(), *get_snippet_models(), *registry]
-    with_media = [model for model in models if any(chooses(field) for field in model._meta.get_fields())]
+    with_media = [
+        model for model in models if any(chooses(field) for field in model._meta.get_fields() if field.editable)
+    ]
     assert {model.__name__ for model in with_media} >= {"NewsArticlePage", "AgencyProfile", "Survey", "PortalSettings"}
     for model in with_media:
         assert issubclass(get_edit_handler(model).get_form_class(), ChosenObjectsMixin), model
 
 
 def test_no_inline_panel_names_what_the_check_would_miss(db):
-    """ChosenObjectsMixin checks a form's own fields, not its inline panels' (Wagtail's formsets)."""
+    """ChosenObjectsMixin checks a form's own fields and its inline panels' (Wagtail's formsets),
+    not the panels of an inline panel's items."""
     media = chosen_models()
     for model in [*get_page_models(), *get_snippet_models()]:
         for relation in get_all_child_relations(model):
-            for field in relation.related_model._meta.get_fields():
-                if field is relation.field:  # the key to the parent itself
-                    continue
-                assert not (field.many_to_one and field.related_model in media), field
-                assert not hasattr(field, "extract_references"), field
+            for item_relation in get_all_child_relations(relation.related_model):
+                for field in item_relation.related_model._meta.get_fields():
+                    if field is item_relation.field:  # the key to the item itself
+                        continue
+                    assert not (field.many_to_one and as_chosen(field.related_model, media)), field
+                    assert not hasattr(field, "extract_references"), field
 
 
 def test_a_ward_translator_cannot_put_the_districts_media_in_a_translation(client, ward, locales, make_article):
