@@ -1,7 +1,14 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.admin.views.chooser import ChosenMultipleView
 from wagtail.admin.views.page_privacy import SetPrivacyView
+from wagtail.admin.views.pages.workflow import (
+    CollectWorkflowActionDataView,
+    ConfirmWorkflowCancellationView,
+    PreviewRevisionForTaskView,
+    WorkflowActionView,
+)
 from wagtail.models import Page
 
 from home.trees import in_users_trees
@@ -38,3 +45,31 @@ class ChosenPagesView(ChosenMultipleView):
         chosen = [page["id"] for page in result]
         shown = set(Page.objects.filter(in_users_trees(self.request.user), pk__in=chosen).values_list("pk", flat=True))
         return super().render_chosen_response([page for page in result if page["id"] in shown])
+
+
+class ForWhoMayEditMixin:
+    """A view of a page's workflow, which Wagtail shows whoever names the page: the confirmation of
+    its cancellation says which workflow and task the page waits in (another agency's), and the
+    actions and the preview of a page awaiting no review say so with its title. Shown to who may
+    edit the page (its reviewers among them)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.object.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ConfirmCancellationView(ForWhoMayEditMixin, ConfirmWorkflowCancellationView):
+    pass
+
+
+class ActionView(ForWhoMayEditMixin, WorkflowActionView):
+    pass
+
+
+class CollectActionDataView(ForWhoMayEditMixin, CollectWorkflowActionDataView):
+    pass
+
+
+class PreviewForTaskView(ForWhoMayEditMixin, PreviewRevisionForTaskView):
+    pass

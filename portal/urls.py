@@ -11,7 +11,14 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from editorial.reports import PageTypesUsageReport, SiteHistoryView, TranslationsReport
-from editorial.views import ChosenPagesView, PrivacyView
+from editorial.views import (
+    ActionView,
+    ChosenPagesView,
+    CollectActionDataView,
+    ConfirmCancellationView,
+    PreviewForTaskView,
+    PrivacyView,
+)
 from home.tags import autocomplete as tag_autocomplete
 from news.sitemaps import TranslatedSitemap
 
@@ -44,6 +51,16 @@ urlpatterns = [
     path("admin/reports/page-types-usage/results/", admin_view(PageTypesUsageReport.as_view(results_only=True))),
     path("admin/pages/<int:page_id>/privacy/", admin_view(PrivacyView.as_view())),
     path("admin/choose-page/chosen-multiple/", admin_view(ChosenPagesView.as_view())),
+    path("admin/pages/workflow/confirm_cancellation/<int:page_id>/", admin_view(ConfirmCancellationView.as_view())),
+    path(
+        "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        admin_view(ActionView.as_view()),
+    ),
+    path(
+        "admin/pages/workflow/collect_action_data/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        admin_view(CollectActionDataView.as_view()),
+    ),
+    path("admin/pages/workflow/preview/<int:page_id>/<int:task_id>/", admin_view(PreviewForTaskView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),

@@ -4,6 +4,7 @@ and no other agency's staff do; what belongs to no site every site uses and the 
 change (home.access, home.snippets, home.forms.SnippetForm)."""
 
 import importlib
+import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 from wagtail_localize.models import StringSegment, Translation
 
-from editorial.roles import ADMINISTRATORS, APPROVERS
+from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, WORKFLOW
 from feedback.forms import VoteForm
 from feedback.models import Survey, SurveyResponse
 from home.choosing import site_snippet_models
@@ -738,6 +739,40 @@ def test_moving_a_page_names_no_other_agencys_page(client, admin_user, ward, new
     assert Page.objects.get(pk=own.pk).get_parent().pk == other_category.pk
     client.force_login(admin_user)
     assert draft.title in confirmation(draft, ward["category"]).text
+
+
+def test_a_pages_workflow_views_name_no_other_agencys_page(
+    client, ward, news_category, department, role_user, make_article
+):
+    """Wagtail shows whoever names a page the confirmation of its workflow's cancellation (which
+    workflow and task it waits in), and answers its actions and its preview for a page awaiting no
+    review with the page's title."""
+    district_editor, district_approver = role_user(EDITORS, "bientap"), role_user(APPROVERS, "pheduyet")
+    waiting = make_article("Tin chờ duyệt của quận")
+    waiting.get_workflow().start(waiting, district_editor)
+    draft = news_category.add_child(
+        instance=NewsArticlePage(title="Dự thảo của quận", lead="Chưa duyệt", department=department)
+    )
+    task_state = waiting.current_workflow_state.current_task_state
+    urls = [
+        reverse("wagtailadmin_pages:confirm_workflow_cancellation", args=[waiting.pk]),
+        reverse("wagtailadmin_pages:workflow_action", args=[draft.pk, "approve", task_state.pk]),
+        reverse("wagtailadmin_pages:collect_workflow_action_data", args=[draft.pk, "reject", task_state.pk]),
+        reverse("wagtailadmin_pages:workflow_preview", args=[draft.pk, task_state.task_id]),
+    ]
+    hidden = (draft.title, WORKFLOW, task_state.task.name)
+    for role in ("editor", "approver"):
+        client.force_login(ward[role])
+        for url in urls:
+            response = client.get(url, follow=True)  # to the page that shows the messages
+            assert response.redirect_chain == [(reverse("wagtailadmin_home"), 302)], (role, url)
+            assert all(text not in response.text and json.dumps(text)[1:-1] not in response.text for text in hidden)
+        assert denied(client.post(urls[1]))
+
+    client.force_login(district_approver)
+    assert WORKFLOW in client.get(urls[0]).json()["html"]
+    response = client.get(urls[1], follow=True)
+    assert response.status_code == 200 and draft.title in response.text  # "… is not awaiting moderation"
 
 
 def test_the_block_pickers_previews_show_the_editors_own_media(client, ward):
