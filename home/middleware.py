@@ -16,9 +16,16 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware, but only "/" leads to the visitor's language: any other address
     without its language (a link to a Vietnamese page shared without /vi/) leads to the page in the
     language content is written in. A page's address is made of its own language's slugs, and
-    /en/ followed by a Vietnamese page's is no page."""
+    /en/ followed by a Vietnamese page's is no page.
+
+    The admin's addresses have no language (AdminLanguageMiddleware): its answers, a 404 included,
+    are left as they are. Django's would send an address the admin does not know (an API's id that
+    does not exist, a form's POST) to /vi/admin/…, which the pages' catch-all pattern takes, and on
+    to the public 404 page."""
 
     def process_response(self, request, response):
+        if is_admin_path(request):
+            return response
         if request.path_info == "/" or translation.get_language_from_path(request.path_info):
             return super().process_response(request, response)
         with translation.override(source_language()):

@@ -93,6 +93,18 @@ def test_unknown_pages_get_a_404_in_the_visitors_language(client, site):
     assert 'rel="alternate" hreflang' not in vi.text
 
 
+def test_the_admins_addresses_never_lead_to_a_language(admin_client, site):
+    """A 404 of the admin is its own answer: Django's LocaleMiddleware sent it to /vi/admin/…, the
+    public 404 page, whatever asked (the admin API's clients, a form's POST)."""
+    api = admin_client.get("/admin/api/main/pages/999999/")
+    assert api.status_code == 404 and api["Content-Type"] == "application/json"
+    for response in (
+        admin_client.post("/admin/pages/999999/edit/", {"title": "Tin"}),
+        admin_client.get("/admin/khong-co-trang-nay/"),
+    ):
+        assert response.status_code == 404
+
+
 # A worker thread keeps the language of the last request it served: an error raised before the
 # request's language is chosen (a refused host, a cache failing) must not show the page in it.
 OTHER_LANGUAGE = {"vi": "en", "en": "vi"}
