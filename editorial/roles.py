@@ -9,20 +9,27 @@ root page, and the trees are made after the migrations (by `load_demo` or an adm
 gets them when its top page is created (`grant_new_tree`, a post_save handler); `sync_roles`
 catches up with trees made before this app was installed.
 
+Images and documents belong to collections, and Wagtail's permission on a collection reaches the
+collections under it. The portal's roles work in a collection of their own (PORTAL_COLLECTION, a
+child of the root collection), the administrators in the root collection, and so in every one.
+
 With several agencies in one installation, an agency's trees may go to groups of its own, one per
 role (`give_own_staff`, AgencyStaff), with an approval workflow and a collection of images and
-documents of its own: its staff then work on its pages and media alone, and the portal's roles on
-the others' pages and on every collection; snippets belong to a site (home.access).
+documents of its own, another child of the root: its staff then work on its pages and media alone,
+and the portal's roles on the others' pages and in the portal's collection, never in an agency's;
+snippets belong to a site (home.access).
 """
 
 import hashlib
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import F
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -48,10 +55,11 @@ APPROVAL_TASK = "Phê duyệt"
 ALL = "__all__"
 
 PAGE_PERMISSION_TYPES = ("add", "change", "publish", "bulk_delete", "lock", "unlock")
-# The roles work in the root collection and its children (an agency's own staff, in its own
-# collection: `give_to_own_staff`). Wagtail lets whoever may change an image or a document delete it
-# too, even while published pages show it: editors and translators upload and choose them, and
-# change (or delete) only their own uploads; approvers, who answer for what is published, change any.
+# The portal's roles work in the portal's collection and the collections under it (an agency's own
+# staff, in its own collection: `give_to_own_staff`); the administrators in the root collection, so
+# in every one. Wagtail lets whoever may change an image or a document delete it too, even while
+# published pages show it: editors and translators upload and choose them, and change (or delete)
+# only their own uploads; approvers, who answer for what is published, change any.
 OWN_MEDIA = (
     "wagtailimages.add_image",
     "wagtailimages.choose_image",
@@ -60,6 +68,12 @@ OWN_MEDIA = (
 )
 SHARED_MEDIA = (*OWN_MEDIA, "wagtailimages.change_image", "wagtaildocs.change_document")
 ALL_MEDIA = (*SHARED_MEDIA, "wagtailimages.delete_image", "wagtaildocs.delete_document")
+# The portal's collection, under the root as the agencies' own are: the media of the default site's
+# agency and of every agency without staff of its own, the sites the portal's roles work on. Found
+# by its name, as the groups and the workflow are, and made again when missing. A fixed name, not
+# the default site's agency's: that one changes when its profile does, there is none yet when the
+# migrations make the roles, and the collection serves every agency the portal's roles work for.
+PORTAL_COLLECTION = "Cổng thông tin"
 # Translators translate these snippets. Wagtail's snippet permissions are per model; home.snippets
 # adds the language and the site: an instance is changed only by those who may change pages in its
 # language and of its site, so translators change the translations and never the Vietnamese
@@ -79,8 +93,10 @@ class Role:
     group: str
     # "app_label.codename" of model permissions, or ALL.
     permissions: tuple[str, ...] | str = ()
-    # Collection permissions on the root collection (on an agency's own, for its staff).
+    # Collection permissions on the portal's collection (on an agency's own, for its staff), and on
+    # the root collection: every collection (the portal's group alone).
     media: tuple[str, ...] = ()
+    all_media: tuple[str, ...] = ()
     # Page permission types on the default language's trees, on the other languages' trees, and on
     # Wagtail's root page (every tree).
     source_pages: tuple[str, ...] = ()
@@ -112,8 +128,9 @@ ROLES = (
         OWN_MEDIA,
         translated_pages=("change", "publish"),
     ),
-    # Everything, settings and users included, without being superusers.
-    Role(ADMINISTRATORS, ALL, ALL_MEDIA, all_pages=PAGE_PERMISSION_TYPES),
+    # Everything, settings and users included, without being superusers: every site's pages, and
+    # every collection's images and documents.
+    Role(ADMINISTRATORS, ALL, all_media=ALL_MEDIA, all_pages=PAGE_PERMISSION_TYPES),
 )
 
 
@@ -137,9 +154,10 @@ def create_all_permissions(apps):
 
 def sync_groups(apps):
     """Create the roles' groups, and give them and the agencies' own groups (AgencyStaff) their
-    role's permissions on models, on the root collection (an agency's own collection, for its
-    groups: none while it has none, as the root's would reach every agency's) and on the root
-    page. `apps` is a migration's app registry or `django.apps.apps`.
+    role's permissions on models, on the portal's collection (made when missing; an agency's own
+    collection, for its groups: none while it has none, as the root's would reach every agency's),
+    on the root collection (the administrators) and on the root page. `apps` is a migration's app
+    registry or `django.apps.apps`.
 
     Returns the permissions declared here that do not exist (yet) in the database.
     """
@@ -159,11 +177,16 @@ def sync_groups(apps):
         return [existing[name] for name in names if name in existing]
 
     root_page = Page.objects.get(depth=1)
+    root_collection = apps.get_model("wagtailcore", "Collection").objects.get(depth=1)
     for role, group, collection_id in _groups_in_roles(apps):
         group.permissions.add(*lookup(list(existing) if role.permissions == ALL else role.permissions))
         for permission_id in lookup(role.media) if collection_id else ():
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection_id=collection_id, permission_id=permission_id
+            )
+        for permission_id in lookup(role.all_media) if group.name == role.group else ():
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission_id=permission_id
             )
         for permission_id in lookup([page_permission(kind) for kind in role.all_pages]):
             GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission_id=permission_id)
@@ -172,10 +195,10 @@ def sync_groups(apps):
 
 def _groups_in_roles(apps):
     """(role, group, the id of the collection it works in, or None) of the roles' groups (created
-    when missing: the root collection) and of the agencies' own staff (their own, if any)."""
+    when missing: the portal's collection) and of the agencies' own staff (their own, if any)."""
     Group = apps.get_model("auth", "Group")
-    root_collection = apps.get_model("wagtailcore", "Collection").objects.get(depth=1)
-    found = [(role, Group.objects.get_or_create(name=role.group)[0], root_collection.pk) for role in ROLES]
+    portal = portal_collection(apps)
+    found = [(role, Group.objects.get_or_create(name=role.group)[0], portal.pk) for role in ROLES]
     try:
         staff_model = apps.get_model("editorial", "AgencyStaff")
     except LookupError:  # a migration older than the model
@@ -186,6 +209,127 @@ def _groups_in_roles(apps):
         collection_id = getattr(staff, "collection_id", None)
         found += [(by_name[name], getattr(staff, field), collection_id) for name, field in AGENCY_ROLES.items()]
     return found
+
+
+def portal_collection(apps=global_apps):
+    """The portal's collection (PORTAL_COLLECTION, a child of the root collection), made when
+    missing; never an agency's own collection, whatever its name. `apps` is a migration's app
+    registry or `django.apps.apps`."""
+    model = apps.get_model("wagtailcore", "Collection")
+    root = model.objects.get(depth=1)
+    children = model.objects.filter(depth=2, path__startswith=root.path).order_by("path")
+    found = children.filter(name=PORTAL_COLLECTION).exclude(pk__in=_agencies_collections(apps)).first()
+    return found or add_collection(apps, root, PORTAL_COLLECTION)
+
+
+def _agencies_collections(apps):
+    """The ids of the agencies' own collections (AgencyStaff)."""
+    try:
+        staff_model = apps.get_model("editorial", "AgencyStaff")
+    except LookupError:  # a migration older than the model
+        return []
+    if not any(field.name == "collection" for field in staff_model._meta.get_fields()):
+        return []  # a migration older than the collection
+    return list(staff_model.objects.exclude(collection=None).values_list("collection", flat=True))
+
+
+# A migration's models have none of treebeard's methods: the tree's columns (path, depth, numchild)
+# are then written here as treebeard writes them, with Wagtail's Collection's path arithmetic.
+
+
+def add_collection(apps, parent, name):
+    """A new collection `name` under `parent`: in the order of their names, as Wagtail adds them,
+    or, in a migration, after its siblings."""
+    if hasattr(parent, "add_child"):
+        return parent.add_child(name=name)
+    model = apps.get_model("wagtailcore", "Collection")
+    collection = model.objects.create(
+        name=name, path=_next_child_path(model, parent), depth=parent.depth + 1, numchild=0
+    )
+    model.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+    return collection
+
+
+def _move_collection(apps, collection, parent):
+    """Move `collection`, and the collections under it, under `parent`: in the order of their
+    names, or, in a migration, after its children."""
+    if hasattr(collection, "move"):
+        collection.move(parent, pos="sorted-child")
+        return
+    model = apps.get_model("wagtailcore", "Collection")
+    old, new = collection.path, _next_child_path(model, parent)
+    shift = parent.depth + 1 - collection.depth
+    for node in model.objects.filter(path__startswith=old).order_by("path"):
+        node.path, node.depth = new + node.path[len(old) :], node.depth + shift
+        node.save(update_fields=["path", "depth"])
+    model.objects.filter(path=old[: -Collection.steplen]).update(numchild=F("numchild") - 1)
+    model.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+
+
+def _next_child_path(model, parent):
+    """The path of a new last child of `parent`."""
+    last = (
+        model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        .order_by("-path")
+        .values_list("path", flat=True)
+        .first()
+    )
+    step = Collection._str2int(last[-Collection.steplen :]) + 1 if last else 1
+    return Collection._get_path(parent.path, parent.depth + 1, step)
+
+
+def roles_in_the_root_collection(apps=global_apps):
+    """Whether the portal's role groups hold a permission on the root collection: an installation,
+    or a backup's content, from before the portal's collection (give_the_portal_its_collection)."""
+    return (
+        apps.get_model("wagtailcore", "GroupCollectionPermission")
+        .objects.filter(collection__depth=1, group__name__in=[role.group for role in ROLES if role.media])
+        .exists()
+    )
+
+
+def give_the_portal_its_collection(apps):
+    """Bring an installation made when the portal's roles worked in the root collection (which
+    reaches every collection, the agencies' own included) to the portal's collection: their
+    groups' permissions on the root collection move to it, administrators' grants beyond the roles
+    included, and so do the images and documents of the root collection (the first agency's, or of
+    an agency without staff of its own) and the collections directly under the root that are no
+    agency's own and on which no other group than the roles' holds a permission, at any depth (the
+    demo's, or one an administrator made for the portal's staff): they stay within the roles'
+    reach. The others (an agency's own, or given to its staff by hand) stay under the root, out of
+    it. The administrators keep the root collection. `apps` is a migration's app registry or
+    `django.apps.apps`.
+
+    Returns the names of the collections moved under the portal's, and of those left under the root
+    that the portal's roles no longer reach."""
+    model = apps.get_model("wagtailcore", "Collection")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    root = model.objects.get(depth=1)
+    portal = portal_collection(apps)
+    portal_groups = [role.group for role in ROLES if role.media]  # the administrators keep the root
+    on_root = GroupCollectionPermission.objects.filter(collection=root, group__name__in=portal_groups)
+    for group, permission in on_root.values_list("group", "permission"):
+        GroupCollectionPermission.objects.get_or_create(group_id=group, collection=portal, permission_id=permission)
+    on_root.delete()
+    for label in (
+        getattr(settings, "WAGTAILIMAGES_IMAGE_MODEL", "wagtailimages.Image"),
+        getattr(settings, "WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document"),
+    ):
+        apps.get_model(label).objects.filter(collection=root).update(collection=portal)
+
+    agencies = set(_agencies_collections(apps))
+    others = GroupCollectionPermission.objects.exclude(group__name__in=[role.group for role in ROLES])
+    given = set(others.values_list("collection__path", flat=True))
+    moved, left = [], []
+    children = model.objects.filter(depth=2, path__startswith=root.path).exclude(pk=portal.pk)
+    for child in list(children.order_by("path")):
+        if child.pk in agencies or any(path.startswith(child.path) for path in given):
+            left.append(child.name)
+            continue
+        # (Fresh from the database: a move rewrites paths and counts of children.)
+        _move_collection(apps, model.objects.get(pk=child.pk), model.objects.get(pk=portal.pk))
+        moved.append(child.name)
+    return moved, left
 
 
 def approval_workflow(apps, name=WORKFLOW, task_name=APPROVAL_TASK, approvers=APPROVERS):

@@ -1,9 +1,9 @@
 """What a user may put in content: the images and documents Wagtail's choosers show them (an
-agency's staff, their agency's collection), the snippets of their agency's site or of every site
-(home.access) and the pages of their trees (home.trees), among which the page chooser offers them
-(editorial.wagtail_hooks). The choosers are only a view: the page, snippet and settings forms
-(home.forms.ChosenObjectsMixin) and the translation editor's overrides (editorial.overrides)
-check what a request names, whoever crafted it."""
+agency's staff, their agency's collection; the portal's roles, the portal's), the snippets of their
+agency's site or of every site (home.access) and the pages of their trees (home.trees), among which
+the page chooser offers them (editorial.wagtail_hooks). The choosers are only a view: the page,
+snippet and settings forms (home.forms.ChosenObjectsMixin) and the translation editor's overrides
+(editorial.overrides) check what a request names, whoever crafted it."""
 
 import re
 

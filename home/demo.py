@@ -12,8 +12,10 @@ from django.core.management.base import CommandError
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
-from wagtail.models import Collection, DraftStateMixin, Locale, Page, Site
+from wagtail.models import DraftStateMixin, Locale, Page, Site
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
+
+from editorial.roles import portal_collection
 
 from .agencies import open_site
 from .models import AgencyProfile, Department, HomePage, InfoBox, PortalSettings
@@ -25,6 +27,12 @@ DEMO_HOSTNAME, DEMO_PORT = "127.0.0.1", 8000
 
 def locales():
     return Locale.objects.get(language_code="vi"), Locale.objects.get(language_code="en")
+
+
+def demo_collection():
+    """The demo's images' collection, in the portal's, where the portal's roles choose them."""
+    portal = portal_collection()
+    return portal.get_children().filter(name=DEMO_COLLECTION).first() or portal.add_child(name=DEMO_COLLECTION)
 
 
 def demo_image(title, seed, size=(1200, 800)):
@@ -49,10 +57,7 @@ def demo_image(title, seed, size=(1200, 800)):
         draw.ellipse([x - r, y - r, x + r, y + r], fill=tuple(rng.randrange(80, 255) for _ in range(3)))
     buffer = io.BytesIO()
     canvas.save(buffer, "JPEG", quality=82)
-    collection = Collection.get_first_root_node().get_children().filter(name=DEMO_COLLECTION).first()
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=DEMO_COLLECTION)
-    image = Image(title=title, collection=collection)
+    image = Image(title=title, collection=demo_collection())
     image.file = ImageFile(buffer, name=f"demo-{seed}.jpg")
     image.save()
     return image

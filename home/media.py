@@ -1,6 +1,6 @@
 """Images and documents in the admin beyond its listings and choosers: the admin API, the bulk
-actions and the tags offered show an agency's staff only what they may choose (home.choosing), their
-agency's collection.
+actions and the tags offered show a user only what they may choose (home.choosing): an agency's
+staff, their agency's collection; the portal's roles, the portal's (editorial.roles).
 
 Wagtail's admin API lists every image and document outside the collections behind a view
 restriction, with their download addresses; its bulk actions name on their confirmation pages what

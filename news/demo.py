@@ -9,6 +9,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from editorial.roles import portal_collection
 from home.demo import demo_image, department, locales, translate
 from home.text import slugify_vi
 
@@ -668,7 +669,7 @@ def _document():
     title = "Kế hoạch tuyển sinh lớp 1 và lớp 6"
     document = Document.objects.filter(title=title).first()
     if document is None:
-        document = Document(title=title)
+        document = Document(title=title, collection=portal_collection())
         text = (
             "KẾ HOẠCH TUYỂN SINH LỚP 1 VÀ LỚP 6\n\n"
             "1. Đăng ký trực tuyến: từ ngày 1 đến ngày 15 tháng 7.\n"

@@ -9,6 +9,9 @@ of another database backend (Wagtail's SQLite full-text index, which the adminis
 holds, as every permission), it means nothing there. Also left out,
 because they are rebuilt from the rest: the search index, the reference index and image
 renditions; and what is transient: sessions and login attempts.
+
+The archive does not say which migrations its content has seen: content of an older release is
+brought up to date where leaving it would undo a fix (`_upgrade_content`).
 """
 
 import contextlib
@@ -38,6 +41,8 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from editorial import roles
 
 FORMAT_VERSION = 1
 DATA_MEMBER = "data.json"
@@ -322,6 +327,20 @@ def _reading(path):
         raise BackupError(f"{path}: damaged or truncated archive ({error}).") from error
 
 
+def _upgrade_content(warn):
+    """Bring content the migrations have not seen (an archive made by an older release) to what
+    they would have made of it, where leaving it would undo a fix: the portal's roles working in
+    the root collection reached every agency's images and documents (editorial 0007)."""
+    if roles.roles_in_the_root_collection():
+        moved, left = roles.give_the_portal_its_collection(apps)
+        warn(
+            "The archive predates the portal's collection: the portal's roles' permissions on the root "
+            f"collection, its images and documents{''.join(f', “{name}”' for name in moved)} moved to "
+            f"“{roles.PORTAL_COLLECTION}”, as the migration editorial 0007 does."
+            + (f" Left to their groups: {', '.join(f'“{name}”' for name in left)}." if left else "")
+        )
+
+
 def _open_archive(path):
     try:
         return tarfile.open(path, "r:gz")
@@ -352,6 +371,7 @@ def restore_backup(path, warn=lambda message: None):
                 with transaction.atomic():
                     _empty_content_tables()
                     call_command("loaddata", fixture, verbosity=0)
+                    _upgrade_content(warn)
             except (DeserializationError, DatabaseError, FieldDoesNotExist, ValueError) as error:
                 raise BackupError(
                     f"{path}: its data does not load into this database, left as it was: {error}"

@@ -178,7 +178,7 @@ def role_user(db):
 def ward(home_vi, department, role_user):
     """A ward with staff and a collection of its own, its news category, its editor, approver and
     translator, one photo and one document in its collection, and one of each in the district's
-    (root) collection."""
+    (the portal's roles') collection."""
     site = add_agency_site("Ủy ban nhân dân phường K", "phuong-k.example.vn", 80)
     home = Page.objects.get(pk=site.root_page_id)
     staff = roles.give_to_own_staff(home, site.site_name)
@@ -211,7 +211,7 @@ def ward(home_vi, department, role_user):
         "own_photo": own_photo,
         "own_document": document("Kế hoạch phường K", staff.collection),
         "district_photo": demo_image("Ảnh của quận", seed=12),
-        "district_document": document("Kế hoạch của quận"),
+        "district_document": document("Kế hoạch của quận", roles.portal_collection()),
     }
 
 

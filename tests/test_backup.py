@@ -30,8 +30,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupCollectionPermission, Page, PageLogEntry, Site
 from wagtail_localize.models import TranslationSource
 
-from editorial.roles import ADMINISTRATORS
+from editorial import roles
+from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
 from feedback.models import SurveyResponse
+from home.demo import demo_image
 from home.models import PortalSettings
 from ops.backups import CHUNK_SIZE, EXCLUDED_MODELS
 from ops.serializers import Serializer
@@ -213,6 +215,40 @@ def test_permissions_this_database_lacks_are_left_out_of_the_restore(tmp_path):
         ("wagtailcore", "change_page")
     ]
     assert sorted(GroupCollectionPermission.objects.values_list("group__name", "permission__codename")) == collections
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_archive_from_before_the_portals_collection_restores_into_it(tmp_path):
+    """An archive made before editorial 0007 gives the portal's roles the root collection, which
+    reaches every agency's: the restore moves their permissions, and the root's images, to the
+    portal's collection, as the migration does, and says so."""
+    photo = demo_image("Ảnh của quận", seed=1)
+    root, portal = Collection.get_first_root_node(), roles.portal_collection()
+    photo.collection = root
+    photo.save()
+    portal_roles = [EDITORS, APPROVERS, TRANSLATORS]
+    granted = GroupCollectionPermission.objects.filter(group__name__in=portal_roles)
+    before = sorted(granted.values_list("group__name", "permission__codename"))
+    granted.update(collection=root)
+    for collection in Collection.objects.filter(path__startswith=portal.path).order_by("-depth"):
+        collection.delete()
+    archive = tmp_path / "before.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+
+    errors = io.StringIO()
+    call_command("restore", str(archive), interactive=False, stdout=io.StringIO(), stderr=errors)
+    assert f"moved to “{roles.PORTAL_COLLECTION}”" in errors.getvalue()
+    portal = roles.portal_collection()
+    assert sorted(granted.values_list("group__name", "permission__codename")) == before
+    assert set(granted.values_list("collection", flat=True)) == {portal.pk}
+    assert get_image_model().objects.get(title="Ảnh của quận").collection == portal
+
+    # An archive of this release restores as it was, without a word.
+    call_command("backup", str(archive), verbosity=0)
+    errors = io.StringIO()
+    call_command("restore", str(archive), interactive=False, stdout=io.StringIO(), stderr=errors)
+    assert errors.getvalue() == ""
+    assert set(granted.values_list("collection", flat=True)) == {portal.pk}
 
 
 def portable_snapshot():

@@ -22,12 +22,13 @@ from wagtail.snippets.models import get_snippet_models
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 from wagtail_localize.models import OverridableSegment, SegmentOverride, Translation
 
-from editorial.roles import APPROVERS, EDITORS
+from editorial.roles import ADMINISTRATORS, APPROVERS, EDITORS, TRANSLATORS
 from home.choosing import PAGE_REFUSAL, as_chosen, chosen_models
 from home.demo import demo_image, translate
 from home.forms import ChosenObjectsMixin
 from home.models import AgencyProfile
 from news.models import NewsArticlePage, RelatedArticle
+from tests.test_roles import denied
 from tests.test_workflow import article_form
 
 REFUSED_EN = "Choose only images, documents and snippets your agency may use."
@@ -124,13 +125,81 @@ def test_what_an_article_already_shows_stays_and_nothing_more_is_added(client, w
     assert latest_title() == "Tin có ảnh của quận (sửa)"
 
 
-def test_the_district_editors_choose_from_every_collection(client, ward, department, news_category, role_user):
+def test_the_district_editors_choose_from_the_portals_collection_alone(
+    client, ward, department, news_category, role_user
+):
+    """The district's staff, the portal's roles, work in the portal's collection, not in the
+    agencies' own (Wagtail's permission on the root collection would reach them)."""
     client.force_login(role_user(EDITORS, "bientap"))
-    body = streamfield([image_block(ward["own_photo"]), document_block(ward["district_document"])])
+    body = streamfield([image_block(ward["district_photo"]), document_block(ward["district_document"])])
     response = client.post(
         add_url(news_category), article_with(department, featured_image=ward["district_photo"].pk, body=body)
     )
     assert response.status_code == 302
+    for field, value in (
+        ("featured_image", ward["own_photo"].pk),
+        ("body", streamfield([document_block(ward["own_document"])])),
+    ):
+        response = client.post(add_url(news_category), article_with(department, title="Tin khác", **{field: value}))
+        assert response.status_code == 200 and REFUSED in response.text, field
+    assert not NewsArticlePage.objects.filter(title="Tin khác").exists()
+
+
+@pytest.mark.parametrize("role", [EDITORS, APPROVERS, TRANSLATORS])
+def test_the_portals_roles_see_and_choose_no_agencys_media(client, ward, role_user, role):
+    """Listings and choosers show the portal's roles the portal's images and documents, not an
+    agency's: not even when asked for the agency's collection. (The listings show each user what
+    they may change: the approvers, the portal's; editors and translators, their own uploads.)"""
+    client.force_login(role_user(role, "canbo"))
+    ward_collection = ward["own_photo"].collection_id
+    for kind, own, district in (
+        ("images", ward["own_photo"], ward["district_photo"]),
+        ("documents", ward["own_document"], ward["district_document"]),
+    ):
+        app = f"wagtail{'images' if kind == 'images' else 'docs'}"
+        for url, query in (
+            (reverse(f"{app}:index"), {}),
+            (reverse(f"{app}:index"), {"q": "phường K"}),
+            (reverse(f"{app}:index"), {"collection_id": ward_collection}),
+            (reverse(f"{app}_chooser:choose"), {}),
+            (reverse(f"{app}_chooser:choose_results"), {"q": "phường K"}),
+            (reverse(f"{app}_chooser:choose_results"), {"collection_id": ward_collection}),
+        ):
+            response = client.get(url, query)
+            assert response.status_code == 200, (url, query)
+            text = response.json()["html"] if response["Content-Type"] == "application/json" else response.text
+            assert own.title not in text, (kind, url, query)
+            if not query and (role == APPROVERS or "chooser" in url):
+                assert district.title in text, (kind, url)
+
+
+@pytest.mark.parametrize("model", ["image", "document"])
+def test_the_portals_approvers_cannot_rename_or_delete_an_agencys_media(client, ward, role_user, model):
+    """Wagtail lets whoever may change an image or a document delete it: the portal's approvers,
+    who may change the portal's, could rename or delete an agency's, which its published pages
+    show, when their permissions were on the root collection."""
+    key, app = ("photo", "wagtailimages") if model == "image" else ("document", "wagtaildocs")
+    own, district = ward[f"own_{key}"], ward[f"district_{key}"]
+    client.force_login(role_user(APPROVERS, "pheduyet"))
+
+    def form(item, title):
+        data = {"title": title, "collection": item.collection_id, "tags": ""}
+        if model == "image":
+            data.update(focal_point_x="", focal_point_y="", focal_point_width="", focal_point_height="")
+        return data
+
+    edit_url, delete_url = reverse(f"{app}:edit", args=[own.pk]), reverse(f"{app}:delete", args=[own.pk])
+    assert denied(client.get(edit_url)) and denied(client.get(delete_url))
+    assert denied(client.post(edit_url, form(own, "Bị đổi tên")))
+    assert denied(client.post(delete_url))
+    assert type(own).objects.get(pk=own.pk).title == own.title
+
+    # The portal's own: theirs to change (and so to delete).
+    response = client.post(reverse(f"{app}:edit", args=[district.pk]), form(district, "Đã đổi tên"))
+    assert response.status_code == 302 and not denied(response)
+    assert type(district).objects.get(pk=district.pk).title == "Đã đổi tên"
+    assert not denied(client.post(reverse(f"{app}:delete", args=[district.pk])))
+    assert not type(district).objects.filter(pk=district.pk).exists()
 
 
 @pytest.mark.parametrize(
@@ -374,13 +443,18 @@ def test_the_admin_api_lists_an_agencys_staff_only_the_media_and_pages_theirs_to
             assert shown(endpoint, district) == 404, (role, endpoint)
         assert draft.title not in listed("pages") and shown("pages", draft) == 404, role
 
-    # Who works for every site (the district's roles reach every collection) sees them all.
-    for user in (role_user(EDITORS, "bientap"), admin_user):
+    # The district's roles, the portal's, see the portal's collection.
+    client.force_login(role_user(EDITORS, "bientap"))
+    for endpoint, (own, district) in media.items():
+        assert listed(endpoint) == {district.title}, endpoint
+        assert shown(endpoint, district) == 200 and shown(endpoint, own) == 404, endpoint
+    # Who administers every site sees them all.
+    for user in (role_user(ADMINISTRATORS, "quantri"), admin_user):
         client.force_login(user)
         for endpoint, (own, district) in media.items():
             assert listed(endpoint) == {own.title, district.title}, (user, endpoint)
             assert listed(endpoint, search="quận") == {district.title}, (user, endpoint)
-            assert shown(endpoint, district) == 200, (user, endpoint)
+            assert shown(endpoint, own) == shown(endpoint, district) == 200, (user, endpoint)
     assert draft.title in listed("pages") and shown("pages", draft) == 200
 
 
@@ -399,10 +473,14 @@ def test_bulk_actions_name_no_other_agencys_media_and_act_on_their_own(client, a
             response = client.get(url, {"id": [own.pk, district.pk], "next": "/admin/"})
             assert response.status_code == 200, (action, role)
             assert own.title in response.text and district.title not in response.text, (action, role)
-        for user in (districts_staff, admin_user):
-            client.force_login(user)
-            response = client.get(url, {"id": [district.pk], "next": "/admin/"})
-            assert response.status_code == 200 and district.title in response.text, (action, user)
+        client.force_login(districts_staff)
+        response = client.get(url, {"id": [own.pk, district.pk], "next": "/admin/"})
+        assert response.status_code == 200, action
+        assert district.title in response.text and own.title not in response.text, action
+        client.force_login(admin_user)
+        response = client.get(url, {"id": [own.pk, district.pk], "next": "/admin/"})
+        assert response.status_code == 200, action
+        assert district.title in response.text and own.title in response.text, action
 
     client.force_login(ward["approver"])
     url = reverse("wagtail_bulk_action", args=[district._meta.app_label, model, "add_tags"])

@@ -11,7 +11,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
+from PIL import Image as PILImage
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -74,16 +77,22 @@ def test_the_migration_creates_the_four_groups_in_place_of_wagtails_defaults(db)
     root = Page.get_first_root_node()
     # Only the administrators hold permissions on the root page, which reaches every language.
     assert set(GroupPagePermission.objects.filter(page=root).values_list("group__name", flat=True)) == {ADMINISTRATORS}
+    # The portal's roles work in the portal's collection, a child of the root collection as the
+    # agencies' own are; the administrators in the root collection, so in every one.
+    portal = roles.portal_collection()
+    assert portal.name == roles.PORTAL_COLLECTION and portal.get_parent() == Collection.get_first_root_node()
     for name in ROLE_GROUPS:
         group = Group.objects.get(name=name)
         assert group.permissions.filter(codename="access_admin").exists()
-        # Images and documents are shared by every role.
-        shared = set(
-            GroupCollectionPermission.objects.filter(group=group, collection__depth=1).values_list(
-                "permission__codename", flat=True
+        media = GroupCollectionPermission.objects.filter(group=group)
+        if name == ADMINISTRATORS:
+            assert set(media.values_list("collection__depth", flat=True)) == {1}
+            assert len(media) == len(roles.ALL_MEDIA)
+        else:
+            assert set(media.values_list("collection", flat=True)) == {portal.pk}
+            assert {"add_image", "choose_image", "add_document", "choose_document"} <= set(
+                media.values_list("permission__codename", flat=True)
             )
-        )
-        assert {"add_image", "choose_image", "add_document", "choose_document"} <= shared
     # Translating belongs to the translators (wagtail-localize gives it to Wagtail's two groups).
     assert set(Group.objects.filter(permissions__codename="submit_translation").values_list("name", flat=True)) == {
         TRANSLATORS,
@@ -383,11 +392,8 @@ def test_an_agencys_staff_upload_and_choose_images_and_documents_in_its_own_coll
     other_photo.save()
     images = policy_registry.get_by_type(get_image_model())
     assert set(images.instances_user_has_permission_for(ward_editor, "choose")) == {ward_photo}
-    assert set(images.instances_user_has_permission_for(district_editor, "choose")) == {
-        district_photo,
-        ward_photo,
-        other_photo,
-    }
+    # The district's, the portal's roles, choose in the portal's collection alone.
+    assert set(images.instances_user_has_permission_for(district_editor, "choose")) == {district_photo}
 
     # The image chooser shows the ward's editors their own photos only.
     client.force_login(ward_editor)
@@ -676,7 +682,12 @@ def test_editors_and_translators_change_and_delete_only_their_own_uploads(client
     approver = role_user(APPROVERS, "pheduyet")
     shared_image = uploaded(demo_image("Ảnh dùng chung", seed=1), approver)
     shared_document = uploaded(
-        get_document_model()(title="Kế hoạch", file=ContentFile(b"Ke hoach", name="ke-hoach.txt")), approver
+        get_document_model()(
+            title="Kế hoạch",
+            file=ContentFile(b"Ke hoach", name="ke-hoach.txt"),
+            collection=roles.portal_collection(),
+        ),
+        approver,
     )
     for group, username in ((EDITORS, "bientap"), (TRANSLATORS, "biendich")):
         user = role_user(group, username)
@@ -700,8 +711,9 @@ def test_editors_and_translators_change_and_delete_only_their_own_uploads(client
 def test_upgrading_takes_back_the_editors_and_translators_right_to_change_anyones_media(db):
     from django.apps import apps
 
+    # The roles worked in the root collection then (editorial 0007 gave them the portal's).
     root, change_image = Collection.get_first_root_node(), Permission.objects.get(codename="change_image")
-    for name in (EDITORS, TRANSLATORS):
+    for name in (EDITORS, TRANSLATORS, APPROVERS):
         GroupCollectionPermission.objects.create(
             group=Group.objects.get(name=name), collection=root, permission=change_image
         )
@@ -716,6 +728,168 @@ def test_upgrading_takes_back_the_editors_and_translators_right_to_change_anyone
     changing = GroupCollectionPermission.objects.filter(permission__codename__in=["change_image", "change_document"])
     assert set(changing.filter(collection=root).values_list("group__name", flat=True)) == {APPROVERS, ADMINISTRATORS}
     assert changing.filter(collection=press_photos, group__name=EDITORS).exists()
+
+
+def _png():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_the_portals_roles_upload_to_the_portals_collection_and_approvers_change_what_they_upload(
+    client, home_vi, role_user
+):
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    ward = add_agency_site("Ủy ban nhân dân phường E", "phuong-e.example.vn", 80)
+    staff = roles.give_to_own_staff(Page.objects.get(pk=ward.root_page_id), ward.site_name)
+    portal = roles.portal_collection()
+    editor, approver = role_user(EDITORS, "bientap"), role_user(APPROVERS, "pheduyet")
+    client.force_login(editor)
+    # The portal's collection is the only one they may add to: Wagtail puts what they upload there.
+    response = client.post(
+        reverse("wagtaildocs:add"), {"title": "Kế hoạch của quận", "file": ContentFile(b"Ke hoach", name="kh.txt")}
+    )
+    assert response.status_code == 302
+    document = get_document_model().objects.get(title="Kế hoạch của quận")
+    response = client.post(
+        reverse("wagtailimages:add_multiple"),
+        {"files[]": ContentFile(_png(), name="anh-quan.png")},
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+    assert response.json()["success"]
+    image = get_image_model().objects.get(title="anh-quan.png")
+    assert image.collection == document.collection == portal
+
+    # With collections under it (the demo's), Wagtail's upload page offers them after it, first;
+    # never the root, nor an agency's.
+    press = portal.add_child(name="Ảnh báo chí")
+    page = BeautifulSoup(client.get(reverse("wagtailimages:add_multiple")).content, "html.parser")
+    offered = [int(option["value"]) for option in page.select("select[name=collection] option")]
+    assert offered == [portal.pk, press.pk]
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {"title": "Sai chỗ", "file": ContentFile(b"x", name="sai.txt"), "collection": staff.collection.pk},
+    )
+    assert response.status_code == 200 and not get_document_model().objects.filter(title="Sai chỗ").exists()
+
+    # They choose it, and the approvers change it.
+    chooser = client.get(reverse("wagtailimages_chooser:choose")).json()["html"]
+    assert "anh-quan.png" in chooser
+    client.force_login(approver)
+    response = client.post(
+        reverse("wagtailimages:edit", args=[image.pk]),
+        {"title": "Ảnh của quận", "collection": portal.pk, "tags": ""},
+    )
+    assert response.status_code == 302
+    assert get_image_model().objects.get(pk=image.pk).title == "Ảnh của quận"
+
+
+def test_upgrading_gives_the_portals_roles_a_collection_of_their_own(home_vi, role_user):
+    """editorial 0007, with the models as the migration sees them (no treebeard methods): the
+    portal's roles' permissions on the root collection, which reached every agency's, move to the
+    portal's collection, with the root's images and documents, and the collections no one else
+    was given."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from home.demo import demo_image
+
+    ward = add_agency_site("Ủy ban nhân dân phường C", "phuong-c.example.vn", 80)
+    staff = roles.give_to_own_staff(Page.objects.get(pk=ward.root_page_id), ward.site_name)
+
+    photos = [demo_image(title, seed=seed) for seed, title in enumerate(("Ảnh phường C", "Ảnh của quận", "Lễ hội"))]
+    ward_photo, root_photo, festival_photo = photos
+
+    def put(item, collection):
+        item.collection = collection
+        item.save()
+
+    # As made before this release: the roles' media on the root collection, with an administrator's
+    # grant beyond them, the first agency's uploads there, and no portal's collection.
+    root = Collection.get_first_root_node()
+    put(ward_photo, staff.collection)
+    put(root_photo, root)
+    root_document = get_document_model()(title="Kế hoạch của quận", file=ContentFile(b"Ke hoach", name="kh.txt"))
+    root_document.save()
+    portal = roles.portal_collection()
+    granted = GroupCollectionPermission.objects.filter(group__name__in=[EDITORS, APPROVERS, TRANSLATORS])
+    before = sorted(granted.values_list("group__name", "permission__codename"))
+    before.append((EDITORS, "delete_document"))
+    for name, codename in before:
+        GroupCollectionPermission.objects.create(
+            group=Group.objects.get(name=name), collection=root, permission=Permission.objects.get(codename=codename)
+        )
+    demo = Collection.get_first_root_node().add_child(name="Ảnh minh họa")
+    put(festival_photo, demo.add_child(name="Lễ hội"))
+    for collection in Collection.objects.filter(path__startswith=portal.path).order_by("-depth"):
+        collection.delete()
+    administrators = sorted(
+        GroupCollectionPermission.objects.filter(group__name=ADMINISTRATORS).values_list("collection", "permission")
+    )
+    # The demo's collection (above), with one under it; a collection given to another group by hand,
+    # and one holding such a collection; and a group of the administrator's own on the root.
+    by_hand = Group.objects.create(name="Biên tập viên phường Z")
+    zone = Collection.get_first_root_node().add_child(name="Phường Z")
+    press = Collection.get_first_root_node().add_child(name="Ảnh báo chí")
+    private = press.add_child(name="Riêng phường Z")
+    choose_image = Permission.objects.get(codename="choose_image")
+    for collection in (zone, private):
+        GroupCollectionPermission.objects.create(group=by_hand, collection=collection, permission=choose_image)
+    photo_desk = Group.objects.create(name="Ban ảnh")
+    GroupCollectionPermission.objects.create(
+        group=photo_desk, collection=root, permission=Permission.objects.get(codename="change_image")
+    )
+    approver = role_user(APPROVERS, "pheduyet")
+    images = policy_registry.get_by_type(get_image_model())
+    assert images.user_has_permission_for_instance(approver, "change", ward_photo)  # the defect
+
+    state = MigrationExecutor(connection).loader.project_state(("editorial", "0007_portal_collection"))
+    migration = importlib.import_module("editorial.migrations.0007_portal_collection")
+    migration.forwards(state.apps, None)
+
+    portal = roles.portal_collection()
+    assert (portal.name, portal.depth) == (roles.PORTAL_COLLECTION, 2)
+    moved = GroupCollectionPermission.objects.filter(group__name__in=[EDITORS, APPROVERS, TRANSLATORS])
+    assert sorted(moved.values_list("group__name", "permission__codename")) == sorted(before)
+    assert set(moved.values_list("collection", flat=True)) == {portal.pk}
+    assert (
+        sorted(
+            GroupCollectionPermission.objects.filter(group__name=ADMINISTRATORS).values_list("collection", "permission")
+        )
+        == administrators
+    )
+    assert GroupCollectionPermission.objects.filter(group=photo_desk, collection=root).exists()
+    assert get_image_model().objects.get(pk=root_photo.pk).collection == portal
+    assert get_document_model().objects.get(pk=root_document.pk).collection == portal
+    assert not get_image_model().objects.filter(collection=root).exists()
+
+    def parent(collection):
+        return Collection.objects.get(pk=collection.pk).get_parent()
+
+    assert parent(demo) == portal and Collection.objects.get(name="Lễ hội").get_parent().name == "Ảnh minh họa"
+    assert get_image_model().objects.get(pk=festival_photo.pk).collection.depth == 4
+    assert parent(staff.collection) == parent(zone) == parent(press) == root and parent(private) == press
+    assert Collection.find_problems() == ([], [], [], [], [])
+    assert [child.name for child in portal.get_children()] == ["Ảnh minh họa"]
+
+    approver = get_user_model().objects.get(pk=approver.pk)
+    assert not images.user_has_permission_for_instance(approver, "change", ward_photo)
+    for photo in (root_photo, festival_photo):
+        assert images.user_has_permission_for_instance(approver, "change", get_image_model().objects.get(pk=photo.pk))
+
+    # Again, and sync_roles on deployment: nothing changes, and the roles get no root back.
+    def state_of_things():
+        return (
+            sorted(GroupCollectionPermission.objects.values_list("group__name", "collection__path", "permission")),
+            sorted(Collection.objects.values_list("path", "depth", "numchild", "name")),
+        )
+
+    after = state_of_things()
+    migration.forwards(state.apps, None)
+    call_command("sync_roles", verbosity=0)
+    assert state_of_things() == after
 
 
 def test_a_translator_cannot_touch_vietnamese_pages(client, make_article, role_user):
