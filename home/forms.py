@@ -142,8 +142,9 @@ class ChosenObjectsMixin:
         # Read before the items' forms are cleaned, which changes the items the instance holds.
         shown_in_panels = [
             _shown_by(formset.model, item)
-            for name, formset in self.formsets.items()
-            for item in getattr(self.instance, name).all()
+            for formset in self.formsets.values()
+            # Not the formset's name: Wagtail's comments are "comments", their relation another.
+            for item in getattr(self.instance, formset.rel_name).all()
         ]
         forms = [self, *self._items_forms()]
         submitted = _merged(_chosen_in(form._meta.model, form.cleaned_data) for form in forms)

@@ -49,6 +49,9 @@ def article_form(title, department, **fields):
             "tags": "",
             "body": streamfield([("paragraph", rich_text(f"<p>Nội dung: {title}</p>", features=PARAGRAPH_FEATURES))]),
             "related_links": inline_formset([]),
+            # The comments' formset, empty, as the editor's browser sends it (without it, Wagtail
+            # leaves the formset out of the form).
+            "comments": inline_formset([]),
             "seo_title": "",
             "search_description": "",
             "go_live_at": "",
