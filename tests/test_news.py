@@ -14,10 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.exceptions import EmbedNotFoundException
 from wagtail.images import get_image_model
@@ -676,7 +679,7 @@ def test_listings_show_ten_articles_a_page_with_thumbnails(client, make_article,
     assert pages[0].select_one('a[rel="next"]')["href"] == "?page=2"
 
 
-def test_the_pagination_says_which_page_and_leads_to_older_and_newer_news_in_the_visitors_language(
+def test_the_pagination_numbers_the_pages_and_leads_to_older_and_newer_news_in_the_visitors_language(
     client, make_article, news_category, locales
 ):
     _vi, en = locales
@@ -686,20 +689,46 @@ def test_the_pagination_says_which_page_and_leads_to_older_and_newer_news_in_the
         translate(article, en, {article.title: f"News {number}"})
 
     def pagination(category, page):
-        """The text of each item of the page's pagination, and the rel of its link (None: the current page)."""
+        """Each item of the page's pagination: what it shows, what it says to a screen reader,
+        its link's rel and address (None: the current page, which is no link)."""
         nav = soup_of(client.get(category.url, {"page": page})).select_one("nav.pagination")
-        return [(item.get_text(strip=True), item.a and item.a["rel"]) for item in nav.select("li")]
+        items = []
+        for item in nav.select("li"):
+            if item.a:
+                items.append((item.a.text, item.a.get("aria-label", item.a.text), item.a.get("rel"), item.a["href"]))
+            else:
+                assert item["aria-current"] == "page"
+                shown, spoken = item.select("span")
+                assert shown["aria-hidden"] == "true" and "visually-hidden" in spoken["class"]
+                items.append((shown.text, spoken.text, None, None))
+        return items
 
     for category, first, second in [
         (
             news_category,
-            [("Trang 1/2", None), ("Tin cũ hơn", ["next"])],
-            [("Tin mới hơn", ["prev"]), ("Trang 2/2", None)],
+            [
+                ("1", "Trang 1/2", None, None),
+                ("2", "Trang 2", None, "?page=2"),
+                ("Tin cũ hơn",) * 2 + (["next"], "?page=2"),
+            ],
+            [
+                ("Tin mới hơn",) * 2 + (["prev"], "?page=1"),
+                ("1", "Trang 1", None, "?page=1"),
+                ("2", "Trang 2/2", None, None),
+            ],
         ),
         (
             english_category,
-            [("Page 1 of 2", None), ("Older news", ["next"])],
-            [("Newer news", ["prev"]), ("Page 2 of 2", None)],
+            [
+                ("1", "Page 1 of 2", None, None),
+                ("2", "Page 2", None, "?page=2"),
+                ("Older news",) * 2 + (["next"], "?page=2"),
+            ],
+            [
+                ("Newer news",) * 2 + (["prev"], "?page=1"),
+                ("1", "Page 1", None, "?page=1"),
+                ("2", "Page 2 of 2", None, None),
+            ],
         ),
     ]:
         assert pagination(category, 1) == first, category.url
@@ -709,6 +738,32 @@ def test_the_pagination_says_which_page_and_leads_to_older_and_newer_news_in_the
         "Tin tức - Sự kiện – Ủy ban nhân dân phường Thử Nghiệm",
         "Tin tức - Sự kiện – Trang 2/2 – Ủy ban nhân dân phường Thử Nghiệm",
     ]
+
+
+@pytest.mark.parametrize(
+    "number, shown",
+    [
+        (1, ["1", "2", "3", "…", "20", "Tin cũ hơn"]),
+        (6, ["Tin mới hơn", "1", "…", "4", "5", "6", "7", "8", "…", "20", "Tin cũ hơn"]),
+        (20, ["Tin mới hơn", "1", "…", "18", "19", "20"]),
+    ],
+)
+def test_a_long_listing_links_the_first_and_last_pages_and_those_around_the_current_one(rf, number, shown):
+    with translation.override("vi"):
+        html = render_to_string(
+            "news/includes/pagination.html",
+            {
+                "page_obj": Paginator(range(200), ARTICLES_PER_PAGE).page(number),
+                "request": rf.get("/", {"page": number}),
+            },
+        )
+    items = BeautifulSoup(html, "html.parser").select("nav.pagination li")
+    assert [item.a.text if item.a else item.span.text if item.span else item.text for item in items] == shown
+    links = {item.a.text: item.a["href"] for item in items if item.a}
+    assert links.get("20", "?page=20") == "?page=20" and links.get("1", "?page=1") == "?page=1"
+    # The gaps are read as nothing; the current page is the one item that is not a link.
+    assert all(item["aria-hidden"] == "true" for item in items if item.text == "…")
+    assert [item.span.text for item in items if item.get("aria-current") == "page"] == [str(number)]
 
 
 @pytest.mark.parametrize(

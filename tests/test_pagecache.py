@@ -170,7 +170,7 @@ def test_a_cached_listing_links_its_pages_without_the_first_visitors_tracking_pa
     for response in (client.get(category.url + "?page=2"), client.get(category.url + "?page=2&gclid=another")):
         assert response[HEADER] == "hit"
         links = BeautifulSoup(response.content, "html.parser").select(".pagination a")
-        assert [link["href"] for link in links] == ["?page=1", "?page=3"]
+        assert {link["href"] for link in links} == {"?page=1", "?page=3"}
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,13 @@ register.filter(foreign_language)
 
 
 @register.filter
+def page_numbers(page_obj):
+    """The numbers of the pages to link around `page_obj`, the first and the last, with the
+    paginator's ELLIPSIS for those left out: 1 … 4 5 6 7 8 … 20."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
 def lang_attribute(content):
     """` lang="…"` for content shown in another language than the page's (`foreign_language`),
     nothing otherwise. The content's locale must be loaded with it (select_related)."""
