@@ -11,6 +11,7 @@ from wagtail.admin.views.pages.workflow import (
 )
 from wagtail.models import Page
 
+from home.choosing import named_keys
 from home.trees import in_users_trees
 
 from .publication import translated_source
@@ -40,6 +41,10 @@ class ChosenPagesView(ChosenMultipleView):
     public addresses), of the pages of the user's trees, among which the chooser offers them
     (editorial.wagtail_hooks): Wagtail's answers for any page a request names, another agency's
     drafts included."""
+
+    def get(self, request):
+        named_keys(Page, request.GET.getlist("id"))
+        return super().get(request)
 
     def render_chosen_response(self, result):
         chosen = [page["id"] for page in result]

@@ -7,6 +7,8 @@ snippet and settings forms (home.forms.ChosenObjectsMixin) and the translation e
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -68,3 +70,13 @@ def may_choose(user, wanted):
         if choosable(user, model).filter(pk__in=ids).count() != len(ids):
             return False
     return True
+
+
+def named_keys(model, values):
+    """The primary keys of `model` that a chooser's request names (`id=…`): 404 for a value that
+    cannot be one, which only an address edited by hand holds (Wagtail's chosen views answer it
+    with a server error)."""
+    try:
+        return [model._meta.pk.to_python(value) for value in values]
+    except ValidationError as error:
+        raise Http404 from error

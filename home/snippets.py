@@ -34,7 +34,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from .access import may_use, usable_by, works_for, writes_in
-from .choosing import site_snippet_models
+from .choosing import named_keys, site_snippet_models
 from .models import SiteSnippet
 
 LANGUAGE_ACTIONS = {"change", "delete"}
@@ -153,12 +153,13 @@ class UsableChooseResultsView(ChooseResultsView):
 
 class UsableChosenView(SnippetChosenView):
     def get_object(self, pk):
+        (pk,) = named_keys(self.model_class, [pk])
         return usable(self.request, self.model_class.objects.all()).get(pk=pk)
 
 
 class UsableChosenMultipleView(SnippetChosenMultipleView):
     def get_objects(self, pks):
-        return usable(self.request, self.model_class.objects.filter(pk__in=pks))
+        return usable(self.request, self.model_class.objects.filter(pk__in=named_keys(self.model_class, pks)))
 
 
 class UsableChooserViewSet(SnippetChooserViewSet):

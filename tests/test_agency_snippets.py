@@ -686,6 +686,19 @@ def test_the_page_chooser_answers_an_agencys_staff_with_their_own_pages_only(
     assert chosen(admin_user) == {own.pk: own.title, draft.pk: draft.title}
 
 
+def test_the_choosers_answer_ids_that_name_nothing_with_not_found(client, admin_user, department):
+    """Wagtail's chosen views fail with a server error on an id that cannot be one."""
+    client.force_login(admin_user)
+    for url, query in [
+        (reverse("wagtailadmin_choose_page_chosen_multiple"), {"id": ["abc", department.pk]}),
+        (reverse("wagtailsnippetchoosers_home_department:chosen_multiple"), {"id": [department.pk, "1;"]}),
+        (reverse("wagtailsnippetchoosers_home_department:chosen", args=["abc"]), {}),
+    ]:
+        assert client.get(url, query).status_code == 404, url
+    several = client.get(reverse("wagtailsnippetchoosers_home_department:chosen_multiple"), {"id": [department.pk]})
+    assert [item["id"] for item in several.json()["result"]] == [str(department.pk)]
+
+
 @pytest.mark.parametrize("action", ["delete", "move", "publish", "unpublish"])
 def test_a_bulk_actions_confirmation_names_no_other_agencys_page(
     client, admin_user, ward, news_category, department, role_user, locales, action
