@@ -24,7 +24,12 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views.bulk_actions import add_tags as image_tags
 from wagtail.images.views.bulk_actions import add_to_collection as image_collection
 from wagtail.images.views.bulk_actions import delete as image_delete
-from wagtail.images.views.chooser import ImageChooserViewSet, ImageChooseView
+from wagtail.images.views.chooser import (
+    BaseImageChooseView,
+    ImageChooseResultsView,
+    ImageChooserViewSet,
+    ImageChooseView,
+)
 from wagtail.images.views.images import ImagesFilterSet
 from wagtail.images.views.images import IndexView as ImageIndexView
 
@@ -137,9 +142,25 @@ class ChoosableTagsDocumentIndexView(DocumentIndexView):
     filterset_class = ChoosableTagsDocumentsFilterSet
 
 
-class ChoosableTagsImageChooseView(ImageChooseView):
+class SearchableTagFilterMixin:
+    """The image chooser's tag filter as the search backend takes it: Wagtail's filters through the
+    tags' join, which the backend refuses to search in (a server error when an editor searches
+    among a tag's images)."""
+
+    def filter_object_list(self, objects):
+        tag = self.request.GET.get("tag")
+        if tag:
+            objects = objects.filter(pk__in=self.model.objects.filter(tags__name=tag).values("pk"))
+        return super(BaseImageChooseView, self).filter_object_list(objects)
+
+
+class ChoosableTagsImageChooseView(SearchableTagFilterMixin, ImageChooseView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "popular_tags": popular_tags(self.request.user, self.model)}
+
+
+class SearchableTagImageChooseResultsView(SearchableTagFilterMixin, ImageChooseResultsView):
+    pass
 
 
 def admin_urls():
@@ -150,11 +171,13 @@ def admin_urls():
         model=get_image_model(),
         url_prefix="images/chooser",
         choose_view_class=ChoosableTagsImageChooseView,
+        choose_results_view_class=SearchableTagImageChooseResultsView,
     )
     return [
         path("images/", ChoosableTagsImageIndexView.as_view()),
         path("images/results/", ChoosableTagsImageIndexView.as_view(results_only=True)),
         path("images/chooser/", image_chooser.choose_view),
+        path("images/chooser/results/", image_chooser.choose_results_view),
         path("documents/", ChoosableTagsDocumentIndexView.as_view()),
         path("documents/results/", ChoosableTagsDocumentIndexView.as_view(results_only=True)),
     ]
