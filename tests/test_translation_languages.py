@@ -19,7 +19,7 @@ from wagtail.models import Locale, Page, get_translatable_models
 from wagtail_localize.models import Translation
 
 from home.demo import add_sidebar_box, translate
-from news.models import NewsArticlePage
+from news.models import NewsArticlePage, NewsIndexPage
 from tests.test_feedback import QUESTION, QUESTION_EN, make_survey
 from tests.test_translation_catalogs import python_files, template_files
 from visits.models import DailyCount, VisitStatsBox
@@ -154,7 +154,27 @@ def test_an_untranslated_article_leads_to_the_nearest_translated_section_and_cla
     assert english.live
     assert switcher(soup_of(client.get(article.url)))["en"] == english.url
     english.unpublish()
-    assert switcher(soup_of(client.get(article.url)))["en"] == category.url
+    soup = soup_of(client.get(article.url))
+    assert switcher(soup)["en"] == category.url
+    # The English reader is told, in English, where the link leads instead.
+    link = soup.select_one('.language-switcher a[hreflang="en"]')
+    assert link["title"] == (
+        "This page is not available in English yet: the link leads to the nearest section that is."
+    )
+
+
+def test_the_switcher_says_nothing_more_of_a_translated_page_nor_of_a_view(client, article, locales):
+    english = article.get_translation(locales[1])
+    for path in (article.url, english.url, "/vi/tim-kiem/?q=h%E1%BB%99i"):
+        links = soup_of(client.get(path)).select(".language-switcher a")
+        assert len(links) == 2 and not any(link.has_attr("title") for link in links), path
+
+
+def test_a_vietnamese_reader_of_an_english_only_page_is_told_in_vietnamese(client, locales, home_en):
+    english_only = home_en.add_child(instance=NewsIndexPage(title="Foreign investors", slug="foreign-investors"))
+    link = soup_of(client.get(english_only.url)).select_one('.language-switcher a[hreflang="vi"]')
+    assert link["href"] == "/vi/" and link["lang"] == "vi"
+    assert link["title"] == "Trang này chưa có bản Tiếng Việt: liên kết dẫn đến mục gần nhất đã có bản này."
 
 
 def test_the_nearest_translation_is_found_in_the_pages_own_tree(client, make_article, home_en, locales):

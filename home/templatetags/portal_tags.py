@@ -135,7 +135,8 @@ def language_versions(context):
     other language's prefix. The page or view keeps the query parameters that mean the same in
     every language (`language_neutral_query` of its context: a category's tag filter, a search's
     words but not its category, a page of one language). `translation` tells whether the entry
-    is the same content, which is what <link rel="alternate" hreflang> may list.
+    is the same content, which is what <link rel="alternate" hreflang> may list; `stand_in`, that
+    the page has no translation there and the entry leads to the nearest section.
     """
     request = context["request"]
     page = context.get("page")
@@ -145,7 +146,8 @@ def language_versions(context):
     not_found = context.get("not_found", False) or "action_url" in context
     current = translation.get_language()
     nearest, own, homes = {}, set(), {}
-    if isinstance(page, Page) and page.pk and not not_found:
+    translated_page = isinstance(page, Page) and page.pk and not not_found
+    if translated_page:
         nearest = _nearest_translations(page, request)
         own = {code for code, (found, _url) in nearest.items() if found.translation_key == page.translation_key}
     elif page is not None or not_found:
@@ -177,6 +179,7 @@ def language_versions(context):
                 "url": url,
                 "current": code == current,
                 "translation": code in own or (page is None and not not_found),
+                "stand_in": translated_page and code not in own,
             }
         )
     return versions
