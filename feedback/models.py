@@ -38,10 +38,27 @@ class SurveyAdminForm(SnippetForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        removed = [form.instance.pk for form in self.formsets["options"].deleted_forms if form.instance.pk]
+        options = self.formsets["options"]
+        removed = [form.instance.pk for form in options.deleted_forms if form.instance.pk]
         if removed and self.instance.responses.filter(option__in=removed).exists():
             raise ValidationError(
                 _("An answer that has votes cannot be removed. Close this poll and start a new one instead.")
+            )
+        # The votes were cast for the answer as it read, and counted in the satisfaction rate or
+        # not: changing either would change what they say.
+        changed = [
+            form.instance.pk
+            for form in options.forms
+            if form.instance.pk
+            and form not in options.deleted_forms
+            and {"label", "counts_as_satisfied"} & set(form.changed_data)
+        ]
+        if changed and self.instance.responses.filter(option__in=changed).exists():
+            raise ValidationError(
+                _(
+                    "An answer that has votes cannot be reworded, nor counted otherwise in the satisfaction rate. "
+                    "Close this poll and start a new one instead."
+                )
             )
         return cleaned_data
 

@@ -8,11 +8,13 @@ import io
 import os
 import re
 import threading
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import OperationalError, connection
@@ -1283,6 +1285,56 @@ def test_an_answer_with_votes_cannot_be_removed(admin_client, site, survey):
     data["options-4-DELETE"] = "1"
     assert admin_client.post(edit_url, data).status_code == 302
     assert [o.label for o in survey.options.all()] == [vi for vi, _en in SCALE[:4]]
+
+
+def test_an_answer_with_votes_keeps_its_wording_and_its_weight(admin_client, site, survey):
+    """Votes were cast for the answer as it read: rewording it, or counting it otherwise in the
+    satisfaction rate, would change what they say (and the other languages would still read it
+    as it was). An answer without votes may change."""
+    _vote_many(survey, [0, 3, 0, 0, 2])
+    edit_url = admin_url("edit", survey.pk)
+    form = {**form_fields(admin_form(admin_client.get(edit_url))), "site": site.pk}
+    for change in ({"options-4-label": "Ý kiến khác"}, {"options-4-counts_as_satisfied": "on"}):
+        refused = admin_client.post(edit_url, {**form, **change})
+        assert refused.status_code == 200
+        assert "Không thể sửa lời hay cách tính" in refused.content.decode()
+    no_longer_satisfied = {key: value for key, value in form.items() if key != "options-1-counts_as_satisfied"}
+    assert admin_client.post(edit_url, no_longer_satisfied).status_code == 200
+    assert [(o.label, o.counts_as_satisfied) for o in survey.options.all()] == [
+        (vi, i < 2) for i, (vi, _en) in enumerate(SCALE)
+    ]
+
+    assert admin_client.post(edit_url, {**form, "options-3-label": "Chưa hài lòng"}).status_code == 302
+    assert sorted(o.label for o in survey.options.all()) == sorted(
+        ["Rất hài lòng", "Hài lòng", "Bình thường", "Chưa hài lòng", "Rất không hài lòng"]
+    )
+
+
+def test_the_demo_polls_answers_keep_their_order_when_the_admin_saves_one(admin_client, demo):
+    """The admin numbers only the answers it saves: the others must have their numbers already."""
+    survey = Survey.objects.get(locale__language_code="vi", site=demo)
+    survey.responses.all().delete()  # an answer with votes keeps its wording
+    labels = [option.label for option in survey.options.all()]
+    edit_url = admin_url("edit", survey.pk)
+    form = form_fields(admin_form(admin_client.get(edit_url)))
+    count = int(form["options-TOTAL_FORMS"])
+    form.update(
+        {"options-TOTAL_FORMS": count + 1, f"options-{count}-label": "Không ý kiến", "options-3-label": "Chưa hài lòng"}
+    )
+    assert admin_client.post(edit_url, form).status_code == 302
+    assert [option.label for option in survey.options.all()] == labels[:3] + [
+        "Chưa hài lòng",
+        labels[4],
+        "Không ý kiến",
+    ]
+
+
+def test_a_migration_numbers_the_answers_saved_without_a_number(survey):
+    number_the_answers = import_module("feedback.migrations.0007_number_the_answers").number_the_answers
+    labels = [option.label for option in survey.options.all()]
+    SurveyOption.objects.filter(survey=survey).update(sort_order=None)
+    number_the_answers(apps, None)
+    assert [(option.sort_order, option.label) for option in survey.options.all()] == list(enumerate(labels))
 
 
 def test_question_and_answers_are_translated_with_wagtail_localize(survey, locales):
