@@ -51,7 +51,11 @@ def _survey(site, vi, en, opens_at):
     survey = Survey.objects.filter(locale=vi, question=QUESTION).first()
     if survey is None:
         survey = Survey(locale=vi, question=QUESTION, opens_at=opens_at, site=site)
-        survey.options = [SurveyOption(label=label, counts_as_satisfied=best) for label, _en, best in OPTIONS]
+        # In the order the admin gives them: it numbers only the answers it saves (a new one, say).
+        survey.options = [
+            SurveyOption(label=label, counts_as_satisfied=best, sort_order=number)
+            for number, (label, _en, best) in enumerate(OPTIONS)
+        ]
         survey.save()
     translate(survey, en, {QUESTION: QUESTION_EN, **{label: label_en for label, label_en, _best in OPTIONS}})
     return survey
