@@ -35,7 +35,7 @@ demo: migrate translations
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py load_demo --admin-url http://$(HOST):$(PORT)/admin/
 
 run: demo
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser tests (tests/browser) drive Debian's Chromium (/usr/bin/chromium; Playwright never
 # downloads a browser) and check accessibility with axe-core, installed here from the npm registry

@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import runpy
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import time_machine
 from django.db.utils import OperationalError
 from django.template import engines
 from django.urls import clear_url_caches, get_resolver
+from wagtail.models import Site
 
 from ops import cache as resilient_cache
 from ops.cache import FileCache, ResilientRedisCache
@@ -67,6 +69,34 @@ def test_health_check_fails_when_the_database_does_not_answer(client, db):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "failing: OperationalError"
+
+
+def test_health_check_fails_when_the_database_holds_no_site(client, db):
+    """An empty or unmigrated database (a wrong path, a volume not mounted) answers queries."""
+    Site.objects.all().delete()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "failing"
+
+
+def test_a_postgresql_server_that_does_not_answer_is_given_up_on(tmp_path):
+    """libpq waits over two minutes for a server that accepts the connection but says nothing."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        code = (
+            "import django; django.setup(); from django.db import connection, OperationalError\n"
+            "try:\n    connection.ensure_connection()\nexcept OperationalError as error:\n    print('gave up:', error)"
+        )
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "PORTAL_VAR_DIR": str(tmp_path),
+            "DATABASE_URL": f"postgres://portal@127.0.0.1:{port}/portal",
+            "DB_CONNECT_TIMEOUT": "2",
+        }
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "gave up:" in run.stdout and "timeout" in run.stdout.lower(), run.stdout
 
 
 def test_health_check_fails_when_the_cache_does_not_answer(client, db):
@@ -297,3 +327,13 @@ def test_djangos_messages_are_logged_once_in_development(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stderr.count("Watching") == 1, run.stderr
+
+
+def test_make_run_links_the_admins_emails_to_the_address_it_serves():
+    """Workflow e-mails name the admin by WAGTAILADMIN_BASE_URL: `make run PORT=…` must set it."""
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run(
+        ["make", "-n", "run", "HOST=127.0.0.1", "PORT=8123"], cwd=root, capture_output=True, text=True, timeout=60
+    )
+    served = [line for line in run.stdout.splitlines() if "runserver" in line]
+    assert served and "WAGTAILADMIN_BASE_URL=http://127.0.0.1:8123 " in served[0], run.stdout
