@@ -43,8 +43,8 @@ RESPONSES = 360
 DAYS = 180
 
 
-def _services():
-    return [department(name, name_en) for name, name_en in SERVICES.items()]
+def _services(site):
+    return [department(site, name, name_en) for name, name_en in SERVICES.items()]
 
 
 def _survey(site, vi, en, opens_at):
@@ -87,7 +87,7 @@ def load():
     vi, en = locales()
     now = timezone.now()
     site = Site.objects.get(is_default_site=True)
-    services = _services()
+    services = _services(site)
     survey = _survey(site, vi, en, opens_at=now - timedelta(days=DAYS + 1))
     if not survey.responses.exists():
         pages = {page.locale.language_code: page for page in HomePage.objects.select_related("locale")}

@@ -129,11 +129,12 @@ def _home_pages(vi, en, hostname, port):
     return site, home
 
 
-def _agency(vi, en):
+def _agency(vi, en, site):
     agency = AgencyProfile.objects.filter(locale=vi).first()
     if agency is None:
         agency = AgencyProfile.objects.create(
             locale=vi,
+            site=site,
             portal_name="Cổng thông tin điện tử",
             name="Ủy ban nhân dân quận Hải Châu",
             parent_name="Thành phố Đà Nẵng",
@@ -161,11 +162,12 @@ def _agency(vi, en):
     return agency
 
 
-def _hotline_box(vi, en):
+def _hotline_box(vi, en, site):
     box = InfoBox.objects.filter(locale=vi).first()
     if box is None:
         box = InfoBox.objects.create(
             locale=vi,
+            site=site,
             title="Đường dây nóng",
             body="<p>Tiếp nhận phản ánh, kiến nghị: <b>0236 3 822 222</b></p>"
             "<p>Giờ làm việc: sáng 7h30–11h30, chiều 13h30–17h00, thứ Hai đến thứ Sáu.</p>",
@@ -183,10 +185,13 @@ def _hotline_box(vi, en):
     return box
 
 
-def department(name, english):
-    """The department called `name`, with its English translation (news and polls share them)."""
+def department(site, name, english):
+    """The site's department called `name`, with its English translation (news and polls share
+    them)."""
     vi, en = locales()
-    unit = Department.objects.filter(locale=vi, name=name).first() or Department.objects.create(locale=vi, name=name)
+    unit = Department.objects.filter(locale=vi, name=name).first() or Department.objects.create(
+        locale=vi, name=name, site=site
+    )
     translate(unit, en, {name: english})
     return unit
 
@@ -206,8 +211,8 @@ def load(hostname=DEMO_HOSTNAME, port=DEMO_PORT):
     site, _home = _home_pages(vi, en, hostname, port)
     portal_settings = PortalSettings.for_site(site)
     if portal_settings.agency_id is None:
-        portal_settings.agency = _agency(vi, en)
+        portal_settings.agency = _agency(vi, en, site)
         portal_settings.save()
     else:
-        _agency(vi, en)
-    add_sidebar_box(site, "info_box", _hotline_box(vi, en))
+        _agency(vi, en, site)
+    add_sidebar_box(site, "info_box", _hotline_box(vi, en, site))

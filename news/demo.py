@@ -647,8 +647,8 @@ ENGLISH = dict(
 )
 
 
-def _departments():
-    return {key: department(name, english) for key, (name, english) in DEPARTMENTS.items()}
+def _departments(site):
+    return {key: department(site, name, english) for key, (name, english) in DEPARTMENTS.items()}
 
 
 def _categories(home, en):
@@ -762,7 +762,8 @@ def _articles(categories, departments, en):
 
 def load():
     vi, en = locales()
-    home = Site.objects.get(is_default_site=True).root_page
-    departments = _departments()
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page
+    departments = _departments(site)
     categories = _categories(home, en)
     _articles(categories, departments, en)

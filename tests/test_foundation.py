@@ -33,6 +33,7 @@ from wagtail.models import (
 )
 
 from editorial.roles import EDITORS
+from home.choosing import site_snippet_models
 from home.demo import translate
 from home.models import AgencyProfile, HomePage, PortalSettings
 from home.text import fold, slugify_vi
@@ -401,6 +402,17 @@ def test_public_pages_load_nothing_from_other_hosts(client, demo):
 
 def _row_counts():
     return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_the_demos_snippets_are_the_demo_agencys(demo):
+    """Another agency added beside the demo must not be offered the demo's profile, boxes,
+    departments and polls, as it would be offered those of no site."""
+    kept = {model.__name__: set(model.objects.values_list("site", flat=True)) for model in site_snippet_models()}
+    assert {"AgencyProfile", "InfoBox", "Department", "Survey"} <= kept.keys()
+    assert {name: sites for name, sites in kept.items() if sites} == dict.fromkeys(
+        [name for name, sites in kept.items() if sites], {demo.pk}
+    )
+    assert all(kept[name] for name in ("AgencyProfile", "InfoBox", "Department", "Survey"))
 
 
 @override_settings(DEBUG=True)
