@@ -34,9 +34,9 @@ def page_body(page):
 
 
 def page_date(page):
-    """Articles carry their publication date (editors back-date them); other pages their first
-    publication."""
-    return getattr(page, "publication_date", None) or page.first_published_at
+    """Articles carry their publication date (editors back-date them). Other pages (the home
+    page, categories) are no news: they have no date to show, and a date range leaves them out."""
+    return getattr(page, "publication_date", None)
 
 
 def entry_values(page):

@@ -403,6 +403,17 @@ def test_the_date_filter_takes_days_in_the_visitors_format_and_includes_both_end
     assert titles(search(client, "en", q=query, date_to="10/03/2024")) == []  # no English pages
 
 
+def test_a_category_found_has_no_date_and_a_date_range_leaves_it_out(client, article, news_category):
+    news_category.title = "Vệ sinh môi trường"
+    news_category.save_revision().publish()
+    found = article("Ra quân dọn vệ sinh", publication_date=timezone.now())
+    results = soup_of(search(client, q="ve sinh")).select(".search-result")
+    dated = {item.select_one(".search-result__title").get_text().strip(): bool(item.time) for item in results}
+    assert dated == {"Vệ sinh môi trường": False, found.title: True}
+    today = timezone.localdate().isoformat()
+    assert titles(search(client, q="ve sinh", date_from=today)) == [found.title]
+
+
 def test_bad_filters_are_refused_with_a_message_in_the_visitors_language(client, article, news_category):
     article("Ra quân dọn vệ sinh")
     for params, message in [
