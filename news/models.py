@@ -78,11 +78,7 @@ class NewsIndexPage(FoldedTitleMixin, AsciiSlugMixin, RoutablePageMixin, Specifi
             if not slug_re.match(tag):  # no tag has it (nor may it reach the database: a NUL, say)
                 raise Http404
             articles = articles.filter(tags__slug=tag)
-            # Named in this page's language, or else in the language it was given in.
-            in_language_first = Case(When(locale_id=self.locale_id, then=0), default=1)
-            context["tag"] = (
-                NewsTag.objects.filter(slug=tag).select_related("locale").order_by(in_language_first, "pk").first()
-            )
+            context["tag"] = NewsTag.objects.named(tag, self.locale_id)
             if context["tag"] is None:
                 raise Http404
             # Translations of a tag share its slug: the filter holds in every language.
@@ -143,6 +139,12 @@ def _carried_tags(user):
 
 
 class NewsTagQuerySet(models.QuerySet):
+    def named(self, slug, locale_id):
+        """The tag of `slug` as the language `locale_id` names it, or else as it was given (a
+        tag's translations share its slug), with its locale; None when there is none."""
+        in_language_first = Case(When(locale_id=locale_id, then=0), default=1)
+        return self.filter(slug=slug).select_related("locale").order_by(in_language_first, "pk").first()
+
     def known_to(self, user):
         """The tags the admin shows `user` (NewsTag.is_known_to)."""
         if sites_of(user) is EVERYTHING:

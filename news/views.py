@@ -1,13 +1,15 @@
 from itertools import islice
 
 from django.http import Http404, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+from django.views.decorators.http import require_safe
+from wagtail.models import Locale, Site
 
 from home.text import folded_words
 
 from .feeds import NewsFeed
-from .models import NewsArticlePage, NewsTag
+from .models import ARTICLES_PER_PAGE, NewsArticlePage, NewsTag, attach_categories, paginate
 
 TAG_SUGGESTIONS = 10
 
@@ -25,6 +27,24 @@ def all_news_feed(request):
         title=_("All news"),
         description=_("The newest articles of every category."),
     )(request)
+
+
+@require_safe
+def tagged_news(request, slug):
+    """The articles of every category of the site, in the visitor's language, that carry the tag
+    `slug`, newest first (a category's ?tag= lists its own). Not found when none does: a tag that
+    only drafts or another agency's articles carry is not named here."""
+    site = Site.find_for_request(request)
+    home = site.root_page.get_translation_or_none(Locale.get_active()) if site else None
+    if home is None or not home.live:
+        raise Http404
+    tagged = NewsArticlePage.objects.live().public().in_category(home).filter(tags__slug=slug)
+    articles = paginate(request, tagged.newest_first().for_listing(), ARTICLES_PER_PAGE)
+    if not articles:
+        raise Http404
+    articles.object_list = attach_categories(articles.object_list)
+    context = {"tag": NewsTag.objects.named(slug, home.locale_id), "articles": articles}
+    return TemplateResponse(request, "news/tagged_news.html", context)
 
 
 def tag_suggestions(request, language_code):

@@ -787,16 +787,41 @@ def test_page_numbers_never_give_a_server_error(client, make_article, news_categ
         assert "Tin 24" in response.text  # the first page
 
 
-def test_an_articles_tags_link_to_the_category_listing_by_tag(client, make_article, news_category):
+def test_an_articles_tags_link_to_the_news_of_every_category_with_the_tag(
+    client, make_article, news_category, make_category
+):
     tagged = make_article("Có thẻ", tags=["dân vận khéo"])
+    elsewhere = make_article("Có thẻ ở chuyên mục khác", tags=["dân vận khéo"], parent=make_category("Thông báo"))
     make_article("Không có thẻ")
+    make_article("Bản nháp có thẻ", tags=["dân vận khéo"]).unpublish()
     tag_link = soup_of(client.get(tagged.url)).select_one('.article-related__tags a[rel="tag"]')
-    assert tag_link.text == "dân vận khéo"
+    assert (tag_link.text, tag_link["href"]) == ("dân vận khéo", "/vi/tu-khoa/dan-van-kheo/")
 
     soup = soup_of(client.get(tag_link["href"]))
+    assert [card.text for card in soup.select(".article-card__title")] == [elsewhere.title, tagged.title]
+    assert [card.select_one(".article-card__meta a").text for card in soup.select(".article-card")] == [
+        "Thông báo",
+        "Tin tức - Sự kiện",
+    ]
+    assert soup.h1.text == "Tin có từ khóa “dân vận khéo”"
+    assert soup.title.text == "Tin có từ khóa “dân vận khéo” – Ủy ban nhân dân phường Thử Nghiệm"
+
+    # A category lists its own articles with the tag, and leads to those of every category.
+    soup = soup_of(client.get(news_category.url, {"tag": "dan-van-kheo"}))
     assert [card.text for card in soup.select(".article-card__title")] == ["Có thẻ"]
     assert soup.h1.text == "Tin tức - Sự kiện: từ khóa “dân vận khéo”"
     assert soup.title.text == "Tin tức - Sự kiện: từ khóa “dân vận khéo” – Ủy ban nhân dân phường Thử Nghiệm"
+    assert [(link.text, link["href"]) for link in soup.select(".tag-filter a")] == [
+        ("Tất cả tin của Tin tức - Sự kiện", news_category.url),
+        ("Tin của mọi chuyên mục có từ khóa “dân vận khéo”", "/vi/tu-khoa/dan-van-kheo/"),
+    ]
+
+
+def test_a_tag_that_no_published_article_here_carries_is_not_found(client, make_article, news_category, ward):
+    make_article("Bản nháp có thẻ", tags=["tin mật"]).unpublish()
+    make_article("Tin của phường K", tags=["việc của phường"], parent=ward["category"])
+    for slug in ("tin-mat", "viec-cua-phuong", "khong-co", "a" * 120):
+        assert client.get(f"/vi/tu-khoa/{slug}/").status_code == 404, slug
 
 
 def test_translated_articles_name_their_tags_in_their_language(client, make_article, news_category, locales):
@@ -811,17 +836,22 @@ def test_translated_articles_name_their_tags_in_their_language(client, make_arti
     links = soup_of(client.get(english.url)).select('.article-related__tags a[rel="tag"]')
     # "du lịch" is not translated yet: the English page names it as it was given.
     assert [link.text for link in links] == ["skilful mass mobilisation", "du lịch"]
-    assert links[0]["href"] == f"{news_category.get_translation(en).url}?tag=dan-van-kheo"
+    assert links[0]["href"] == "/en/tag/dan-van-kheo/"
 
     soup = soup_of(client.get(links[0]["href"]))
     assert [card.text for card in soup.select(".article-card__title")] == ["Tagged"]
+    assert soup.h1.text == "News tagged “skilful mass mobilisation”"
+    assert soup.select_one(".language-switcher a[hreflang=vi]")["href"] == "/vi/tu-khoa/dan-van-kheo/"
+    # A category's listing by tag: the language switcher keeps the filter; a link leads back to the
+    # whole category.
+    soup = soup_of(client.get(news_category.get_translation(en).url, {"tag": "dan-van-kheo"}))
     assert soup.h1.text == "News and events: tagged “skilful mass mobilisation”"
-    # The language switcher keeps the filter; a link leads back to the whole category.
     assert soup.select_one(".language-switcher a[hreflang=vi]")["href"] == f"{news_category.url}?tag=dan-van-kheo"
     assert soup.select_one(".tag-filter a")["href"] == news_category.get_translation(en).url
     # The Vietnamese page still shows the tag as it was given.
     vietnamese = soup_of(client.get(article.url)).select('.article-related__tags a[rel="tag"]')
     assert [link.text for link in vietnamese] == ["dân vận khéo", "du lịch"]
+    assert soup_of(client.get("/vi/tu-khoa/dan-van-kheo/")).h1.text == "Tin có từ khóa “dân vận khéo”"
 
 
 def test_an_unknown_tag_is_not_found_and_a_tag_without_articles_here_says_so(
