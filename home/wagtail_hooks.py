@@ -1,5 +1,10 @@
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.models import Site
 from wagtail.snippets.models import register_snippet
 
 from . import media
@@ -27,6 +32,20 @@ class DepartmentViewSet(TranslatableSnippetViewSet):
     icon = "group"
     menu_label = _("Departments")
     list_display = ["name"]
+
+
+@hooks.register("before_serve_page")
+def serve_pages_in_their_own_language(page, request, serve_args, serve_kwargs):
+    """A site whose home page has no translation in the language asked (a new agency's, before
+    its English site is made): Wagtail serves the home page's own tree there, Vietnamese pages
+    under /en/… with English around them. They are sent to their own address instead. A site's
+    home page is in the default language (add_agency makes it so); the site was found, and its
+    home page read, by routing: no query."""
+    if get_language() != settings.LANGUAGE_CODE:
+        site = Site.find_for_request(request)
+        if site is not None and page.path.startswith(site.root_page.path):
+            return HttpResponseRedirect(translate_url(request.get_full_path(), settings.LANGUAGE_CODE))
+    return None
 
 
 register_snippet(AgencyProfileViewSet)

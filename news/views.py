@@ -17,9 +17,9 @@ TAG_SUGGESTIONS = 10
 def all_news_feed(request):
     """RSS 2.0 of every category of the site, in the visitor's language."""
     site = Site.find_for_request(request)
-    if site is None:
+    home = site.root_page.get_translation_or_none(Locale.get_active()) if site else None
+    if home is None or not home.live:
         raise Http404
-    home = site.root_page.localized
     articles = NewsArticlePage.objects.live().public().in_category(home)
     return NewsFeed(
         home,

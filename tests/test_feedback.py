@@ -931,7 +931,7 @@ def test_a_vote_on_the_english_translation_counts_in_the_vietnamese_results(poll
     assert again.status_code == 409
 
 
-def test_the_poll_page_has_language_versions(survey):
+def test_the_poll_page_has_language_versions(survey, home_en):
     vi_url, en_url = url("survey", survey, "vi"), url("survey", survey, "en")
     assert vi_url == f"/vi/binh-chon/{survey.pk}/" and en_url == f"/en/polls/{survey.pk}/"
     page = soup(Client().get(vi_url))

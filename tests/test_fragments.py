@@ -305,8 +305,15 @@ def test_the_language_switcher_follows_the_home_pages(client, site, home_en, mak
     switcher = soup(twice(client, article.url)).select_one('.language-switcher a[hreflang="en"]')
     assert switcher["href"] == home_en.url
     home_en.unpublish()
-    switcher = soup(client.get(article.url)).select_one('.language-switcher a[hreflang="en"]')
-    assert switcher["href"] == article.url.replace("/vi/", "/en/", 1)
+    # No English site any more: English is not offered, and its addresses lead to the Vietnamese pages.
+    page = soup(client.get(article.url))
+    assert not page.select(".language-switcher") and not page.select("link[hreflang=en]")
+    english_address = article.url.replace("/vi/", "/en/", 1)
+    response = client.get(english_address, {"utm_source": "zalo"})
+    assert (response.status_code, response["Location"]) == (302, f"{article.url}?utm_source=zalo")
+    assert client.get("/en/").url == "/vi/"
+    assert client.get("/en/rss.xml").status_code == 404  # not the Vietnamese news, called English
+    assert client.get("/vi/rss.xml").status_code == 200
 
 
 def test_renaming_a_category_updates_its_articles_breadcrumb(client, site, news_category, make_article):

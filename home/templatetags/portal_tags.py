@@ -145,13 +145,13 @@ def language_versions(context):
     # which shows nothing of the page, not even where its translations are.
     not_found = context.get("not_found", False) or "action_url" in context
     current = translation.get_language()
-    nearest, own, homes = {}, set(), {}
+    nearest, own = {}, set()
     translated_page = isinstance(page, Page) and page.pk and not not_found
     if translated_page:
         nearest = _nearest_translations(page, request)
         own = {code for code, (found, _url) in nearest.items() if found.translation_key == page.translation_key}
-    elif page is not None or not_found:
-        homes = cached_fragment(request, "language_homes", lambda: _home_urls(request))
+    # A language whose home page the site has not (yet) is not offered.
+    homes = cached_fragment(request, "language_homes", lambda: _home_urls(request))
     versions = []
     query = context.get("language_neutral_query") or ""
     # The sign-in page of private pages (Django's LoginView) keeps the page to go to once signed in:
@@ -164,11 +164,13 @@ def language_versions(context):
         query = "&".join(filter(None, [query, urlencode({field: next_url})]))
     query = f"?{query}" if query else ""
     for code, name in settings.LANGUAGES:
+        if code not in homes and code != current:
+            continue
         if code in own:
             url = nearest[code][1] + query
         elif code in nearest:
             url = nearest[code][1]
-        elif code in homes:
+        elif (page is not None or not_found) and code in homes:
             url = homes[code]
         else:
             url = translate_url(request.path, code) + query
