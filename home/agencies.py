@@ -1,12 +1,23 @@
 """An agency's site in this installation: its home page, its Site and its settings."""
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
 from .models import AgencyProfile, HomePage, PortalSettings
+
+
+def home_in_language_or_404(request):
+    """The live home page of the request's site in the visitor's language: 404 without one (a host
+    no site serves, a language the site has no home page in yet)."""
+    site = Site.find_for_request(request)
+    home = site.root_page.get_translation_or_none(Locale.get_active()) if site else None
+    if home is None or not home.live:
+        raise Http404
+    return home
 
 
 def open_site(home, hostname, port, site_name):

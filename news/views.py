@@ -4,8 +4,8 @@ from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from wagtail.models import Locale, Site
 
+from home.agencies import home_in_language_or_404
 from home.text import folded_words
 
 from .feeds import NewsFeed
@@ -16,10 +16,7 @@ TAG_SUGGESTIONS = 10
 
 def all_news_feed(request):
     """RSS 2.0 of every category of the site, in the visitor's language."""
-    site = Site.find_for_request(request)
-    home = site.root_page.get_translation_or_none(Locale.get_active()) if site else None
-    if home is None or not home.live:
-        raise Http404
+    home = home_in_language_or_404(request)
     articles = NewsArticlePage.objects.live().public().in_category(home)
     return NewsFeed(
         home,
@@ -34,10 +31,7 @@ def tagged_news(request, slug):
     """The articles of every category of the site, in the visitor's language, that carry the tag
     `slug`, newest first (a category's ?tag= lists its own). Not found when none does: a tag that
     only drafts or another agency's articles carry is not named here."""
-    site = Site.find_for_request(request)
-    home = site.root_page.get_translation_or_none(Locale.get_active()) if site else None
-    if home is None or not home.live:
-        raise Http404
+    home = home_in_language_or_404(request)
     tagged = NewsArticlePage.objects.live().public().in_category(home).filter(tags__slug=slug)
     articles = paginate(request, tagged.newest_first().for_listing(), ARTICLES_PER_PAGE)
     if not articles:

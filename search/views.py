@@ -1,8 +1,7 @@
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
-from wagtail.models import Locale, Site
 
+from home.agencies import home_in_language_or_404
 from news.models import NewsArticlePage, NewsIndexPage, attach_categories, paginate
 
 from .forms import SearchForm
@@ -19,10 +18,7 @@ TEMPLATE = "search/search.html"
 def search(request):
     """The site search in the visitor's language: GET `q`, and optionally `category`,
     `date_from`, `date_to` and `page`. Invalid parameters answer 400 with the form's messages."""
-    site = Site.find_for_request(request)
-    home = site.root_page.get_translation_or_none(Locale.get_active()) if site else None
-    if home is None or not home.live:
-        raise Http404
+    home = home_in_language_or_404(request)
     categories = NewsIndexPage.objects.live().public().descendant_of(home).order_by("path")
     form = SearchForm(request.GET, categories=categories, depth=home.depth)
     if not form.is_valid():
